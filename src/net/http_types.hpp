@@ -1,0 +1,38 @@
+#pragma once
+// Plain HTTP request/response values exchanged between net/ and the layers above it (no Beast).
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace parley::net {
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // raw request target, e.g. "/api/rooms/7/messages?before=9"
+  std::string path;    // target up to '?', percent-decoding not applied
+  std::string query;   // target after '?', or empty
+  std::vector<Header> headers;
+  std::string body;
+  std::string remote_address;  // peer IP as text
+  unsigned version = 11;       // 10 or 11
+
+  // Case-insensitive lookup; empty view when absent.
+  std::string_view header(std::string_view name) const noexcept;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::vector<Header> headers;  // Content-Type among them; Content-Length is set by net/
+  std::string body;
+
+  void set_header(std::string name, std::string value);
+};
+
+}  // namespace parley::net

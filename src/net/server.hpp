@@ -1,0 +1,71 @@
+#pragma once
+// The network front: N threads with one io_context each, a listener, HTTP sessions and WebSocket
+// sessions. Knows bytes, HTTP and frames; nothing about chat.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "net/http_handler.hpp"
+
+namespace parley::net {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: an ephemeral port, see Server::port()
+  std::size_t threads = 0;    // 0: hardware concurrency
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 << 10;
+  std::size_t max_frame_bytes = 64 << 10;       // also caps a reassembled message
+  std::size_t max_outbound_bytes = 4 << 20;     // slow-consumer cap: close 1013 beyond it
+  std::chrono::milliseconds ping_interval{30'000};
+  std::chrono::milliseconds idle_timeout{75'000};
+  std::chrono::milliseconds handshake_timeout{10'000};  // HTTP request header read deadline
+  std::chrono::milliseconds shutdown_drain{5'000};
+  std::string tls_cert_file;  // both set: HTTPS/WSS only
+  std::string tls_key_file;
+};
+
+// Called once shutdown has stopped accepting, on a thread that may block: flush what was
+// acknowledged (e.g. drain the message writer) before WebSockets are closed with 1001.
+using BeforeClose = std::function<void()>;
+
+class Server {
+ public:
+  Server(ServerConfig config, HttpHandler& handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens; throws std::runtime_error on failure. Raises RLIMIT_NOFILE to its hard limit.
+  void start();
+
+  // The bound port (useful with port 0). Valid after start().
+  std::uint16_t port() const noexcept;
+
+  std::size_t thread_count() const noexcept;
+
+  // Runs `fn` on network thread `index`. Thread-safe. Handlers posted from one thread to one index
+  // run in the order they were posted.
+  void post(std::size_t index, std::function<void()> fn);
+
+  // Runs the network threads (one of them is the caller's) until shutdown completes.
+  // SIGINT/SIGTERM trigger shutdown(): stop accepting, before_close(), close every WebSocket with
+  // 1001 after its queued frames, wait for connections up to shutdown_drain, stop.
+  void run(BeforeClose before_close);
+
+  // Same as a signal; thread-safe.
+  void request_shutdown();
+
+  // Number of open WebSocket connections (all threads). Thread-safe.
+  std::size_t websocket_count() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parley::net

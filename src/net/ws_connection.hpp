@@ -1,0 +1,63 @@
+#pragma once
+// The WebSocket seam: what net/ offers a connected peer (WsConnection) and what it calls (WsHandler).
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace parley::net {
+
+// A complete server-to-client WebSocket frame (header + unmasked payload), encoded once and shared
+// by every connection it is queued to.
+using SharedFrame = std::shared_ptr<const std::string>;
+
+// Encodes `payload` as one final text frame.
+SharedFrame make_text_frame(std::string_view payload);
+
+// One accepted WebSocket connection. Lives on one network thread for its whole life; every member
+// function must be called on that thread unless it says otherwise.
+class WsConnection {
+ public:
+  virtual ~WsConnection() = default;
+
+  // Queues a frame. Everything queued before the next write is sent with one gathered write.
+  // When the unsent bytes exceed the outbound cap the connection is closed with 1013 (later, on its
+  // own thread: never inside the caller's loop).
+  virtual void send(SharedFrame frame) = 0;
+
+  // Starts the closing handshake with `code` after what is already queued; idempotent.
+  virtual void close(std::uint16_t code, std::string_view reason) = 0;
+
+  // Runs `fn` on this connection's thread after `delay`, unless the connection has closed by then.
+  virtual void after(std::chrono::milliseconds delay, std::function<void()> fn) = 0;
+
+  // Index of the network thread that owns this connection (0 .. threads-1).
+  virtual std::size_t thread_index() const noexcept = 0;
+
+  // Bytes queued and not yet written.
+  virtual std::size_t queued_bytes() const noexcept = 0;
+
+  // Thread-safe.
+  virtual std::uint64_t id() const noexcept = 0;
+};
+
+// Receives a connection's events, always on the connection's thread. Owned by the connection.
+class WsHandler {
+ public:
+  virtual ~WsHandler() = default;
+
+  // The handshake has completed; `connection` stays valid until on_closed() returns.
+  virtual void on_open(std::shared_ptr<WsConnection> connection) = 0;
+
+  // A complete text message (reassembled, size-capped, valid UTF-8).
+  virtual void on_text(std::string_view payload) = 0;
+
+  // The connection is gone (any reason). No further calls follow; drop every reference to it.
+  virtual void on_closed() = 0;
+};
+
+}  // namespace parley::net

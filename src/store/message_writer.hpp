@@ -1,0 +1,54 @@
+#pragma once
+// Group commit: one writer thread drains a queue of message appends in batches, so that one
+// transaction (one fsync) covers everything that was waiting.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "store/records.hpp"
+#include "store/store.hpp"
+
+namespace parley::store {
+
+class MessageWriter {
+ public:
+  // Invoked on the writer thread, in commit order (so in id order), after the batch committed.
+  // On StoreUnavailable the callback receives nullptr.
+  using Callback = std::function<void(const AppendResult* result)>;
+
+  MessageWriter(Store& store, std::size_t max_batch = 512, std::size_t max_queue = 100'000);
+  ~MessageWriter();  // stop()
+  MessageWriter(const MessageWriter&) = delete;
+  MessageWriter& operator=(const MessageWriter&) = delete;
+
+  // Thread-safe. false when the queue is full or the writer is stopping (caller: `unavailable`).
+  bool submit(NewMessage message, Callback done);
+
+  // Commits everything queued, runs the callbacks, then joins the thread. Idempotent.
+  void stop();
+
+  std::size_t queued() const;
+
+ private:
+  void run();
+
+  struct Pending {
+    NewMessage message;
+    Callback done;
+  };
+
+  Store& store_;
+  std::size_t max_batch_;
+  std::size_t max_queue_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace parley::store

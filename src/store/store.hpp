@@ -1,0 +1,97 @@
+#pragma once
+// The persistence interface. Every call is blocking and thread-safe: callers run it off the
+// network threads (a worker pool, or the MessageWriter for message appends).
+// Implementations throw StoreUnavailable when the backing database cannot be reached.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/records.hpp"
+
+namespace parley::store {
+
+class StoreUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Health check for /readyz: true when a trivial query succeeds.
+  virtual bool ping() = 0;
+
+  // --- users. Usernames are unique case-insensitively (ASCII). ---
+  // nullopt when the name is taken. The very first user created gets role "admin" (atomically).
+  virtual std::optional<User> create_user(std::string_view username,
+                                          std::string_view password_hash,
+                                          std::int64_t now_ms) = 0;
+  virtual std::optional<Credentials> find_credentials(std::string_view username) = 0;
+  virtual std::optional<User> find_user(std::int64_t user_id) = 0;
+  virtual std::optional<User> find_user_by_name(std::string_view username) = 0;
+  // false when there is no such user.
+  virtual bool set_role(std::int64_t user_id, std::string_view role) = 0;
+
+  // --- refresh tokens, stored by hash (32 raw bytes as hex or blob: implementation's choice). ---
+  virtual void insert_refresh_token(std::string_view token_hash, std::int64_t user_id,
+                                    std::string_view family, std::int64_t expires_at_ms) = 0;
+  // Atomically: live old token -> mark used, insert new (same family, new expiry) -> rotated.
+  // Already-used old token -> revoke every token of its family -> reused. Else unknown.
+  virtual RotateResult rotate_refresh_token(std::string_view old_hash, std::string_view new_hash,
+                                            std::int64_t now_ms,
+                                            std::int64_t new_expires_at_ms) = 0;
+  // Revokes the token's whole family (logout). No-op for an unknown token.
+  virtual void revoke_refresh_token(std::string_view token_hash) = 0;
+
+  // --- rooms. Names are unique case-insensitively among non-DM rooms. ---
+  // nullopt when the name is taken. The owner becomes a member.
+  virtual std::optional<Room> create_room(std::string_view name, bool is_private,
+                                          std::int64_t owner_id,
+                                          std::optional<std::string> access_code_hash,
+                                          std::int64_t now_ms) = 0;
+  // `joined` and member_count are computed for `viewer_id`.
+  virtual std::optional<Room> find_room(std::int64_t room_id, std::int64_t viewer_id) = 0;
+  // Every public room plus every private room the viewer is a member of, by id.
+  virtual std::vector<Room> list_rooms(std::int64_t viewer_id) = 0;
+  // nullopt when the room has no access code (or does not exist).
+  virtual std::optional<std::string> access_code_hash(std::int64_t room_id) = 0;
+  // true when newly added.
+  virtual bool add_member(std::int64_t room_id, std::int64_t user_id, std::int64_t now_ms) = 0;
+  // true when it was a member.
+  virtual bool remove_member(std::int64_t room_id, std::int64_t user_id) = 0;
+  virtual bool is_member(std::int64_t room_id, std::int64_t user_id) = 0;
+  virtual std::vector<Member> members(std::int64_t room_id) = 0;
+  // Deletes the room, its members and its messages. true when it existed.
+  virtual bool delete_room(std::int64_t room_id) = 0;
+  // The private two-person room of a and b (a != b), created on first use with both as members
+  // and `a` as owner; the same room from either side afterwards. Named "dm:<low>,<high>" by
+  // username order of ids. `joined`/member_count computed for `a`.
+  virtual Room get_or_create_dm(const User& a, const User& b, std::int64_t now_ms) = 0;
+
+  // --- messages. Ids are one increasing sequence: a larger id was stored later. ---
+  // One transaction for the whole batch, processed in order; assigns id and ts (now_ms) to stored
+  // ones. Checks that the room exists and the sender is a member; deduplicates on
+  // (room, sender, client_id) within the batch as well.
+  virtual std::vector<AppendResult> append_messages(std::span<const NewMessage> batch,
+                                                    std::int64_t now_ms) = 0;
+  // Newest first: ids < before (or the newest when nullopt), at most `limit`.
+  virtual std::vector<Message> messages_before(std::int64_t room_id,
+                                               std::optional<std::int64_t> before,
+                                               int limit) = 0;
+  // Oldest first: ids > after, at most `limit`.
+  virtual std::vector<Message> messages_after(std::int64_t room_id, std::int64_t after,
+                                              int limit) = 0;
+
+  // Counts for /api/admin/stats.
+  virtual std::int64_t count_users() = 0;
+  virtual std::int64_t count_rooms() = 0;
+  virtual std::int64_t count_messages() = 0;
+};
+
+}  // namespace parley::store

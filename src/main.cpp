@@ -1,1 +1,132 @@
-int main() { return 0; }
+// parley: flags -> Config -> wire the pieces -> run.
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "auth/password.hpp"
+#include "auth/secret_file.hpp"
+#include "cli/commands.hpp"
+#include "common/worker_pool.hpp"
+#include "config/command_line.hpp"
+#include "http/api.hpp"
+#include "net/server.hpp"
+#include "observability/log.hpp"
+#include "realtime/hub.hpp"
+#include "realtime/services.hpp"
+#include "store/message_writer.hpp"
+#include "store/open_store.hpp"
+
+namespace {
+
+using namespace parley;
+
+// web/dist beside the source tree the binary was built from, when it exists.
+std::string default_web_root() {
+  for (const char* candidate : {PARLEY_SOURCE_DIR "/web/dist", "web/dist"})
+    if (std::filesystem::exists(std::filesystem::path(candidate) / "index.html")) return candidate;
+  return {};
+}
+
+net::ServerConfig server_config(const config::Config& c) {
+  net::ServerConfig s;
+  s.host = c.listen_host;
+  s.port = c.listen_port;
+  s.threads = c.threads ? c.threads : std::max(1u, std::thread::hardware_concurrency());
+  s.max_body_bytes = c.max_body_bytes;
+  s.max_frame_bytes = c.max_frame_bytes;
+  s.max_outbound_bytes = c.max_outbound_bytes;
+  s.ping_interval = std::chrono::milliseconds(c.ws_ping_interval_ms);
+  s.idle_timeout = std::chrono::milliseconds(c.ws_idle_timeout_ms);
+  s.tls_cert_file = c.tls_cert;
+  s.tls_key_file = c.tls_key;
+  return s;
+}
+
+http::ApiSettings api_settings(const config::Config& c) {
+  http::ApiSettings s;
+  s.access_token_ttl_s = c.access_token_ttl_s;
+  s.refresh_token_ttl_s = c.refresh_token_ttl_s;
+  s.login_limits = {c.login_max_failures_user, c.login_max_failures_ip, c.login_window_s * 1000};
+  s.allowed_origins = c.allowed_origins;
+  s.web_root = c.web_root.empty() ? default_web_root() : c.web_root;
+  for (const auto& k : c.api_keys) s.api_keys.push_back({k.name, k.key});
+  return s;
+}
+
+int serve(const config::Config& c) {
+  std::filesystem::create_directories(c.data_dir);
+  ::chmod(c.data_dir.c_str(), S_IRWXU);
+  std::string secret = c.jwt_secret;
+  if (secret.empty()) {
+    auto loaded = auth::load_or_create_secret(c.data_dir);
+    secret = loaded.secret;
+    if (loaded.created)
+      obs::log_warn("no --jwt-secret given: generated one and stored it in the data directory",
+                    {obs::field("file", (std::filesystem::path(c.data_dir) / "jwt-secret").string())});
+  }
+  auto durability = c.durability == "normal" ? store::Durability::normal : store::Durability::full;
+  auto store = store::open_store(c.database, c.data_dir, durability);
+  store::MessageWriter writer(*store);
+  WorkerPool workers(c.workers);
+  auth::JwtCodec jwt(secret);
+
+  auto net_config = server_config(c);
+  std::unique_ptr<net::Server> server;
+  realtime::Hub hub(net_config.threads,
+                    [&server](std::size_t i, std::function<void()> task) { server->post(i, std::move(task)); });
+  realtime::RealtimeSettings rt;
+  rt.rate_limits = {c.rate_limit_per_second, c.rate_limit_burst, c.rate_limit_abuse_count,
+                    c.rate_limit_abuse_window_ms};
+  rt.auth_timeout_ms = c.ws_auth_timeout_ms;
+  realtime::Services services{*store, writer, jwt, workers, hub, rt};
+  http::Api api(services, api_settings(c));
+  server = std::make_unique<net::Server>(net_config, api);
+  server->start();
+
+  obs::log_info("listening", {obs::field("host", c.listen_host), obs::field("port", server->port()),
+                              obs::field("threads", net_config.threads),
+                              obs::field("durability", c.durability)});
+  if (!c.port_file.empty()) {
+    std::string tmp = c.port_file + ".tmp";
+    std::ofstream(tmp) << server->port() << "\n";
+    std::filesystem::rename(tmp, c.port_file);  // atomic: readers never see a partial file
+  }
+  server->run([&writer] { writer.stop(); });
+  workers.stop();
+  writer.stop();
+  obs::log_info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  config::Invocation inv;
+  try {
+    inv = config::parse_command_line(std::vector<std::string>(argv, argv + argc));
+  } catch (const config::ConfigError& e) {
+    std::cerr << "parley: " << e.what() << "\n";
+    return 2;
+  }
+  if (inv.command == config::Command::help) {
+    std::cout << inv.help_text;
+    return 0;
+  }
+  obs::init_logging(inv.config.log_level);
+  try {
+    auth::init_crypto();
+    switch (inv.command) {
+      case config::Command::set_role: return cli::set_role(inv);
+      case config::Command::publish: return cli::publish(inv.publish);
+      default: return serve(inv.config);
+    }
+  } catch (const std::exception& e) {
+    obs::log_error("fatal", {obs::field("error", e.what())});
+    std::cerr << "parley: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -3,7 +3,14 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "observability/recent_errors.hpp"
+
 namespace parley::obs {
+
+void Metrics::count_error(ErrorCode code, std::string_view message) {
+  errors[static_cast<std::size_t>(code)].add();
+  recent_errors().record(code, message);
+}
 
 void Histogram::observe_us(std::uint64_t us) noexcept {
   auto it = std::lower_bound(kBoundsUs.begin(), kBoundsUs.end(), us);

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "common/error_code.hpp"
 
@@ -71,7 +72,8 @@ struct Metrics {
   Histogram delivery_latency;      // committed -> queued to the last local subscriber
   std::array<Counter, kErrorCodeCount> errors;  // by ErrorCode
 
-  void count_error(ErrorCode code) noexcept { errors[static_cast<std::size_t>(code)].add(); }
+  // Counts an error answered to a client and remembers it for the dashboard.
+  void count_error(ErrorCode code, std::string_view message = {});
 
   // Prometheus text exposition of everything above.
   std::string render_prometheus() const;

@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -39,6 +40,7 @@ class MessageWriter {
   struct Pending {
     NewMessage message;
     Callback done;
+    std::int64_t submitted_us = 0;  // monotonic, for the store_latency histogram
   };
 
   Store& store_;

@@ -1,0 +1,51 @@
+#pragma once
+// Everything the server can be configured with, with the contract's defaults.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace parley::config {
+
+struct ApiKey {
+  std::string name;
+  std::string key;
+};
+
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  std::string data_dir = "./data";
+  std::string database;  // empty: SQLite in data_dir
+  std::string redis;     // empty: single instance
+  std::string jwt_secret;
+  std::vector<ApiKey> api_keys;
+  std::vector<std::string> allowed_origins;  // empty: same origin as Host
+  std::string web_root;                      // empty: auto-detected web/dist
+  std::string tls_cert;
+  std::string tls_key;
+  std::size_t threads = 0;
+  std::size_t workers = 4;
+  std::string port_file;
+  std::string log_level = "info";
+  std::string durability = "full";
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_frame_bytes = 64 << 10;
+  std::size_t max_outbound_bytes = 4 << 20;
+  std::int64_t ws_ping_interval_ms = 30'000;
+  std::int64_t ws_idle_timeout_ms = 75'000;
+  std::int64_t ws_auth_timeout_ms = 10'000;
+  double rate_limit_per_second = 20;
+  double rate_limit_burst = 40;
+  std::int64_t rate_limit_abuse_count = 100;
+  std::int64_t rate_limit_abuse_window_ms = 10'000;
+  std::int64_t login_max_failures_user = 10;
+  std::int64_t login_max_failures_ip = 30;
+  std::int64_t login_window_s = 900;
+  std::int64_t access_token_ttl_s = 900;
+  std::int64_t refresh_token_ttl_s = 30 * 24 * 3600;
+};
+
+}  // namespace parley::config

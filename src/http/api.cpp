@@ -1,0 +1,188 @@
+#include "http/api.hpp"
+
+#include <boost/json.hpp>
+
+#include "auth/tokens.hpp"
+#include "common/clock.hpp"
+#include "http/query.hpp"
+#include "observability/log.hpp"
+#include "observability/metrics.hpp"
+#include "protocol/validation.hpp"
+#include "realtime/chat_session.hpp"
+#include "store/store.hpp"
+
+namespace parley::http {
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    out.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  if (!out.empty() && out.back().empty()) out.pop_back();  // trailing slash
+  return out;
+}
+
+std::string_view bearer_token(const net::HttpRequest& request) {
+  std::string_view h = request.header("Authorization");
+  constexpr std::string_view prefix = "Bearer ";
+  if (h.size() <= prefix.size()) return {};
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(h[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i])))
+      return {};
+  return h.substr(prefix.size());
+}
+
+bool origin_allowed(const std::vector<std::string>& allowed, std::string_view origin,
+                    std::string_view host) {
+  if (origin.empty()) return true;  // not a browser
+  if (allowed.empty())
+    return origin == "http://" + std::string(host) || origin == "https://" + std::string(host);
+  for (const auto& a : allowed)
+    if (a == "*" || a == origin) return true;
+  return false;
+}
+
+}  // namespace
+
+Api::Api(realtime::Services& services, ApiSettings settings)
+    : services_(services),
+      settings_(std::move(settings)),
+      throttle_(settings_.login_limits),
+      static_files_(settings_.web_root) {
+  add_auth_routes(*this);
+  add_room_routes(*this);
+  add_message_routes(*this);
+  add_operations_routes(*this);
+  add_publish_routes(*this);
+}
+
+void Api::add_route(std::string method, std::string pattern, Handler handler, Run run) {
+  routes_.push_back({std::move(method), split_path(pattern), std::move(handler), run});
+}
+
+std::string Api::request_id_for(const net::HttpRequest& request) const {
+  std::string_view given = request.header("X-Request-Id");
+  if (protocol::is_valid_request_id(given)) return std::string(given);
+  return auth::random_token(12);
+}
+
+const auth::AccessClaims& require_user(const ExchangePtr& exchange) {
+  if (!exchange->claims) throw ApiError(ErrorCode::unauthorized, "missing, invalid or expired token");
+  return *exchange->claims;
+}
+
+void Api::handle(net::HttpRequest request, Respond respond) {
+  obs::metrics().http_requests.add();
+  std::string request_id = request_id_for(request);
+  auto exchange =
+      std::make_shared<Exchange>(std::move(request), std::move(request_id), std::move(respond));
+  const net::HttpRequest& req = exchange->request();
+  if (auto token = bearer_token(req); !token.empty())
+    exchange->claims = services_.jwt.verify(token, now_ms() / 1000);
+
+  auto segments = split_path(req.path);
+  bool path_matched = false;
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    bool match = true;
+    std::vector<std::string> params;
+    for (std::size_t i = 0; i < segments.size() && match; ++i) {
+      if (route.segments[i] == "{}") params.push_back(segments[i]);
+      else match = route.segments[i] == segments[i];
+    }
+    if (!match) continue;
+    path_matched = true;
+    bool method_ok = route.method == req.method || (route.method == "GET" && req.method == "HEAD");
+    if (!method_ok) continue;
+    exchange->params = std::move(params);
+    dispatch(route, exchange);
+    return;
+  }
+  bool api_path = req.path.rfind("/api/", 0) == 0 || req.path == "/api";
+  if (path_matched || api_path) {
+    exchange->fail(ErrorCode::not_found,
+                   path_matched ? "method not allowed on this path" : "no such endpoint");
+    return;
+  }
+  if ((req.method == "GET" || req.method == "HEAD") && static_files_.enabled()) {
+    bool accepted = services_.workers.submit([this, exchange] {
+      auto response = static_files_.serve(exchange->request().path);
+      if (!response) {
+        exchange->fail(ErrorCode::not_found, "no such file");
+        return;
+      }
+      if (exchange->request().method == "HEAD") response->body.clear();
+      exchange->reply_raw(std::move(*response));
+    });
+    if (!accepted) exchange->fail(ErrorCode::unavailable, "server is busy, try again");
+    return;
+  }
+  exchange->fail(ErrorCode::not_found, "no such resource");
+}
+
+void Api::invoke(const Handler& handler, const ExchangePtr& exchange) {
+  try {
+    handler(exchange);
+  } catch (const ApiError& e) {
+    exchange->fail(e.code(), e.what(), e.retry_after_seconds());
+  } catch (const store::StoreUnavailable& e) {
+    obs::log_error("store unavailable", {obs::field("request_id", exchange->request_id()),
+                                          obs::field("error", e.what())});
+    exchange->fail(ErrorCode::unavailable, "a backing store is unavailable; nothing was changed");
+  } catch (const std::exception& e) {
+    obs::log_error("request failed", {obs::field("request_id", exchange->request_id()),
+                                       obs::field("path", exchange->request().path),
+                                       obs::field("error", e.what())});
+    exchange->fail(ErrorCode::internal,
+                   "internal error; request id " + exchange->request_id());
+  }
+}
+
+void Api::dispatch(const Route& route, const ExchangePtr& exchange) {
+  if (route.run == Run::inline_) {
+    invoke(route.handler, exchange);
+    return;
+  }
+  bool accepted = services_.workers.submit(
+      [handler = &route.handler, exchange] { invoke(*handler, exchange); });
+  if (!accepted) exchange->fail(ErrorCode::unavailable, "server is busy, try again");
+}
+
+net::UpgradeDecision Api::upgrade(const net::HttpRequest& request) {
+  obs::metrics().http_requests.add();
+  std::string request_id = request_id_for(request);
+  if (request.path != "/ws")
+    return {make_error_response(ErrorCode::not_found, "no WebSocket endpoint here", request_id),
+            nullptr};
+  if (!origin_allowed(settings_.allowed_origins, request.header("Origin"), request.header("Host"))) {
+    obs::metrics().count_error(ErrorCode::forbidden, "websocket origin not allowed");
+    return {make_error_response(ErrorCode::forbidden, "origin not allowed", request_id), nullptr};
+  }
+  std::optional<std::string> token;
+  if (auto q = query_param(request.query, "token")) token = std::move(*q);
+  else if (auto b = bearer_token(request); !b.empty()) token = std::string(b);
+  std::optional<auth::AccessClaims> claims;
+  if (token) {
+    claims = services_.jwt.verify(*token, now_ms() / 1000);
+    if (!claims) {
+      obs::metrics().count_error(ErrorCode::unauthorized, "websocket upgrade with an invalid token");
+      return {make_error_response(ErrorCode::unauthorized, "invalid or expired token", request_id),
+              nullptr};
+    }
+  }
+  return {std::nullopt, std::make_shared<realtime::ChatSession>(services_, std::move(claims))};
+}
+
+net::HttpResponse Api::error_response(const net::HttpRequest& request, ErrorCode code,
+                                      std::string_view message) {
+  obs::metrics().count_error(code, message);
+  return make_error_response(code, message, request_id_for(request));
+}
+
+}  // namespace parley::http

@@ -1,0 +1,16 @@
+#pragma once
+// Query-string access: percent-decoded values by name.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace parley::http {
+
+// Value of the first `name=` parameter, percent-decoded ('+' as space); nullopt when absent.
+// An invalid escape yields nullopt as well.
+std::optional<std::string> query_param(std::string_view query, std::string_view name);
+
+std::optional<std::string> percent_decode(std::string_view text);
+
+}  // namespace parley::http

@@ -1,0 +1,349 @@
+// HttpSession: one HTTP/1.1 connection (keep-alive, one request at a time) until it closes or
+// upgrades to a WebSocket.
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <exception>
+#include <optional>
+
+#include "net/detail/http_session.hpp"
+#include "net/detail/server_state.hpp"
+#include "net/detail/ws_session.hpp"
+#include "net/ws_handshake.hpp"
+#include "observability/log.hpp"
+#include "observability/metrics.hpp"
+
+namespace parley::net::detail {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using error_code = boost::system::error_code;
+
+constexpr std::chrono::seconds kWriteTimeout{60};
+// After a response that closes the connection: how long unread input is drained, so that closing
+// does not reset the connection before the client has read the response.
+constexpr std::chrono::seconds kLingerTimeout{2};
+constexpr std::size_t kLingerMaxBytes = 1 << 20;
+// A read buffer grown by a large request is given back when the request is done.
+constexpr std::size_t kKeepBufferBytes = 4096;
+
+bool is_websocket_upgrade(const http::request<http::string_body>& req) {
+  if (req.method() != http::verb::get || req.version() < 11) return false;
+  const auto upgrade = req[http::field::upgrade];
+  const auto connection = req[http::field::connection];
+  return http::token_list(upgrade).exists("websocket") &&
+         http::token_list(connection).exists("upgrade");
+}
+
+void fill_request(HttpRequest& out, const http::request<http::string_body>& in, bool with_body) {
+  out.method = std::string(in.method_string());
+  out.target = std::string(in.target());
+  const auto q = out.target.find('?');
+  out.path = out.target.substr(0, q);
+  out.query = q == std::string::npos ? std::string() : out.target.substr(q + 1);
+  out.version = in.version();
+  out.headers.reserve(std::distance(in.begin(), in.end()));
+  for (const auto& field : in)
+    out.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+  if (with_body) out.body = in.body();
+}
+
+// One HTTP connection; lives on one network thread, its members touched only there.
+template <class Stream>
+class HttpSession final : public SessionBase {
+ public:
+  static constexpr bool kTls = !std::is_same_v<Stream, PlainStream>;
+
+  HttpSession(ServerState& server, std::size_t index, Stream&& stream, std::string remote)
+      : SessionBase(server, index),
+        stream_(std::move(stream)),
+        timer_(plain_socket(stream_).get_executor()),
+        remote_(std::move(remote)) {}
+
+  void start();
+  void shutdown() override;
+
+  // Completes the request in progress; on this session's thread.
+  void respond(HttpResponse response, bool keep_alive);
+
+ private:
+  enum class Phase : std::uint8_t { handshake, reading, handling, writing, lingering, done };
+
+  std::shared_ptr<HttpSession> self() {
+    return std::static_pointer_cast<HttpSession>(shared_from_this());
+  }
+
+  void on_handshake(error_code ec);
+  void do_read();
+  void on_read(error_code ec);
+  void dispatch(HttpRequest request);
+  void upgrade(HttpRequest request);
+  void reply_error(const HttpRequest& request, ErrorCode code, std::string_view message,
+                   int status = 0);
+  void on_write(error_code ec);
+  void linger();
+  void on_linger(error_code ec, std::size_t n);
+  void arm_timer(Clock::duration after);
+  void finish();
+
+  Stream stream_;
+  Timer timer_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::string_body>> response_;
+  std::shared_ptr<WsHandler> ws_handler_;  // set while the 101 is being written
+  std::string remote_;
+  std::size_t lingered_ = 0;
+  unsigned version_ = 11;
+  Phase phase_ = Phase::handshake;
+  bool keep_alive_ = false;
+  bool shutting_down_ = false;
+};
+
+// Holds the session for a pending `respond`, and makes the call exactly-once and thread-safe.
+template <class Stream>
+struct PendingResponse {
+  PendingResponse(std::shared_ptr<HttpSession<Stream>> s, Executor ex, bool keep)
+      : session(std::move(s)), executor(ex), keep_alive(keep) {}
+  ~PendingResponse() {
+    // Dropped without an answer: release the session on its own thread, which closes it.
+    if (session) asio::post(executor, [s = std::move(session)] {});
+  }
+
+  std::shared_ptr<HttpSession<Stream>> session;
+  Executor executor;
+  bool keep_alive;
+  std::atomic<bool> done{false};
+};
+
+template <class Stream>
+void HttpSession<Stream>::start() {
+  attach();
+  if (server_.closing.load()) return finish();
+  if constexpr (kTls) {
+    arm_timer(server_.config.handshake_timeout);
+    stream_.async_handshake(asio::ssl::stream_base::server,
+                            [self = self()](error_code ec) { self->on_handshake(ec); });
+  } else {
+    do_read();
+  }
+}
+
+template <class Stream>
+void HttpSession<Stream>::on_handshake(error_code ec) {
+  if (phase_ == Phase::done) return;
+  if (ec) return finish();
+  do_read();
+}
+
+template <class Stream>
+void HttpSession<Stream>::shutdown() {
+  shutting_down_ = true;
+  // Waiting for a request: close now. Handling or writing: close after the response.
+  if (phase_ == Phase::handshake || phase_ == Phase::reading) finish();
+}
+
+template <class Stream>
+void HttpSession<Stream>::do_read() {
+  phase_ = Phase::reading;
+  if (buffer_.capacity() > kKeepBufferBytes && buffer_.size() == 0) buffer_.shrink_to_fit();
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(server_.config.max_header_bytes));
+  parser_->body_limit(server_.config.max_body_bytes);
+  // One deadline covers both the wait for a keep-alive request and reading it in full.
+  arm_timer(server_.config.handshake_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = self()](error_code ec, std::size_t) { self->on_read(ec); });
+}
+
+template <class Stream>
+void HttpSession<Stream>::on_read(error_code ec) {
+  if (phase_ == Phase::done) return;
+  timer_.cancel();
+  HttpRequest request;
+  request.remote_address = remote_;
+  if (ec) {
+    if (parser_->is_header_done()) fill_request(request, parser_->get(), false);
+    if (ec == http::error::body_limit)
+      return reply_error(request, ErrorCode::payload_too_large, "request body too large");
+    if (ec == http::error::header_limit)
+      return reply_error(request, ErrorCode::bad_request, "request header too large");
+    if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message)
+      return reply_error(request, ErrorCode::bad_request, "malformed HTTP request");
+    return finish();  // disconnect, reset, timeout: nothing to answer
+  }
+  auto& message = parser_->get();
+  version_ = message.version();
+  keep_alive_ = message.keep_alive();
+  const bool ws = is_websocket_upgrade(message);
+  fill_request(request, message, true);
+  parser_.reset();
+  obs::metrics().http_requests.add();
+  if (ws && request.path == "/ws") return upgrade(std::move(request));
+  dispatch(std::move(request));
+}
+
+template <class Stream>
+void HttpSession<Stream>::dispatch(HttpRequest request) {
+  phase_ = Phase::handling;
+  auto pending = std::make_shared<PendingResponse<Stream>>(self(), plain_socket(stream_).get_executor(),
+                                                           keep_alive_);
+  HttpHandler::Respond respond = [pending](HttpResponse response) {
+    if (pending->done.exchange(true)) return;
+    asio::post(pending->executor, [s = std::move(pending->session), keep = pending->keep_alive,
+                                   r = std::move(response)]() mutable {
+      s->respond(std::move(r), keep);
+    });
+  };
+  try {
+    server_.handler.handle(std::move(request), respond);
+  } catch (const std::exception& e) {
+    obs::log_error("request handler failed", {obs::field("error", e.what())});
+    HttpRequest partial;
+    partial.remote_address = remote_;
+    respond(server_.handler.error_response(partial, ErrorCode::internal, "internal error"));
+  }
+}
+
+template <class Stream>
+void HttpSession<Stream>::upgrade(HttpRequest request) {
+  if (request.header("Sec-WebSocket-Version") != "13") {
+    return reply_error(request, ErrorCode::bad_request, "unsupported WebSocket version; use 13",
+                       426);
+  }
+  const std::string_view key = request.header("Sec-WebSocket-Key");
+  if (!valid_websocket_key(key))
+    return reply_error(request, ErrorCode::bad_request, "missing or invalid Sec-WebSocket-Key");
+  UpgradeDecision decision;
+  try {
+    decision = server_.handler.upgrade(request);
+  } catch (const std::exception& e) {
+    obs::log_error("upgrade handler failed", {obs::field("error", e.what())});
+    return reply_error(request, ErrorCode::internal, "internal error");
+  }
+  if (decision.reject) return respond(std::move(*decision.reject), false);
+  if (!decision.handler) return reply_error(request, ErrorCode::internal, "internal error");
+  ws_handler_ = std::move(decision.handler);
+  phase_ = Phase::writing;
+  response_.emplace(http::status::switching_protocols, version_);
+  response_->set(http::field::upgrade, "websocket");
+  response_->set(http::field::connection, "Upgrade");
+  response_->set(http::field::sec_websocket_accept, websocket_accept(key));
+  arm_timer(kWriteTimeout);
+  http::async_write(stream_, *response_,
+                    [self = self()](error_code ec, std::size_t) { self->on_write(ec); });
+}
+
+template <class Stream>
+void HttpSession<Stream>::reply_error(const HttpRequest& request, ErrorCode code,
+                                      std::string_view message, int status) {
+  HttpResponse response = server_.handler.error_response(request, code, message);
+  if (status == 426) response.set_header("Sec-WebSocket-Version", "13");
+  if (status != 0) response.status = status;
+  respond(std::move(response), false);
+}
+
+template <class Stream>
+void HttpSession<Stream>::respond(HttpResponse response, bool keep_alive) {
+  if (phase_ == Phase::done) return;
+  phase_ = Phase::writing;
+  keep_alive_ = keep_alive && !shutting_down_;
+  response_.emplace(static_cast<http::status>(response.status), version_);
+  for (auto& h : response.headers) response_->set(h.name, std::move(h.value));
+  response_->body() = std::move(response.body);
+  response_->keep_alive(keep_alive_);
+  response_->prepare_payload();
+  arm_timer(kWriteTimeout);
+  http::async_write(stream_, *response_,
+                    [self = self()](error_code ec, std::size_t) { self->on_write(ec); });
+}
+
+template <class Stream>
+void HttpSession<Stream>::on_write(error_code ec) {
+  if (phase_ == Phase::done) return;
+  timer_.cancel();
+  response_.reset();
+  if (ec && ec != http::error::end_of_stream) return finish();
+  if (ws_handler_) {
+    // Hand the socket and any bytes read past the request to the WebSocket session.
+    const auto data = buffer_.data();
+    const std::string_view leftover(static_cast<const char*>(data.data()), data.size());
+    start_ws_session(server_, index_, std::move(stream_), leftover, std::move(ws_handler_));
+    phase_ = Phase::done;
+    return detach();
+  }
+  if (!keep_alive_ || shutting_down_) return linger();
+  do_read();
+}
+
+template <class Stream>
+void HttpSession<Stream>::linger() {
+  phase_ = Phase::lingering;
+  error_code ec;
+  plain_socket(stream_).shutdown(asio::socket_base::shutdown_send, ec);
+  if (ec) return finish();
+  arm_timer(kLingerTimeout);
+  // Discarded bytes: any thread-local buffer will do.
+  plain_socket(stream_).async_read_some(
+      asio::buffer(scratch_buffer(), kScratchBytes),
+      [self = self()](error_code e, std::size_t n) { self->on_linger(e, n); });
+}
+
+template <class Stream>
+void HttpSession<Stream>::on_linger(error_code ec, std::size_t n) {
+  if (phase_ == Phase::done) return;
+  lingered_ += n;
+  if (ec || lingered_ > kLingerMaxBytes) return finish();
+  plain_socket(stream_).async_read_some(
+      asio::buffer(scratch_buffer(), kScratchBytes),
+      [self = self()](error_code e, std::size_t m) { self->on_linger(e, m); });
+}
+
+template <class Stream>
+void HttpSession<Stream>::arm_timer(Clock::duration after) {
+  timer_.expires_after(after);
+  timer_.async_wait([self = self()](error_code ec) {
+    if (ec || self->phase_ == Phase::done) return;
+    if (self->timer_.expiry() > Clock::now()) return;  // stale: re-armed since
+    self->finish();  // closing the socket aborts the pending read or write
+  });
+}
+
+template <class Stream>
+void HttpSession<Stream>::finish() {
+  if (phase_ == Phase::done) return;
+  phase_ = Phase::done;
+  error_code ec;
+  plain_socket(stream_).close(ec);
+  timer_.cancel();
+  detach();
+}
+
+std::string remote_of(const PlainStream& socket) {
+  error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  return ec ? std::string() : endpoint.address().to_string();
+}
+
+}  // namespace
+
+void start_http_session(ServerState& server, std::size_t index, PlainStream socket) {
+  std::string remote = remote_of(socket);
+  if (server.tls) {
+    auto session = std::make_shared<HttpSession<TlsStream>>(
+        server, index, TlsStream(std::move(socket), *server.tls), std::move(remote));
+    session->start();
+  } else {
+    auto session = std::make_shared<HttpSession<PlainStream>>(server, index, std::move(socket),
+                                                              std::move(remote));
+    session->start();
+  }
+}
+
+}  // namespace parley::net::detail

@@ -1,0 +1,249 @@
+#include "net/server.hpp"
+
+#include <sys/resource.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <csignal>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+#include "net/detail/asio_types.hpp"
+#include "net/detail/http_session.hpp"
+#include "net/detail/server_state.hpp"
+#include "observability/log.hpp"
+
+namespace parley::net {
+namespace {
+
+namespace asio = boost::asio;
+using detail::Clock;
+using error_code = boost::system::error_code;
+using tcp = asio::ip::tcp;
+
+// File descriptors kept for the process itself (store, logs, listeners).
+constexpr rlim_t kReservedDescriptors = 64;
+
+rlim_t raise_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerConfig config, HttpHandler& handler) : state(std::move(config), handler) {
+    std::size_t n = state.config.threads;
+    if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
+    for (std::size_t i = 0; i < n; ++i) state.threads.push_back(std::make_unique<detail::ThreadState>());
+    state.on_drained = [this] { stop_all(); };
+  }
+
+  asio::io_context& main_context() { return state.threads[0]->ioc; }
+
+  void do_accept();
+  void on_accept(error_code ec, std::size_t index, detail::PlainStream socket);
+  void begin_shutdown();
+  void close_phase();
+  void close_sessions(std::size_t index);
+  void stop_all();
+
+  detail::ServerState state;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::signal_set> signals;
+  std::optional<detail::Timer> retry_timer;  // accept back-off when out of descriptors
+  std::optional<detail::Timer> drain_timer;
+  std::uint16_t port = 0;
+  std::size_t next_thread = 0;
+  bool started = false;
+  bool shutdown_begun = false;  // thread 0 only
+  std::atomic<bool> stopped{false};
+  BeforeClose before_close;
+  std::thread before_close_thread;
+};
+
+void Server::Impl::do_accept() {
+  const std::size_t index = next_thread;
+  next_thread = (next_thread + 1) % state.threads.size();
+  // The socket is created on its target thread's io_context: it lives there for good.
+  acceptor->async_accept(state.threads[index]->ioc,
+                         [this, index](error_code ec, detail::PlainStream socket) {
+                           on_accept(ec, index, std::move(socket));
+                         });
+}
+
+void Server::Impl::on_accept(error_code ec, std::size_t index, detail::PlainStream socket) {
+  if (ec == asio::error::operation_aborted || !acceptor->is_open()) return;
+  if (ec) {
+    // Out of descriptors or a transient error: back off briefly rather than spin.
+    obs::log_warn("accept failed", {obs::field("error", ec.message())});
+    retry_timer->expires_after(std::chrono::milliseconds(100));
+    retry_timer->async_wait([this](error_code e) {
+      if (!e && acceptor->is_open()) do_accept();
+    });
+    return;
+  }
+  error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  asio::post(state.threads[index]->ioc, [this, index, s = std::move(socket)]() mutable {
+    detail::start_http_session(state, index, std::move(s));
+  });
+  do_accept();
+}
+
+void Server::Impl::begin_shutdown() {
+  if (shutdown_begun) return;
+  shutdown_begun = true;
+  obs::log_info("shutting down", {obs::field("websockets", state.websockets.load())});
+  error_code ignored;
+  if (acceptor) acceptor->close(ignored);
+  if (signals) signals->cancel(ignored);
+  if (retry_timer) retry_timer->cancel();
+  // before_close may block (it flushes acknowledged messages), so it gets its own thread.
+  before_close_thread = std::thread([this] {
+    try {
+      if (before_close) before_close();
+    } catch (const std::exception& e) {
+      obs::log_error("before_close failed", {obs::field("error", e.what())});
+    }
+    asio::post(main_context(), [this] { close_phase(); });
+  });
+}
+
+void Server::Impl::close_phase() {
+  state.closing.store(true);
+  drain_timer->expires_after(state.config.shutdown_drain);
+  drain_timer->async_wait([this](error_code ec) {
+    if (ec) return;
+    obs::log_warn("shutdown drain deadline passed", {obs::field("connections", state.live.load())});
+    stop_all();
+  });
+  for (std::size_t i = 0; i < state.threads.size(); ++i)
+    asio::post(state.threads[i]->ioc, [this, i] { close_sessions(i); });
+}
+
+void Server::Impl::close_sessions(std::size_t index) {
+  for (auto& session : state.threads[index]->sessions.snapshot()) session->shutdown();
+  if (state.live.load() == 0) stop_all();
+}
+
+void Server::Impl::stop_all() {
+  if (stopped.exchange(true)) return;
+  for (auto& t : state.threads) t->ioc.stop();
+}
+
+Server::Server(ServerConfig config, HttpHandler& handler)
+    : impl_(std::make_unique<Impl>(std::move(config), handler)) {}
+
+Server::~Server() {
+  impl_->stop_all();
+  if (impl_->before_close_thread.joinable()) impl_->before_close_thread.join();
+  // Sessions still owned by pending handlers go away with their io_context, while the
+  // per-thread lists they unlink from still exist.
+  impl_->acceptor.reset();
+  impl_->signals.reset();
+  impl_->retry_timer.reset();
+  impl_->drain_timer.reset();
+  for (auto& t : impl_->state.threads) {
+    t->ioc.restart();
+    t->ioc.poll();  // lets closed sessions run their final handlers
+  }
+  for (auto& t : impl_->state.threads) t.reset();
+}
+
+void Server::start() {
+  Impl& im = *impl_;
+  if (im.started) return;
+  const ServerConfig& config = im.state.config;
+  if (!config.tls_cert_file.empty() || !config.tls_key_file.empty()) {
+    if (config.tls_cert_file.empty() || config.tls_key_file.empty())
+      throw std::runtime_error("TLS needs both a certificate and a key file");
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                     asio::ssl::context::no_tlsv1_1);
+    try {
+      ctx->use_certificate_chain_file(config.tls_cert_file);
+      ctx->use_private_key_file(config.tls_key_file, asio::ssl::context::pem);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("cannot load TLS certificate or key: " + std::string(e.what()));
+    }
+    im.state.tls = std::move(ctx);
+  }
+  error_code ec;
+  const auto address = asio::ip::make_address(config.host, ec);
+  if (ec) throw std::runtime_error("invalid listen address '" + config.host + "'");
+  const tcp::endpoint endpoint(address, config.port);
+  auto& ioc = im.main_context();
+  im.acceptor.emplace(ioc);
+  auto fail = [&](const char* what) {
+    throw std::runtime_error(std::string(what) + " " + config.host + ":" +
+                             std::to_string(config.port) + ": " + ec.message());
+  };
+  im.acceptor->open(endpoint.protocol(), ec);
+  if (ec) fail("cannot open socket for");
+  im.acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (ec) fail("cannot set SO_REUSEADDR on");
+  im.acceptor->bind(endpoint, ec);
+  if (ec) fail("cannot bind");
+  im.acceptor->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) fail("cannot listen on");
+  im.port = im.acceptor->local_endpoint().port();
+  im.retry_timer.emplace(ioc.get_executor());
+  im.drain_timer.emplace(ioc.get_executor());
+
+  const rlim_t files = raise_file_limit();
+  obs::log_info("listening",
+                {obs::field("address", config.host), obs::field("port", im.port),
+                 obs::field("threads", im.state.threads.size()),
+                 obs::field("tls", im.state.tls ? "on" : "off"),
+                 obs::field("max_connections",
+                            files > kReservedDescriptors ? files - kReservedDescriptors : 0)});
+  im.started = true;
+  im.do_accept();
+}
+
+std::uint16_t Server::port() const noexcept { return impl_->port; }
+
+std::size_t Server::thread_count() const noexcept { return impl_->state.threads.size(); }
+
+void Server::post(std::size_t index, std::function<void()> fn) {
+  asio::post(impl_->state.threads.at(index)->ioc, std::move(fn));
+}
+
+void Server::run(BeforeClose before_close) {
+  Impl& im = *impl_;
+  if (!im.started) start();
+  im.before_close = std::move(before_close);
+  im.signals.emplace(im.main_context(), SIGINT, SIGTERM);
+  im.signals->async_wait([&im](error_code ec, int) {
+    if (!ec) im.begin_shutdown();
+  });
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  for (auto& t : im.state.threads) guards.push_back(asio::make_work_guard(t->ioc));
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < im.state.threads.size(); ++i)
+    threads.emplace_back([&im, i] { im.state.threads[i]->ioc.run(); });
+  im.main_context().run();
+  for (auto& t : threads) t.join();
+  if (im.before_close_thread.joinable()) im.before_close_thread.join();
+  obs::log_info("stopped");
+}
+
+void Server::request_shutdown() {
+  asio::post(impl_->main_context(), [im = impl_.get()] { im->begin_shutdown(); });
+}
+
+std::size_t Server::websocket_count() const noexcept { return impl_->state.websockets.load(); }
+
+}  // namespace parley::net

@@ -1,0 +1,414 @@
+// WsSession: one WebSocket connection over a raw (or TLS) socket, with Parley's own frame codec.
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <span>
+#include <vector>
+
+#include "net/detail/frame_buffers.hpp"
+#include "net/detail/server_state.hpp"
+#include "net/detail/ws_session.hpp"
+#include "net/ws_frame_parser.hpp"
+#include "net/ws_frame_writer.hpp"
+#include "observability/log.hpp"
+#include "observability/metrics.hpp"
+
+namespace parley::net::detail {
+namespace {
+
+using error_code = boost::system::error_code;
+
+constexpr std::size_t kMaxFramesPerWrite = 256;
+// A queue this long keeps its storage between bursts; a longer one gives it back when drained.
+constexpr std::size_t kKeepQueueCapacity = 16;
+// After our close frame: how long the peer has to answer it (and to read what was queued).
+constexpr std::chrono::seconds kCloseTimeout{5};
+// TLS sessions cannot wait for readability on the raw socket; they read into this much.
+constexpr std::size_t kTlsReadBytes = 1024;
+
+// One WebSocket connection; lives on one network thread, its members touched only there.
+template <class Stream>
+class WsSession final : public SessionBase, public WsConnection {
+ public:
+  static constexpr bool kTls = !std::is_same_v<Stream, PlainStream>;
+
+  WsSession(ServerState& server, std::size_t index, Stream&& stream,
+            std::shared_ptr<WsHandler> handler)
+      : SessionBase(server, index),
+        stream_(std::move(stream)),
+        timer_(plain_socket(stream_).get_executor()),
+        handler_(std::move(handler)),
+        parser_(server.config.max_frame_bytes),
+        id_(server.next_connection_id.fetch_add(1, std::memory_order_relaxed)) {}
+
+  void start(std::string_view leftover);
+
+  void send(SharedFrame frame) override;
+  void close(std::uint16_t code, std::string_view reason) override { begin_close(code, reason, false); }
+  void after(std::chrono::milliseconds delay, std::function<void()> fn) override;
+  std::size_t thread_index() const noexcept override { return index_; }
+  std::size_t queued_bytes() const noexcept override { return queued_bytes_; }
+  std::uint64_t id() const noexcept override { return id_; }
+
+  void shutdown() override { begin_close(1001, "server shutting down", false); }
+
+ private:
+  enum class State : std::uint8_t { open, closing, closed };
+
+  std::shared_ptr<WsSession> self() {
+    return std::static_pointer_cast<WsSession>(shared_from_this());
+  }
+  Executor executor() { return plain_socket(stream_).get_executor(); }
+
+  void do_read();
+  void on_readable(error_code ec);
+  void on_read(error_code ec, std::size_t n);
+  bool consume(std::span<char> input);
+  void deliver(std::string_view text);
+
+  void enqueue(SharedFrame frame);
+  void schedule_flush();
+  void do_write();
+  void on_write(error_code ec);
+  void on_close_written();
+
+  void begin_close(std::uint16_t code, std::string_view reason, bool drop_unsent);
+  void arm_timer(Clock::time_point at);
+  void arm_liveness();
+  void on_timer(error_code ec);
+  void finish();
+
+  Stream stream_;
+  Timer timer_;  // liveness (ping, idle) while open; the close deadline while closing
+  std::shared_ptr<WsHandler> handler_;
+  WsFrameParser parser_;
+  std::vector<SharedFrame> queue_;  // [head_, write_end_) in flight, [write_end_, end) waiting
+  std::unique_ptr<char[]> tls_buffer_;
+  std::size_t head_ = 0;
+  std::size_t write_end_ = 0;
+  std::size_t queued_bytes_ = 0;
+  Clock::time_point last_received_;
+  Clock::time_point next_ping_;
+  std::uint64_t id_;
+  State state_ = State::open;
+  bool writing_ = false;
+  bool flush_posted_ = false;
+  bool overflow_ = false;
+  bool close_queued_ = false;
+  bool close_written_ = false;
+  bool peer_closed_ = false;  // the peer's close frame arrived
+  bool failing_ = false;      // we close for a protocol error: drain the peer until it hangs up
+};
+
+template <class Stream>
+void WsSession<Stream>::start(std::string_view leftover) {
+  attach();
+  server_.websockets.fetch_add(1, std::memory_order_relaxed);
+  obs::metrics().ws_connections.add(1);
+  obs::metrics().ws_connections_total.add();
+  if constexpr (!kTls) {
+    error_code ec;
+    stream_.non_blocking(true, ec);
+  } else {
+    tls_buffer_ = std::make_unique<char[]>(kTlsReadBytes);
+  }
+  last_received_ = Clock::now();
+  next_ping_ = last_received_ + server_.config.ping_interval;
+  arm_liveness();
+  try {
+    handler_->on_open(self());
+  } catch (const std::exception& e) {
+    obs::log_error("websocket on_open failed", {obs::field("error", e.what())});
+    begin_close(1011, "internal error", true);
+  }
+  if (server_.closing.load()) begin_close(1001, "server shutting down", false);
+  if (!leftover.empty() && state_ != State::closed) {
+    // The client may pipeline frames right behind its upgrade request.
+    std::vector<char> copy(leftover.begin(), leftover.end());
+    if (!consume({copy.data(), copy.size()})) return;
+  }
+  do_read();
+}
+
+template <class Stream>
+void WsSession<Stream>::do_read() {
+  if (state_ == State::closed) return;
+  if constexpr (!kTls) {
+    // Wait for readability, then read into the thread's scratch buffer: an idle connection holds
+    // no read buffer at all.
+    stream_.async_wait(PlainStream::wait_read,
+                       [self = self()](error_code ec) { self->on_readable(ec); });
+  } else {
+    stream_.async_read_some(asio::buffer(tls_buffer_.get(), kTlsReadBytes),
+                            [self = self()](error_code ec, std::size_t n) { self->on_read(ec, n); });
+  }
+}
+
+template <class Stream>
+void WsSession<Stream>::on_readable(error_code ec) {
+  if (state_ == State::closed) return;
+  if (ec) return finish();
+  if constexpr (!kTls) {
+    last_received_ = Clock::now();
+    char* buffer = scratch_buffer();
+    for (int i = 0; i < 4; ++i) {  // bounded, so one busy peer cannot starve the thread
+      const std::size_t n = stream_.read_some(asio::buffer(buffer, kScratchBytes), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+      if (ec) return finish();
+      if (!consume({buffer, n})) return;
+      if (n < kScratchBytes) break;
+    }
+    do_read();
+  }
+}
+
+template <class Stream>
+void WsSession<Stream>::on_read(error_code ec, std::size_t n) {
+  if (state_ == State::closed) return;
+  if (ec) return finish();
+  last_received_ = Clock::now();
+  if (!consume({tls_buffer_.get(), n})) return;
+  do_read();
+}
+
+// Feeds received bytes to the parser and acts on its events; false when reading must stop.
+template <class Stream>
+bool WsSession<Stream>::consume(std::span<char> input) {
+  while (state_ != State::closed) {
+    if (peer_closed_ || failing_) return true;  // closing: drain and ignore until the peer hangs up
+    const WsFrameParser::Event event = parser_.parse(input);
+    switch (event.kind) {
+      case WsFrameParser::Kind::need_more:
+        return true;
+      case WsFrameParser::Kind::text:
+        if (state_ == State::open) deliver(event.payload);
+        break;
+      case WsFrameParser::Kind::ping:
+        if (state_ == State::open) enqueue(make_frame(ws_opcode::pong, event.payload));
+        break;
+      case WsFrameParser::Kind::pong:
+        break;  // liveness is noted for any received byte
+      case WsFrameParser::Kind::close:
+        peer_closed_ = true;
+        if (state_ == State::open) {
+          begin_close(event.code, {}, false);  // echo the peer's code (none when it sent none)
+        } else if (close_written_) {
+          finish();
+          return false;
+        }
+        return true;
+      case WsFrameParser::Kind::error:
+        if (state_ == State::open) {
+          failing_ = true;
+          begin_close(event.code, {}, true);
+        } else {
+          failing_ = true;
+          if (close_written_) on_close_written();
+        }
+        return state_ != State::closed;
+    }
+  }
+  return false;
+}
+
+template <class Stream>
+void WsSession<Stream>::deliver(std::string_view text) {
+  try {
+    handler_->on_text(text);
+  } catch (const std::exception& e) {
+    obs::log_error("websocket handler failed", {obs::field("error", e.what())});
+    begin_close(1011, "internal error", true);
+  }
+}
+
+template <class Stream>
+void WsSession<Stream>::send(SharedFrame frame) {
+  if (state_ != State::open || overflow_ || !frame) return;
+  queued_bytes_ += frame->size();
+  queue_.push_back(std::move(frame));
+  if (queued_bytes_ > server_.config.max_outbound_bytes) {
+    // Mark now, close later on our own thread: the caller may be looping over a room.
+    overflow_ = true;
+    obs::metrics().slow_consumer_closes.add();
+    obs::log_warn("closing slow consumer", {obs::field("connection", id_),
+                                            obs::field("queued_bytes", queued_bytes_)});
+    asio::post(executor(), [self = self()] { self->begin_close(1013, "slow consumer", true); });
+    return;
+  }
+  schedule_flush();
+}
+
+template <class Stream>
+void WsSession<Stream>::enqueue(SharedFrame frame) {
+  queued_bytes_ += frame->size();
+  queue_.push_back(std::move(frame));
+  schedule_flush();
+}
+
+// Corking: everything queued until the posted flush runs goes out in one gathered write.
+template <class Stream>
+void WsSession<Stream>::schedule_flush() {
+  if (writing_ || flush_posted_) return;
+  flush_posted_ = true;
+  asio::post(executor(), [self = self()] {
+    self->flush_posted_ = false;
+    self->do_write();
+  });
+}
+
+template <class Stream>
+void WsSession<Stream>::do_write() {
+  if (writing_ || state_ == State::closed || head_ == queue_.size()) return;
+  writing_ = true;
+  write_end_ = std::min(queue_.size(), head_ + kMaxFramesPerWrite);
+  auto handler = [self = self()](error_code ec, std::size_t) { self->on_write(ec); };
+  if (write_end_ - head_ == 1)
+    asio::async_write(stream_, asio::buffer(*queue_[head_]), std::move(handler));
+  else
+    asio::async_write(stream_, FrameBuffers(queue_, head_, write_end_), std::move(handler));
+}
+
+template <class Stream>
+void WsSession<Stream>::on_write(error_code ec) {
+  writing_ = false;
+  if (state_ == State::closed) return;
+  if (ec) return finish();
+  for (std::size_t i = head_; i < write_end_; ++i) {
+    queued_bytes_ -= queue_[i]->size();
+    queue_[i].reset();
+  }
+  head_ = write_end_;
+  if (head_ == queue_.size()) {
+    head_ = write_end_ = 0;
+    if (queue_.capacity() > kKeepQueueCapacity) std::vector<SharedFrame>().swap(queue_);
+    else queue_.clear();
+    if (close_queued_) {
+      close_written_ = true;
+      return on_close_written();
+    }
+    return;
+  }
+  if (head_ > queue_.size() / 2) {
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = write_end_ = 0;
+  }
+  do_write();
+}
+
+template <class Stream>
+void WsSession<Stream>::on_close_written() {
+  if (peer_closed_) return finish();  // handshake complete
+  if (failing_) {
+    // Half-close and drain: closing with unread input would reset the connection and could
+    // destroy our close frame before the peer reads it.
+    error_code ec;
+    plain_socket(stream_).shutdown(asio::socket_base::shutdown_send, ec);
+  }
+  // Otherwise wait (bounded by the close deadline) for the peer's close or its hang-up.
+}
+
+template <class Stream>
+void WsSession<Stream>::begin_close(std::uint16_t code, std::string_view reason, bool drop_unsent) {
+  if (state_ != State::open) return;
+  state_ = State::closing;
+  if (drop_unsent) {
+    const std::size_t keep = writing_ ? write_end_ : head_;
+    for (std::size_t i = keep; i < queue_.size(); ++i) queued_bytes_ -= queue_[i]->size();
+    queue_.resize(keep);
+  }
+  close_queued_ = true;
+  enqueue(make_close_frame(code, reason));
+  arm_timer(Clock::now() + kCloseTimeout);
+}
+
+template <class Stream>
+void WsSession<Stream>::after(std::chrono::milliseconds delay, std::function<void()> fn) {
+  auto timer = std::make_shared<Timer>(executor());
+  timer->expires_after(delay);
+  timer->async_wait([timer, weak = weak_from_this(), fn = std::move(fn)](error_code ec) {
+    auto session = weak.lock();
+    if (ec || !session) return;
+    if (static_cast<WsSession*>(session.get())->state_ == State::closed) return;
+    fn();
+  });
+}
+
+template <class Stream>
+void WsSession<Stream>::arm_timer(Clock::time_point at) {
+  timer_.expires_at(at);  // cancels the previous wait; its handler sees operation_aborted
+  timer_.async_wait([self = self()](error_code ec) { self->on_timer(ec); });
+}
+
+template <class Stream>
+void WsSession<Stream>::arm_liveness() {
+  arm_timer(std::min(next_ping_, last_received_ + server_.config.idle_timeout));
+}
+
+template <class Stream>
+void WsSession<Stream>::on_timer(error_code ec) {
+  if (ec || state_ == State::closed) return;
+  const auto now = Clock::now();
+  if (timer_.expiry() > now) return;  // a stale completion; a newer wait is pending
+  if (state_ == State::closing) return finish();  // the peer never answered our close
+  if (now - last_received_ >= server_.config.idle_timeout) {
+    // Silent for idle_timeout: 1001 ("going away"), as the server drops the peer, not an error.
+    return begin_close(1001, "idle timeout", true);
+  }
+  if (now >= next_ping_) {
+    enqueue(make_frame(ws_opcode::ping, {}));
+    next_ping_ = now + server_.config.ping_interval;
+  }
+  arm_liveness();
+}
+
+template <class Stream>
+void WsSession<Stream>::finish() {
+  if (state_ == State::closed) return;
+  state_ = State::closed;
+  error_code ec;
+  plain_socket(stream_).close(ec);
+  timer_.cancel();
+  if (!writing_) std::vector<SharedFrame>().swap(queue_);
+  queued_bytes_ = 0;
+  server_.websockets.fetch_sub(1, std::memory_order_relaxed);
+  obs::metrics().ws_connections.add(-1);
+  if (auto handler = std::move(handler_)) {
+    try {
+      handler->on_closed();
+    } catch (const std::exception& e) {
+      obs::log_error("websocket on_closed failed", {obs::field("error", e.what())});
+    }
+  }
+  detach();
+}
+
+template <class Stream>
+void start(ServerState& server, std::size_t index, Stream&& stream, std::string_view leftover,
+           std::shared_ptr<WsHandler> handler) {
+  auto session =
+      std::make_shared<WsSession<Stream>>(server, index, std::move(stream), std::move(handler));
+  session->start(leftover);
+}
+
+}  // namespace
+
+char* scratch_buffer() noexcept {
+  thread_local char buffer[kScratchBytes];
+  return buffer;
+}
+
+void start_ws_session(ServerState& server, std::size_t index, PlainStream&& stream,
+                      std::string_view leftover, std::shared_ptr<WsHandler> handler) {
+  start(server, index, std::move(stream), leftover, std::move(handler));
+}
+
+void start_ws_session(ServerState& server, std::size_t index, TlsStream&& stream,
+                      std::string_view leftover, std::shared_ptr<WsHandler> handler) {
+  start(server, index, std::move(stream), leftover, std::move(handler));
+}
+
+}  // namespace parley::net::detail

@@ -1,0 +1,84 @@
+#include "protocol/client_frame.hpp"
+
+#include <boost/json.hpp>
+
+#include "protocol/validation.hpp"
+
+namespace parley::protocol {
+namespace json = boost::json;
+namespace {
+
+// Reads field `name` of `o` as an id; throws the message for FrameError.
+std::int64_t required_id(const json::object& o, std::string_view name, std::int64_t min = 1) {
+  const json::value* v = o.if_contains(name);
+  if (v == nullptr) throw std::string("missing field '") + std::string(name) + "'";
+  auto id = as_id(*v, min);
+  if (!id) throw std::string("field '") + std::string(name) + "' must be a positive integer id";
+  return *id;
+}
+
+std::string required_string(const json::object& o, std::string_view name) {
+  const json::value* v = o.if_contains(name);
+  if (v == nullptr) throw std::string("missing field '") + std::string(name) + "'";
+  if (!v->is_string()) throw std::string("field '") + std::string(name) + "' must be a string";
+  return std::string(v->get_string());
+}
+
+ClientFrameBody parse_body(std::string_view type, const json::object& o) {
+  if (type == "auth") return AuthFrame{required_string(o, "token")};
+  if (type == "join") {
+    JoinFrame f{required_id(o, "room"), std::nullopt};
+    if (const json::value* s = o.if_contains("since"); s != nullptr && !s->is_null()) {
+      auto since = as_id(*s, 0);
+      if (!since) throw std::string("field 'since' must be a non-negative integer id");
+      f.since = since;
+    }
+    return f;
+  }
+  if (type == "leave") return LeaveFrame{required_id(o, "room")};
+  if (type == "typing") return TypingFrame{required_id(o, "room")};
+  if (type == "ping") return PingFrame{};
+  if (type == "send") {
+    SendFrame f;
+    f.room = required_id(o, "room");
+    f.body = required_string(o, "body");
+    if (auto e = check_body(f.body)) throw std::string(*e);
+    if (const json::value* c = o.if_contains("client_id"); c != nullptr && !c->is_null()) {
+      if (!c->is_string()) throw std::string("field 'client_id' must be a string");
+      f.client_id = std::string(c->get_string());
+      if (auto e = check_client_id(*f.client_id)) throw std::string(*e);
+    }
+    auto meta = check_meta(o.if_contains("meta"));
+    if (meta.error) throw *meta.error;
+    f.meta_json = std::move(meta.json);
+    return f;
+  }
+  throw std::string("unknown frame type '") + std::string(type.substr(0, 64)) + "'";
+}
+
+}  // namespace
+
+ParseResult parse_client_frame(std::string_view text) {
+  json::error_code ec;
+  json::value root = json::parse(text, ec);
+  if (ec) return FrameError{std::nullopt, "frame is not valid JSON"};
+  if (!root.is_object()) return FrameError{std::nullopt, "frame must be a JSON object"};
+  const json::object& o = root.get_object();
+
+  std::optional<std::string> ref;
+  if (const json::value* r = o.if_contains("ref"); r != nullptr && !r->is_null()) {
+    if (!r->is_string() || count_code_points(r->get_string()) > kMaxRefChars)
+      return FrameError{std::nullopt, "field 'ref' must be a string of at most 64 characters"};
+    ref = std::string(r->get_string());
+  }
+  const json::value* type = o.if_contains("type");
+  if (type == nullptr) return FrameError{ref, "missing field 'type'"};
+  if (!type->is_string()) return FrameError{ref, "field 'type' must be a string"};
+  try {
+    return ClientFrame{ref, parse_body(type->get_string(), o)};
+  } catch (const std::string& message) {
+    return FrameError{ref, message};
+  }
+}
+
+}  // namespace parley::protocol

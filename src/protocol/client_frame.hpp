@@ -1,0 +1,52 @@
+#pragma once
+// Client-to-server WebSocket frames, parsed and validated from their JSON text.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace parley::protocol {
+
+struct AuthFrame {
+  std::string token;
+};
+struct JoinFrame {
+  std::int64_t room = 0;
+  std::optional<std::int64_t> since;
+};
+struct LeaveFrame {
+  std::int64_t room = 0;
+};
+struct SendFrame {
+  std::int64_t room = 0;
+  std::string body;
+  std::optional<std::string> client_id;
+  std::optional<std::string> meta_json;  // compact JSON object text
+};
+struct TypingFrame {
+  std::int64_t room = 0;
+};
+struct PingFrame {};
+
+using ClientFrameBody =
+    std::variant<AuthFrame, JoinFrame, LeaveFrame, SendFrame, TypingFrame, PingFrame>;
+
+struct ClientFrame {
+  std::optional<std::string> ref;
+  ClientFrameBody body;
+};
+
+// A frame that cannot be acted on: answered with `error` `bad_request` (with the ref when one
+// could be read).
+struct FrameError {
+  std::optional<std::string> ref;
+  std::string message;
+};
+
+using ParseResult = std::variant<ClientFrame, FrameError>;
+
+ParseResult parse_client_frame(std::string_view text);
+
+}  // namespace parley::protocol

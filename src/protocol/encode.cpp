@@ -1,0 +1,180 @@
+#include "protocol/encode.hpp"
+
+#include <boost/json.hpp>
+
+#include "common/clock.hpp"
+#include "observability/log.hpp"
+
+namespace parley::protocol {
+namespace json = boost::json;
+namespace {
+
+void append_string(std::string& out, std::string_view s) {
+  out += '"';
+  obs::append_json_escaped(out, s);
+  out += '"';
+}
+
+void append_message_fields(std::string& out, const store::Message& m) {
+  out += "\"id\":";
+  out += std::to_string(m.id);
+  out += ",\"room\":";
+  out += std::to_string(m.room_id);
+  out += ",\"from\":{\"id\":";
+  out += std::to_string(m.user_id);
+  out += ",\"username\":";
+  append_string(out, m.username);
+  out += "},\"body\":";
+  append_string(out, m.body);
+  out += ",\"ts\":";
+  append_string(out, format_rfc3339_ms(m.ts_ms));
+  if (m.client_id) {
+    out += ",\"client_id\":";
+    append_string(out, *m.client_id);
+  }
+  if (m.meta_json) {
+    out += ",\"meta\":";
+    out += *m.meta_json;
+  }
+}
+
+void set_ref(json::object& o, const std::optional<std::string>& ref) {
+  if (ref) o["ref"] = *ref;
+}
+
+}  // namespace
+
+json::object user_json(const store::User& user) {
+  return {{"id", user.id},
+          {"username", user.username},
+          {"role", user.role},
+          {"created_at", format_rfc3339_ms(user.created_at_ms)}};
+}
+
+json::object room_json(const store::Room& room) {
+  json::object o{{"id", room.id},
+                 {"name", room.name},
+                 {"private", room.is_private},
+                 {"owner_id", room.owner_id},
+                 {"created_at", format_rfc3339_ms(room.created_at_ms)},
+                 {"member_count", room.member_count},
+                 {"joined", room.joined}};
+  if (room.is_dm) o["dm"] = true;
+  return o;
+}
+
+json::object message_json(const store::Message& m) {
+  std::string text = "{";
+  append_message_fields(text, m);
+  text += '}';
+  return json::parse(text).as_object();
+}
+
+std::string message_frame(const store::Message& m) {
+  std::string out;
+  out.reserve(160 + m.body.size() + (m.meta_json ? m.meta_json->size() : 0));
+  out += "{\"type\":\"message\",";
+  append_message_fields(out, m);
+  out += '}';
+  return out;
+}
+
+std::string ack_frame(const std::optional<std::string>& ref, const store::Message& m) {
+  json::object o{{"type", "ack"},
+                 {"room", m.room_id},
+                 {"id", m.id},
+                 {"ts", format_rfc3339_ms(m.ts_ms)}};
+  set_ref(o, ref);
+  if (m.client_id) o["client_id"] = *m.client_id;
+  else o["client_id"] = nullptr;
+  return json::serialize(o);
+}
+
+std::string error_frame(const std::optional<std::string>& ref, ErrorCode code,
+                        std::string_view message) {
+  json::object o{{"type", "error"}, {"code", to_string(code)}, {"message", message}};
+  if (ref) o["ref"] = *ref;
+  return json::serialize(o);
+}
+
+std::string authed_frame(const std::optional<std::string>& ref, const store::User& user) {
+  json::object o{{"type", "authed"}, {"user", user_json(user)}};
+  set_ref(o, ref);
+  return json::serialize(o);
+}
+
+std::string joined_frame(const std::optional<std::string>& ref, const store::Room& room,
+                         std::span<const store::User> online,
+                         std::span<const store::Message> missed, bool missed_truncated) {
+  json::array online_json;
+  for (const auto& u : online) online_json.push_back(user_json(u));
+  json::object o{{"type", "joined"},
+                 {"room", room_json(room)},
+                 {"online", std::move(online_json)},
+                 {"missed", json::array()},
+                 {"missed_truncated", missed_truncated}};
+  set_ref(o, ref);
+  // Splice the missed messages in as pre-encoded text to avoid re-parsing them.
+  std::string text = json::serialize(o);
+  std::string missed_text = "[";
+  for (std::size_t i = 0; i < missed.size(); ++i) {
+    if (i) missed_text += ',';
+    missed_text += '{';
+    append_message_fields(missed_text, missed[i]);
+    missed_text += '}';
+  }
+  missed_text += ']';
+  auto pos = text.find("\"missed\":[]");
+  text.replace(pos + 9, 2, missed_text);
+  return text;
+}
+
+std::string left_frame(const std::optional<std::string>& ref, std::int64_t room_id) {
+  json::object o{{"type", "left"}, {"room", room_id}};
+  set_ref(o, ref);
+  return json::serialize(o);
+}
+
+std::string pong_frame(const std::optional<std::string>& ref) {
+  json::object o{{"type", "pong"}};
+  set_ref(o, ref);
+  return json::serialize(o);
+}
+
+std::string presence_frame(std::int64_t room_id, const store::User& user, bool joined) {
+  json::object o{{"type", "presence"},
+                 {"room", room_id},
+                 {"user", user_json(user)},
+                 {"event", joined ? "join" : "leave"}};
+  return json::serialize(o);
+}
+
+std::string typing_frame(std::int64_t room_id, std::int64_t user_id, std::string_view username) {
+  json::object o{{"type", "typing"},
+                 {"room", room_id},
+                 {"user", json::object{{"id", user_id}, {"username", username}}}};
+  return json::serialize(o);
+}
+
+std::string room_deleted_frame(std::int64_t room_id) {
+  return json::serialize(json::object{{"type", "room_deleted"}, {"room", room_id}});
+}
+
+std::string notification_frame(std::string_view event, std::string_view data_json,
+                               std::int64_t ts_ms) {
+  std::string out = "{\"type\":\"notification\",\"event\":";
+  append_string(out, event);
+  out += ",\"data\":";
+  out += data_json;
+  out += ",\"ts\":";
+  append_string(out, format_rfc3339_ms(ts_ms));
+  out += '}';
+  return out;
+}
+
+std::string error_body(ErrorCode code, std::string_view message) {
+  return json::serialize(
+      json::object{{"error", json::object{{"code", to_string(code)}, {"message", message}}}});
+}
+
+}  // namespace parley::protocol

@@ -1,0 +1,44 @@
+#pragma once
+// Encodes the contract's objects (User, Room, Message) and every server-to-client frame. The one
+// place that knows the wire shape of what the server sends.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "common/error_code.hpp"
+#include "store/records.hpp"
+
+namespace parley::protocol {
+
+boost::json::object user_json(const store::User& user);
+boost::json::object room_json(const store::Room& room);
+boost::json::object message_json(const store::Message& message);
+
+// {"type":"message", ...Message}: encoded once per message, shared by every subscriber.
+std::string message_frame(const store::Message& message);
+
+std::string ack_frame(const std::optional<std::string>& ref, const store::Message& message);
+std::string error_frame(const std::optional<std::string>& ref, ErrorCode code,
+                        std::string_view message);
+std::string authed_frame(const std::optional<std::string>& ref, const store::User& user);
+std::string joined_frame(const std::optional<std::string>& ref, const store::Room& room,
+                         std::span<const store::User> online,
+                         std::span<const store::Message> missed, bool missed_truncated);
+std::string left_frame(const std::optional<std::string>& ref, std::int64_t room_id);
+std::string pong_frame(const std::optional<std::string>& ref);
+std::string presence_frame(std::int64_t room_id, const store::User& user, bool joined);
+std::string typing_frame(std::int64_t room_id, std::int64_t user_id, std::string_view username);
+std::string room_deleted_frame(std::int64_t room_id);
+// `data_json` is a serialised JSON object.
+std::string notification_frame(std::string_view event, std::string_view data_json,
+                               std::int64_t ts_ms);
+
+// REST error body {"error":{"code","message"}}.
+std::string error_body(ErrorCode code, std::string_view message);
+
+}  // namespace parley::protocol

@@ -1,0 +1,103 @@
+#include "protocol/validation.hpp"
+
+#include <boost/json.hpp>
+#include <charconv>
+
+namespace parley::protocol {
+namespace {
+
+bool is_name_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '-';
+}
+
+}  // namespace
+
+std::size_t count_code_points(std::string_view utf8) noexcept {
+  std::size_t n = 0;
+  for (unsigned char c : utf8)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+std::optional<std::string> check_username(std::string_view username) {
+  if (username.size() < 3 || username.size() > 32)
+    return "username must be 3 to 32 characters";
+  for (char c : username)
+    if (!is_name_char(c)) return "username may only contain A-Z a-z 0-9 _ . -";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_password(std::string_view password) {
+  auto n = count_code_points(password);
+  if (n < 8 || n > 128) return "password must be 8 to 128 characters";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_room_name(std::string_view name) {
+  auto n = count_code_points(name);
+  if (n < 1 || n > 100) return "name must be 1 to 100 characters";
+  if (name.find('\0') != std::string_view::npos) return "name must not contain NUL";
+  bool blank = true;
+  for (char c : name)
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') blank = false;
+  if (blank) return "name must not be blank";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_body(std::string_view body) {
+  if (body.empty()) return "body must not be empty";
+  if (body.find('\0') != std::string_view::npos) return "body must not contain NUL";
+  if (count_code_points(body) > kMaxBodyCodePoints) return "body must be at most 4000 characters";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_client_id(std::string_view client_id) {
+  auto n = count_code_points(client_id);
+  if (n < 1 || n > kMaxClientIdChars) return "client_id must be 1 to 64 characters";
+  if (client_id.find('\0') != std::string_view::npos) return "client_id must not contain NUL";
+  return std::nullopt;
+}
+
+std::optional<std::string> check_event_name(std::string_view event) {
+  if (event.empty() || event.size() > 100) return "event must be 1 to 100 characters";
+  for (char c : event)
+    if (!is_name_char(c) && c != ':') return "event may only contain A-Z a-z 0-9 _ . : -";
+  return std::nullopt;
+}
+
+bool is_valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!is_name_char(c)) return false;
+  return true;
+}
+
+std::optional<std::int64_t> as_id(const boost::json::value& v, std::int64_t min) {
+  std::int64_t id = 0;
+  if (v.is_int64()) id = v.get_int64();
+  else if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(kMaxId))
+    id = static_cast<std::int64_t>(v.get_uint64());
+  else return std::nullopt;
+  if (id < min || id > kMaxId) return std::nullopt;
+  return id;
+}
+
+std::optional<std::int64_t> parse_id(std::string_view text, std::int64_t min) {
+  std::int64_t id = 0;
+  if (text.empty() || text.size() > 16) return std::nullopt;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  if (id < min || id > kMaxId) return std::nullopt;
+  return id;
+}
+
+MetaResult check_meta(const boost::json::value* meta) {
+  if (meta == nullptr || meta->is_null()) return {};
+  if (!meta->is_object()) return {std::nullopt, "meta must be a JSON object or null"};
+  std::string text = boost::json::serialize(*meta);
+  if (text.size() > kMaxMetaBytes) return {std::nullopt, "meta must be at most 4096 bytes"};
+  return {std::move(text), std::nullopt};
+}
+
+}  // namespace parley::protocol

@@ -1,0 +1,45 @@
+#pragma once
+// Field rules of the contract, shared by REST and WebSocket. Each returns an error message naming
+// the field, or nullopt when the value is valid.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/fwd.hpp>
+
+namespace parley::protocol {
+
+inline constexpr std::int64_t kMaxId = (std::int64_t{1} << 53) - 1;
+inline constexpr std::size_t kMaxBodyCodePoints = 4000;
+inline constexpr std::size_t kMaxMetaBytes = 4096;
+inline constexpr std::size_t kMaxClientIdChars = 64;
+inline constexpr std::size_t kMaxRefChars = 64;
+
+std::optional<std::string> check_username(std::string_view username);
+std::optional<std::string> check_password(std::string_view password);
+std::optional<std::string> check_room_name(std::string_view name);
+std::optional<std::string> check_body(std::string_view body);
+std::optional<std::string> check_client_id(std::string_view client_id);
+std::optional<std::string> check_event_name(std::string_view event);
+bool is_valid_request_id(std::string_view id);
+
+// Number of Unicode code points in valid UTF-8 text.
+std::size_t count_code_points(std::string_view utf8) noexcept;
+
+// A JSON value that is an integer in [min, kMaxId]; nullopt otherwise (doubles, strings, bools).
+std::optional<std::int64_t> as_id(const boost::json::value& v, std::int64_t min = 1);
+
+// Decimal text that is an id in [min, kMaxId] (path segments, query parameters).
+std::optional<std::int64_t> parse_id(std::string_view text, std::int64_t min = 1);
+
+// `meta`: absent or null -> nullopt with no error; an object of at most kMaxMetaBytes compact -> its
+// compact text; anything else -> error. Returns {meta_json, error}.
+struct MetaResult {
+  std::optional<std::string> json;
+  std::optional<std::string> error;
+};
+MetaResult check_meta(const boost::json::value* meta);
+
+}  // namespace parley::protocol

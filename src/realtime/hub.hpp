@@ -1,0 +1,49 @@
+#pragma once
+// The realtime hub: one HubShard per network thread plus the process-wide Presence. Fanout posts
+// one shared frame to every shard; each shard hands it to its local subscribers. This is also the
+// single seam through which every targeted event (room, user, users, role) travels, so a cluster
+// bus can later forward the same calls to other instances.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "realtime/delivery.hpp"
+#include "realtime/hub_shard.hpp"
+#include "realtime/presence.hpp"
+
+namespace parley::realtime {
+
+class Hub {
+ public:
+  // Runs a task on network thread `index`, in posting order.
+  using Poster = std::function<void(std::size_t index, std::function<void()> task)>;
+
+  Hub(std::size_t threads, Poster poster);
+
+  // Must be called on thread `index`.
+  HubShard& shard(std::size_t index) { return *shards_[index]; }
+  std::size_t shard_count() const noexcept { return shards_.size(); }
+  Presence& presence() noexcept { return presence_; }
+
+  // Runs `task` on network thread `index`, after what was posted there before. Thread-safe.
+  void post(std::size_t index, std::function<void()> task) { poster_(index, std::move(task)); }
+
+  // Thread-safe. Deliveries posted from one thread reach each subscriber in posting order.
+  void publish_to_room(Delivery delivery);
+  void publish_room_deleted(std::int64_t room_id);
+  // Return the number of connections targeted (known from Presence at the time of the call).
+  std::size_t publish_to_users(const std::vector<std::int64_t>& user_ids, net::SharedFrame frame);
+  std::size_t publish_to_role(const std::string& role, net::SharedFrame frame);
+  std::size_t publish_notification_to_room(std::int64_t room_id, net::SharedFrame frame);
+
+ private:
+  Poster poster_;
+  std::vector<std::unique_ptr<HubShard>> shards_;
+  Presence presence_;
+};
+
+}  // namespace parley::realtime

@@ -1,0 +1,120 @@
+#include "realtime/hub_shard.hpp"
+
+#include <algorithm>
+
+namespace parley::realtime {
+
+void HubShard::subscribe(std::int64_t room_id, Subscriber* subscriber) {
+  auto& list = rooms_[room_id];
+  if (std::find(list.begin(), list.end(), subscriber) == list.end()) list.push_back(subscriber);
+}
+
+void HubShard::unsubscribe(std::int64_t room_id, Subscriber* subscriber) {
+  auto it = rooms_.find(room_id);
+  if (it == rooms_.end()) return;
+  auto& list = it->second;
+  auto pos = std::find(list.begin(), list.end(), subscriber);
+  if (pos == list.end()) return;
+  if (delivering_ > 0) {
+    *pos = nullptr;
+    rooms_to_compact_.push_back(room_id);
+    return;
+  }
+  list.erase(pos);
+  if (list.empty()) rooms_.erase(it);
+}
+
+void HubShard::add_connection(Subscriber* subscriber) {
+  users_[subscriber->user_id()].push_back(subscriber);
+  ++connection_count_;
+}
+
+void HubShard::remove_connection(Subscriber* subscriber) {
+  auto it = users_.find(subscriber->user_id());
+  if (it == users_.end()) return;
+  auto& list = it->second;
+  auto pos = std::find(list.begin(), list.end(), subscriber);
+  if (pos == list.end()) return;
+  --connection_count_;
+  if (delivering_ > 0) {
+    *pos = nullptr;  // users_ lists are compacted lazily on the next removal
+    return;
+  }
+  list.erase(pos);
+  compact(list);
+  if (list.empty()) users_.erase(it);
+}
+
+void HubShard::compact(std::vector<Subscriber*>& list) {
+  list.erase(std::remove(list.begin(), list.end(), nullptr), list.end());
+}
+
+std::size_t HubShard::deliver_to_room(const Delivery& delivery) {
+  auto it = rooms_.find(delivery.room_id);
+  if (it == rooms_.end()) return 0;
+  std::size_t delivered = 0;
+  ++delivering_;
+  auto& list = it->second;
+  // Index loop: deliver() may append nothing but may null out entries via unsubscribe().
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    Subscriber* s = list[i];
+    if (s == nullptr) continue;
+    if (delivery.exclude_user != 0 && s->user_id() == delivery.exclude_user) continue;
+    s->deliver(delivery);
+    ++delivered;
+  }
+  if (--delivering_ == 0 && !rooms_to_compact_.empty()) {
+    for (auto room : rooms_to_compact_) {
+      auto r = rooms_.find(room);
+      if (r == rooms_.end()) continue;
+      compact(r->second);
+      if (r->second.empty()) rooms_.erase(r);
+    }
+    rooms_to_compact_.clear();
+  }
+  return delivered;
+}
+
+void HubShard::deliver_room_deleted(const Delivery& delivery) {
+  deliver_to_room(delivery);
+  rooms_.erase(delivery.room_id);
+}
+
+std::size_t HubShard::deliver_to_user(std::int64_t user_id, const Delivery& delivery) {
+  auto it = users_.find(user_id);
+  if (it == users_.end()) return 0;
+  std::size_t delivered = 0;
+  ++delivering_;
+  for (std::size_t i = 0; i < it->second.size(); ++i) {
+    if (Subscriber* s = it->second[i]) {
+      s->deliver(delivery);
+      ++delivered;
+    }
+  }
+  --delivering_;
+  return delivered;
+}
+
+std::size_t HubShard::deliver_to_role(std::string_view role, const Delivery& delivery) {
+  std::size_t delivered = 0;
+  ++delivering_;
+  for (auto& [user, list] : users_) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (Subscriber* s = list[i]; s != nullptr && s->role() == role) {
+        s->deliver(delivery);
+        ++delivered;
+      }
+    }
+  }
+  --delivering_;
+  return delivered;
+}
+
+std::size_t HubShard::subscriber_count(std::int64_t room_id) const {
+  auto it = rooms_.find(room_id);
+  if (it == rooms_.end()) return 0;
+  return static_cast<std::size_t>(std::count_if(it->second.begin(), it->second.end(),
+                                                [](Subscriber* s) { return s != nullptr; }));
+}
+
+}  // namespace parley::realtime

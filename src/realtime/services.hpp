@@ -1,0 +1,32 @@
+#pragma once
+// The long-lived parts a session or request handler works with, wired once by main().
+
+#include <cstddef>
+#include <cstdint>
+
+#include "auth/jwt.hpp"
+#include "common/worker_pool.hpp"
+#include "realtime/hub.hpp"
+#include "realtime/rate_limiter.hpp"
+#include "store/message_writer.hpp"
+#include "store/store.hpp"
+
+namespace parley::realtime {
+
+struct RealtimeSettings {
+  RateLimits rate_limits;
+  std::int64_t auth_timeout_ms = 10'000;
+  std::size_t missed_max = 500;
+  std::size_t max_pending_frames = 4096;  // live frames buffered while a join completes
+};
+
+struct Services {
+  store::Store& store;
+  store::MessageWriter& writer;
+  const auth::JwtCodec& jwt;
+  WorkerPool& workers;
+  Hub& hub;
+  RealtimeSettings settings;
+};
+
+}  // namespace parley::realtime

@@ -1,0 +1,109 @@
+#include "store/message_writer.hpp"
+
+#include <exception>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "observability/log.hpp"
+#include "observability/metrics.hpp"
+
+namespace parley::store {
+
+MessageWriter::MessageWriter(Store& store, std::size_t max_batch, std::size_t max_queue)
+    : store_(store),
+      max_batch_(max_batch == 0 ? 1 : max_batch),
+      max_queue_(max_queue),
+      thread_([this] { run(); }) {}
+
+MessageWriter::~MessageWriter() {
+  stop();
+}
+
+bool MessageWriter::submit(NewMessage message, Callback done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= max_queue_) return false;
+    queue_.push_back(Pending{std::move(message), std::move(done), monotonic_us()});
+  }
+  wake_.notify_one();
+  return true;
+}
+
+void MessageWriter::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  // A callback calling stop() must not join its own thread; the loop ends after this batch.
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+std::size_t MessageWriter::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+namespace {
+
+void run_callback(const MessageWriter::Callback& done, const AppendResult* result) {
+  if (!done) return;
+  try {
+    done(result);
+  } catch (const std::exception& e) {
+    // One faulty callback must not stop the writer or skip the others.
+    obs::log_error("message writer callback threw", {obs::field("error", e.what())});
+  }
+}
+
+}  // namespace
+
+void MessageWriter::run() {
+  std::vector<Pending> batch;
+  std::vector<NewMessage> messages;
+  for (;;) {
+    batch.clear();
+    messages.clear();
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is committed
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    for (Pending& pending : batch) messages.push_back(std::move(pending.message));
+
+    std::vector<AppendResult> results;
+    bool committed = false;
+    try {
+      results = store_.append_messages(messages, now_ms());
+      committed = results.size() == batch.size();
+    } catch (const StoreUnavailable& e) {
+      obs::log_warn("message batch not stored",
+                    {obs::field("error", e.what()), obs::field("messages", batch.size())});
+    } catch (const std::exception& e) {
+      obs::log_error("message batch failed",
+                     {obs::field("error", e.what()), obs::field("messages", batch.size())});
+    }
+    if (!committed) {
+      for (const Pending& pending : batch) run_callback(pending.done, nullptr);
+      continue;
+    }
+
+    auto& metrics = obs::metrics();
+    metrics.store_batches.add();
+    std::int64_t committed_us = monotonic_us();
+    std::uint64_t stored = 0;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      metrics.store_latency.observe_us(
+          static_cast<std::uint64_t>(committed_us - batch[i].submitted_us));
+      if (results[i].status == AppendStatus::stored) ++stored;
+    }
+    metrics.messages_in.add(stored);
+    for (std::size_t i = 0; i < batch.size(); ++i) run_callback(batch[i].done, &results[i]);
+  }
+}
+
+}  // namespace parley::store

@@ -1,0 +1,17 @@
+#pragma once
+// Opens the store a --database URL names (SQLite in the data directory by default).
+
+#include <memory>
+#include <string>
+
+#include "store/durability.hpp"
+#include "store/store.hpp"
+
+namespace parley::store {
+
+// `database_url`: empty or "sqlite:PATH" (SQLite; empty means DATA_DIR/parley.db). Throws
+// std::runtime_error for an unsupported URL or when the database cannot be opened.
+std::unique_ptr<Store> open_store(const std::string& database_url, const std::string& data_dir,
+                                  Durability durability);
+
+}  // namespace parley::store

@@ -1,0 +1,105 @@
+#include "store/sqlite_migrations.hpp"
+
+#include <array>
+#include <stdexcept>
+#include <string>
+
+#include "store/sqlite_transaction.hpp"
+
+namespace parley::store {
+
+namespace {
+
+// Never edit a released migration: append a new one.
+// AUTOINCREMENT on rooms and messages: ids are never reused, even after the newest room or
+// message was deleted, so a larger message id was always stored later.
+// rooms.member_count is kept by triggers so that listing rooms never counts members.
+constexpr std::array<const char*, 1> kMigrations = {
+    R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL,
+  username_key TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('user', 'admin')),
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE refresh_tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  family TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0,
+  revoked INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
+CREATE TABLE rooms (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  name_key TEXT UNIQUE,
+  is_private INTEGER NOT NULL,
+  is_dm INTEGER NOT NULL,
+  dm_key TEXT UNIQUE,
+  owner_id INTEGER NOT NULL REFERENCES users (id),
+  access_code_hash TEXT,
+  member_count INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE members (
+  room_id INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  joined_at INTEGER NOT NULL,
+  PRIMARY KEY (room_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX members_user ON members (user_id);
+CREATE TRIGGER members_count_insert AFTER INSERT ON members BEGIN
+  UPDATE rooms SET member_count = member_count + 1 WHERE id = NEW.room_id;
+END;
+CREATE TRIGGER members_count_delete AFTER DELETE ON members BEGIN
+  UPDATE rooms SET member_count = member_count - 1 WHERE id = OLD.room_id;
+END;
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  room_id INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  body TEXT NOT NULL,
+  client_id TEXT,
+  meta TEXT,
+  ts INTEGER NOT NULL
+);
+CREATE INDEX messages_room ON messages (room_id, id);
+CREATE UNIQUE INDEX messages_client ON messages (room_id, user_id, client_id)
+  WHERE client_id IS NOT NULL;
+)sql",
+};
+
+int user_version(SqliteConnection& connection) {
+  auto statement = connection.statement("PRAGMA user_version");
+  return statement.step() ? static_cast<int>(statement.int64(0)) : 0;
+}
+
+}  // namespace
+
+int sqlite_schema_version() noexcept {
+  return static_cast<int>(kMigrations.size());
+}
+
+void apply_sqlite_migrations(SqliteConnection& connection) {
+  int version = user_version(connection);
+  if (version > sqlite_schema_version()) {
+    throw std::runtime_error("database schema version " + std::to_string(version) +
+                             " is newer than this binary (" +
+                             std::to_string(sqlite_schema_version()) + ")");
+  }
+  for (int next = version; next < sqlite_schema_version(); ++next) {
+    SqliteTransaction transaction(connection);
+    // Re-read inside the write lock: another process may have migrated meanwhile.
+    if (user_version(connection) > next) continue;
+    connection.exec(kMigrations[static_cast<std::size_t>(next)]);
+    std::string bump = "PRAGMA user_version = " + std::to_string(next + 1);
+    connection.exec(bump.c_str());
+    transaction.commit();
+  }
+}
+
+}  // namespace parley::store

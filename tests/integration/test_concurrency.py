@@ -1,0 +1,99 @@
+"""Concurrency: many clients sending into several rooms at once; every subscriber gets every
+message of its rooms exactly once, in id order, and the stored history matches."""
+
+import asyncio
+
+import pytest
+
+from parley_client import arun, ws_user
+
+CLIENTS = 6
+ROOMS = 3
+PER_CLIENT = 200
+WINDOW = 20
+
+
+@pytest.mark.timeout_s(150)
+def test_concurrent_senders_and_subscribers(server):
+    api = server.api
+    users = [api.register() for _ in range(CLIENTS)]
+    rooms = [api.create_room(users[0])["id"] for _ in range(ROOMS)]
+    for u in users[1:]:
+        for rid in rooms:
+            assert api.join_room(u, rid).status_code == 200
+    # Client k subscribes to two rooms: k % ROOMS and (k + 1) % ROOMS; it sends to both in turn.
+    subs = {k: [rooms[k % ROOMS], rooms[(k + 1) % ROOMS]] for k in range(CLIENTS)}
+
+    async def scenario():
+        clients = [await ws_user(server, users[k], name=f"c{k}") for k in range(CLIENTS)]
+        for k, c in enumerate(clients):
+            for rid in subs[k]:
+                await c.join(rid)
+        # Drain presence noise from the joins.
+        expected = {rid: set() for rid in rooms}
+        acks = {}
+
+        async def run_client(k):
+            c = clients[k]
+            inflight = 0
+            received = {rid: [] for rid in subs[k]}
+            sent = 0
+            acked = 0
+            while True:
+                while sent < PER_CLIENT and inflight < WINDOW:
+                    rid = subs[k][sent % 2]
+                    cid = f"c{k}-{sent}"
+                    await c.send({"type": "send", "room": rid, "body": cid, "client_id": cid, "ref": cid})
+                    expected[rid].add(cid)
+                    sent += 1
+                    inflight += 1
+                if acked == PER_CLIENT:
+                    break
+                f = await c.recv_until(None, lambda f: f.get("type") in ("ack", "message", "error"), timeout=30)
+                if f["type"] == "error":
+                    raise AssertionError(f"c{k}: {f}")
+                if f["type"] == "ack":
+                    acks[f["ref"]] = f["id"]
+                    acked += 1
+                    inflight -= 1
+                else:
+                    received[f["room"]].append((f["id"], f["client_id"]))
+            return received
+
+        results = await asyncio.gather(*(run_client(k) for k in range(CLIENTS)))
+
+        # Everyone has sent; now wait until each subscriber saw every message of its rooms.
+        async def finish(k):
+            c, received = clients[k], results[k]
+            for rid in subs[k]:
+                deadline = asyncio.get_running_loop().time() + 60
+                while len(received[rid]) < len(expected[rid]):
+                    assert asyncio.get_running_loop().time() < deadline, f"c{k} room {rid}: stalled"
+                    f = await c.recv_until("message", timeout=30)
+                    received[f["room"]].append((f["id"], f["client_id"]))
+            return received
+
+        # Messages of the other room may be pending: move them first.
+        for k, c in enumerate(clients):
+            for f in c.take("message"):
+                results[k][f["room"]].append((f["id"], f["client_id"]))
+        finals = await asyncio.gather(*(finish(k) for k in range(CLIENTS)))
+        for c in clients:
+            await c.close()
+        return finals
+
+    finals = arun(scenario(), timeout=140)
+    for rid in rooms:
+        hist = api.history(users[0], rid)
+        hist_pairs = [(m["id"], m["client_id"]) for m in hist]
+        assert len(hist_pairs) == len({cid for _, cid in hist_pairs}), f"room {rid}: duplicate client_id"
+        for k in range(CLIENTS):
+            if rid not in subs[k]:
+                continue
+            got = finals[k][rid]
+            ids = [i for i, _ in got]
+            assert len(ids) == len(set(ids)), f"c{k} room {rid}: a message delivered twice"
+            assert ids == sorted(ids), f"c{k} room {rid}: out of id order"
+            assert got == hist_pairs, f"c{k} room {rid}: live stream differs from the stored history"
+        assert len(hist_pairs) == sum(1 for k in range(CLIENTS) for j in range(PER_CLIENT)
+                                      if subs[k][j % 2] == rid)

@@ -1,0 +1,176 @@
+"""WebSocket limits: rate limit and abuse close, slow consumer close, server pings, idle timeout."""
+
+import threading
+import time
+
+import pytest
+
+from parley_client import OP_PING, OP_PONG, OP_CLOSE, arun, raw_ws, ws_user, close_code
+
+
+def test_rate_limit_refuses_then_abuse_closes_1008(server_factory):
+    srv = server_factory(["--rate-limit-per-second", "2", "--rate-limit-burst", "5",
+                          "--rate-limit-abuse-count", "15", "--rate-limit-abuse-window-ms", "60000"],
+                         relaxed=False)
+    api = srv.api
+    u = api.register()
+    room = api.create_room(u)
+
+    async def scenario():
+        c = await ws_user(srv, u)
+        acks, limited = [], 0
+        # Pings do not count against the send limit.
+        for _ in range(20):
+            assert (await c.request({"type": "ping"}))["type"] == "pong"
+        # Fire sends one at a time until the first refusal.
+        for i in range(12):
+            r = await c.send_msg(room["id"], f"m{i}", client_id=f"rl{i}")
+            if r["type"] == "ack":
+                acks.append(r["id"])
+            else:
+                assert r["type"] == "error" and r["code"] == "rate_limited", r
+                limited += 1
+        assert 5 <= len(acks) <= 8, f"burst 5 at 2/s: {len(acks)} accepted"
+        assert limited >= 1
+        # The refused ones were not stored.
+        assert [m["id"] for m in api.history(u, room["id"])] == acks
+        # Sustained abuse: the connection is closed 1008 (bounded number of attempts).
+        for i in range(200):
+            try:
+                await c.send({"type": "send", "room": room["id"], "body": f"abuse{i}"})
+            except Exception:
+                break
+        code = await c.closed_code(timeout=5)
+        assert code == 1008, f"expected 1008 after sustained abuse, got {code}"
+        refused_frames = [f for f in c.pending if f.get("type") == "error"]
+        assert all(f["code"] == "rate_limited" for f in refused_frames)
+        return acks + [f["id"] for f in c.pending if f.get("type") == "ack"]
+
+    acked = arun(scenario(), timeout=40)
+    stored = [m["id"] for m in api.history(u, room["id"])]
+    assert stored == acked, "stored messages must be exactly the acknowledged ones"
+    # Other connections are unaffected.
+
+    async def after():
+        c2 = await ws_user(srv, u)
+        assert (await c2.request({"type": "ping"}))["type"] == "pong"
+        await c2.close()
+
+    arun(after())
+
+
+def test_rate_limit_is_per_connection(server_factory):
+    srv = server_factory(["--rate-limit-per-second", "1", "--rate-limit-burst", "3"], relaxed=False)
+    api = srv.api
+    u = api.register()
+    room = api.create_room(u)
+
+    async def scenario():
+        c1 = await ws_user(srv, u)
+        c2 = await ws_user(srv, u)
+        res1 = [await c1.send_msg(room["id"], f"a{i}") for i in range(5)]
+        res2 = [await c2.send_msg(room["id"], f"b{i}") for i in range(3)]
+        assert any(r["type"] == "error" and r["code"] == "rate_limited" for r in res1)
+        assert all(r["type"] == "ack" for r in res2), res2
+        await c1.close()
+        await c2.close()
+
+    arun(scenario())
+
+
+@pytest.mark.timeout_s(90)
+def test_slow_consumer_closed_1013_others_keep_receiving(server_factory):
+    srv = server_factory(["--max-outbound-bytes", "65536"])
+    api = srv.api
+    owner, reader = api.register(), api.register()
+    room = api.create_room(owner)
+    api.join_room(reader, room["id"])
+
+    slow = raw_ws(srv, owner.access, rcvbuf=4096)
+    drained = {}
+
+    def drain():
+        drained["result"] = slow.read_close(timeout=30)
+
+    drainer = threading.Thread(target=drain, daemon=True)
+    try:
+        slow.send_text({"type": "join", "room": room["id"], "ref": "j"})
+        slow.read_until_type("joined", timeout=5)
+        body = "é" * 4000  # ~8 KB per message frame
+        total = 600  # ~5 MB: far beyond the 64 KiB cap plus any kernel buffering
+        start_draining_at = 250  # ~2 MB sent: the slow one must be over its cap by now
+
+        async def scenario():
+            good = await ws_user(srv, reader, name="good")
+            await good.join(room["id"])
+            sender = await ws_user(srv, owner, name="sender")
+            for i in range(total):
+                await sender.send({"type": "send", "room": room["id"], "body": body, "client_id": f"s{i}",
+                                   "ref": f"s{i}"})
+            acks = 0
+            while acks < total:
+                f = await sender.recv_until(None, lambda f: f["type"] in ("ack", "error"), timeout=30)
+                assert f["type"] == "ack", f
+                acks += 1
+                if acks == start_draining_at:
+                    # Read what the slow client was sent, so that a close frame the server queued
+                    # after its buffered data can arrive.
+                    drainer.start()
+            got = 0
+            last = 0
+            while got < total:
+                f = await good.recv_until("message", timeout=30)
+                assert f["id"] > last
+                last = f["id"]
+                got += 1
+            await good.close()
+            await sender.close()
+
+        arun(scenario(), timeout=80)
+        if drainer.ident is not None:
+            drainer.join(35)
+        assert "result" in drained, "slow client reader did not finish"
+        code, seen = drained["result"]
+        messages = sum(1 for op, _ in seen if op == 0x1)
+        assert code == 1013, f"slow consumer: expected close 1013, got {code} after {messages} messages"
+        assert messages < total, "the slow consumer received everything: the cap did not apply"
+    finally:
+        slow.close()
+
+
+def test_server_pings_and_idle_client_is_closed(server_factory):
+    srv = server_factory(["--ws-ping-interval-ms", "200", "--ws-idle-timeout-ms", "1000"])
+    u = srv.api.register()
+    c = raw_ws(srv, u.access)
+    try:
+        t0 = time.monotonic()
+        fin, op, payload = c.read_frame(timeout=3)
+        assert op == OP_PING, f"expected a server ping, got opcode {op}"
+        # Never answer: the server must give up on the silent client.
+        code, seen = c.read_close(timeout=6, pong=False)
+        elapsed = time.monotonic() - t0
+        assert 0.8 <= elapsed <= 5, f"idle close after {elapsed:.2f}s"
+        del code  # any close code (or none) is acceptable for a dead peer
+    finally:
+        c.close()
+
+
+def test_client_answering_pings_stays_connected(server_factory):
+    srv = server_factory(["--ws-ping-interval-ms", "200", "--ws-idle-timeout-ms", "800"])
+    u = srv.api.register()
+    c = raw_ws(srv, u.access)
+    try:
+        pings = 0
+        deadline = time.monotonic() + 2.5  # a duration under test: three idle timeouts
+        while time.monotonic() < deadline:
+            fin, op, payload = c.read_frame(timeout=3)
+            assert op != OP_CLOSE, f"closed although answering pings: {close_code(payload)}"
+            if op == OP_PING:
+                pings += 1
+                c.send_frame(OP_PONG, payload)
+        assert pings >= 5
+        c.send_text({"type": "ping", "ref": "alive"})
+        f = c.read_json(timeout=3)
+        assert f["type"] == "pong"
+    finally:
+        c.close()

@@ -1,0 +1,151 @@
+// The REST client: JSON in and out, errors as ApiError with the contract's stable code, and one
+// retry after a token refresh when the server answers 401.
+
+import { SessionExpiredError, TokenManager } from './auth';
+import type { AuthResponse, Member, Message, MessagePage, Room, User } from './types';
+
+/** A failed REST call, carrying the contract's machine-readable code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+
+async function toError(res: Response): Promise<ApiError> {
+  let code = res.status === 401 ? 'unauthorized' : 'internal';
+  let message = res.statusText || `HTTP ${res.status}`;
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    if (body?.error?.code) code = body.error.code;
+    if (body?.error?.message) message = body.error.message;
+  } catch {
+    /* not JSON */
+  }
+  const ra = Number(res.headers.get('Retry-After'));
+  return new ApiError(res.status, code, message, Number.isFinite(ra) && ra > 0 ? ra : undefined);
+}
+
+/** Sends a request without credentials (register, login, refresh). */
+export async function plainJson<T>(fetchFn: FetchFn, base: string, method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetchFn(base + path, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', (e as Error).message || 'network error');
+  }
+  if (!res.ok) throw await toError(res);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export class Api {
+  private readonly fetchFn: FetchFn;
+  constructor(
+    readonly tokens: TokenManager,
+    readonly base = '',
+    fetchFn?: FetchFn,
+  ) {
+    this.fetchFn = fetchFn ?? ((i, init) => fetch(i, init));
+  }
+
+  /** An authenticated request; a 401 triggers one refresh and one retry. */
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const token = attempt === 0 ? await this.tokens.getAccessToken() : await this.tokens.refresh();
+      const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      let res: Response;
+      try {
+        res = await this.fetchFn(this.base + path, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      } catch (e) {
+        throw new ApiError(0, 'network', (e as Error).message || 'network error');
+      }
+      if (res.status === 401 && attempt === 0) continue;
+      if (res.status === 401) {
+        this.tokens.clear();
+        throw new SessionExpiredError('unauthorized');
+      }
+      if (!res.ok) throw await toError(res);
+      if (res.status === 204) return undefined as T;
+      const text = await res.text();
+      if (!text) return undefined as T;
+      const ct = res.headers.get('Content-Type') ?? '';
+      return (ct.includes('json') ? JSON.parse(text) : text) as T;
+    }
+  }
+
+  register(username: string, password: string): Promise<AuthResponse> {
+    return plainJson(this.fetchFn, this.base, 'POST', '/api/auth/register', { username, password });
+  }
+  login(username: string, password: string): Promise<AuthResponse> {
+    return plainJson(this.fetchFn, this.base, 'POST', '/api/auth/login', { username, password });
+  }
+  async logout(refreshToken: string | null): Promise<void> {
+    if (!refreshToken) return;
+    await plainJson(this.fetchFn, this.base, 'POST', '/api/auth/logout', { refresh_token: refreshToken }).catch(() => undefined);
+  }
+  me(): Promise<{ user: User }> {
+    return this.request('GET', '/api/me');
+  }
+  async rooms(): Promise<Room[]> {
+    return (await this.request<{ rooms: Room[] }>('GET', '/api/rooms')).rooms;
+  }
+  room(id: number): Promise<Room> {
+    return this.request('GET', `/api/rooms/${id}`);
+  }
+  createRoom(name: string, isPrivate: boolean, accessCode?: string): Promise<Room> {
+    const body: Record<string, unknown> = { name, private: isPrivate };
+    if (isPrivate && accessCode) body.access_code = accessCode;
+    return this.request('POST', '/api/rooms', body);
+  }
+  joinRoom(id: number, accessCode?: string): Promise<Room> {
+    return this.request('POST', `/api/rooms/${id}/join`, accessCode ? { access_code: accessCode } : {});
+  }
+  leaveRoom(id: number): Promise<void> {
+    return this.request('POST', `/api/rooms/${id}/leave`);
+  }
+  deleteRoom(id: number): Promise<void> {
+    return this.request('DELETE', `/api/rooms/${id}`);
+  }
+  async members(id: number): Promise<Member[]> {
+    return (await this.request<{ members: Member[] }>('GET', `/api/rooms/${id}/members`)).members;
+  }
+  addMember(id: number, username: string): Promise<unknown> {
+    return this.request('POST', `/api/rooms/${id}/members`, { username });
+  }
+  dm(username: string): Promise<Room> {
+    return this.request('POST', '/api/dms', { username });
+  }
+  messagesBefore(room: number, before?: number, limit = 50): Promise<MessagePage> {
+    const q = before === undefined ? `limit=${limit}` : `before=${before}&limit=${limit}`;
+    return this.request('GET', `/api/rooms/${room}/messages?${q}`);
+  }
+  messagesAfter(room: number, after: number, limit = 100): Promise<MessagePage> {
+    return this.request('GET', `/api/rooms/${room}/messages?after=${after}&limit=${limit}`);
+  }
+  postMessage(room: number, body: string, clientId?: string): Promise<Message> {
+    return this.request('POST', `/api/rooms/${room}/messages`, { body, client_id: clientId });
+  }
+  adminStats(): Promise<Record<string, unknown>> {
+    return this.request('GET', '/api/admin/stats');
+  }
+  metrics(): Promise<string> {
+    return this.request('GET', '/metrics');
+  }
+}

@@ -1,0 +1,243 @@
+// The session's tokens: the access token lives only in memory, the refresh token in storage so
+// that a reload or a second tab can continue the session. Refreshes are serialised across tabs by
+// a lock, because presenting an already-rotated refresh token revokes the whole token family.
+
+import type { AuthResponse, User } from './types';
+
+export const REFRESH_KEY = 'parley.refresh_token';
+
+/** Raised when the session cannot be continued: the user must log in again. */
+export class SessionExpiredError extends Error {
+  constructor(message = 'session expired') {
+    super(message);
+    this.name = 'SessionExpiredError';
+  }
+}
+
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** Runs a function while holding a named lock shared by every tab of the origin. */
+export interface LockProvider {
+  run<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** Thrown by a refresh function when the server answered; `status` 401 means rejected token. */
+export interface HttpFailure {
+  status?: number;
+}
+
+export interface TokenManagerOptions {
+  refresh: (refreshToken: string) => Promise<AuthResponse>;
+  storage: KeyValueStorage;
+  lock: LockProvider;
+  now?: () => number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+/** Expiry (epoch ms) from a JWT's `exp` claim, or null when it cannot be read. */
+export function jwtExpiry(token: string): number | null {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  try {
+    const b64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
+    const padded = b64 + '='.repeat((4 - (b64.length % 4)) % 4);
+    const json = JSON.parse(atob(padded)) as { exp?: unknown };
+    return typeof json.exp === 'number' ? json.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+export class TokenManager {
+  private access: string | null = null;
+  private expiresAt = 0;
+  private lifetimeMs = 0;
+  private user_: User | null = null;
+  private inflight: Promise<string> | null = null;
+  private timer: unknown = null;
+  private readonly now: () => number;
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (handle: unknown) => void;
+  private expiredListeners = new Set<(reason: string) => void>();
+  private userListeners = new Set<(user: User | null) => void>();
+
+  constructor(private readonly opts: TokenManagerOptions) {
+    this.now = opts.now ?? (() => Date.now());
+    this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer = opts.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  }
+
+  get user(): User | null {
+    return this.user_;
+  }
+
+  get accessToken(): string | null {
+    return this.access;
+  }
+
+  /** Whether a refresh token is stored (a session may be resumed). */
+  hasStoredSession(): boolean {
+    return !!this.opts.storage.getItem(REFRESH_KEY);
+  }
+
+  onExpired(fn: (reason: string) => void): () => void {
+    this.expiredListeners.add(fn);
+    return () => this.expiredListeners.delete(fn);
+  }
+
+  onUser(fn: (user: User | null) => void): () => void {
+    this.userListeners.add(fn);
+    return () => this.userListeners.delete(fn);
+  }
+
+  /** Adopts a fresh pair from register, login or refresh. */
+  setSession(resp: AuthResponse): void {
+    this.access = resp.access_token;
+    this.opts.storage.setItem(REFRESH_KEY, resp.refresh_token);
+    const now = this.now();
+    const fromJwt = jwtExpiry(resp.access_token);
+    this.expiresAt = fromJwt ?? now + resp.expires_in * 1000;
+    this.lifetimeMs = Math.max(1000, this.expiresAt - now);
+    const changed = this.user_?.id !== resp.user.id || this.user_?.role !== resp.user.role;
+    this.user_ = resp.user;
+    if (changed) this.userListeners.forEach((fn) => fn(this.user_));
+    this.schedule();
+  }
+
+  /** Forgets everything locally (logout, or the session ended elsewhere). */
+  clear(): void {
+    this.access = null;
+    this.expiresAt = 0;
+    this.opts.storage.removeItem(REFRESH_KEY);
+    if (this.timer !== null) this.clearTimer(this.timer);
+    this.timer = null;
+    if (this.user_) {
+      this.user_ = null;
+      this.userListeners.forEach((fn) => fn(null));
+    }
+  }
+
+  /** How long before expiry the token is refreshed: a fifth of its life, at most a minute. */
+  private margin(): number {
+    return Math.min(60_000, this.lifetimeMs / 5);
+  }
+
+  private schedule(): void {
+    if (this.timer !== null) this.clearTimer(this.timer);
+    const delay = Math.max(0, this.expiresAt - this.margin() - this.now());
+    this.timer = this.setTimer(() => {
+      this.timer = null;
+      this.refresh().catch(() => {
+        /* listeners were told */
+      });
+    }, delay);
+  }
+
+  /** A valid access token, refreshing first when it is missing or about to expire. */
+  async getAccessToken(): Promise<string> {
+    if (this.access && this.expiresAt - this.now() > this.margin() / 2) return this.access;
+    return this.refresh();
+  }
+
+  /** Rotates the refresh token; concurrent callers in this tab share one request. */
+  refresh(): Promise<string> {
+    if (!this.inflight) {
+      this.inflight = this.doRefresh().finally(() => {
+        this.inflight = null;
+      });
+    }
+    return this.inflight;
+  }
+
+  private async doRefresh(): Promise<string> {
+    const before = this.opts.storage.getItem(REFRESH_KEY);
+    if (!before) return this.expire('no session');
+    return this.opts.lock.run('parley-token-refresh', async () => {
+      // Read inside the lock: another tab may have rotated the token while we waited.
+      const token = this.opts.storage.getItem(REFRESH_KEY);
+      if (!token) return this.expire('no session');
+      try {
+        this.setSession(await this.opts.refresh(token));
+        return this.access!;
+      } catch (err) {
+        if ((err as HttpFailure).status !== 401) throw err;
+        // A tab without the lock may have rotated it meanwhile: try the newer token once.
+        const latest = this.opts.storage.getItem(REFRESH_KEY);
+        if (latest && latest !== token) {
+          try {
+            this.setSession(await this.opts.refresh(latest));
+            return this.access!;
+          } catch (err2) {
+            if ((err2 as HttpFailure).status !== 401) throw err2;
+          }
+        }
+        return this.expire('refresh rejected');
+      }
+    });
+  }
+
+  private expire(reason: string): never {
+    this.clear();
+    this.expiredListeners.forEach((fn) => fn(reason));
+    throw new SessionExpiredError(reason);
+  }
+}
+
+/** A lock within one tab only: waiters run one after another. */
+export class LocalMutex implements LockProvider {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(_name: string, fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn, fn);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/**
+ * A lock across tabs held in localStorage, for browsers without the Web Locks API: write a claim,
+ * wait a moment, and hold the lock if the claim survived (the last writer wins the race).
+ */
+export class StorageLock implements LockProvider {
+  private readonly local = new LocalMutex();
+  private readonly id = Math.random().toString(36).slice(2);
+  constructor(
+    private readonly storage: KeyValueStorage,
+    private readonly leaseMs = 10_000,
+  ) {}
+
+  run<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.local.run(name, async () => {
+      const key = `parley.lock.${name}`;
+      for (;;) {
+        const raw = this.storage.getItem(key);
+        const held = raw ? (JSON.parse(raw) as { id: string; until: number }) : null;
+        if (!held || held.until < Date.now() || held.id === this.id) {
+          this.storage.setItem(key, JSON.stringify({ id: this.id, until: Date.now() + this.leaseMs }));
+          await new Promise((r) => setTimeout(r, 30));
+          const now = this.storage.getItem(key);
+          if (now && (JSON.parse(now) as { id: string }).id === this.id) break;
+        }
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+      }
+      try {
+        return await fn();
+      } finally {
+        this.storage.removeItem(key);
+      }
+    });
+  }
+}
+
+/** The Web Locks API when the browser has it, else a storage-based lock. */
+export function browserLock(storage: KeyValueStorage): LockProvider {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (locks && typeof locks.request === 'function') {
+    return { run: (name, fn) => locks.request(name, fn) as Promise<never> };
+  }
+  return new StorageLock(storage);
+}

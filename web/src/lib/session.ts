@@ -1,0 +1,43 @@
+// Wires the app's long-lived parts together for the browser: tokens, REST client, and per login
+// session a WebSocket client and a chat store.
+
+import { Api, plainJson } from './api';
+import { REFRESH_KEY, TokenManager, browserLock } from './auth';
+import { ChatStore } from './chatStore';
+import { ChatSocket } from './socket';
+import type { AuthResponse } from './types';
+
+export const tokens = new TokenManager({
+  refresh: (rt) => plainJson<AuthResponse>((i, init) => fetch(i, init), '', 'POST', '/api/auth/refresh', { refresh_token: rt }),
+  storage: localStorage,
+  lock: browserLock(localStorage),
+});
+
+export const api = new Api(tokens);
+
+export function wsUrl(): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}/ws`;
+}
+
+/** A chat store with its own socket, for one logged-in session. */
+export function createChat(): ChatStore {
+  let store: ChatStore | null = null;
+  const socket = new ChatSocket({
+    url: wsUrl(),
+    getToken: (force) => (force ? tokens.refresh() : tokens.getAccessToken()),
+    lastSeen: (room) => store?.lastSeen(room),
+  });
+  store = new ChatStore({
+    api,
+    socket,
+    storage: localStorage,
+    isVisible: () => document.visibilityState === 'visible',
+  });
+  const s = store;
+  window.addEventListener('online', () => socket.reconnectNow());
+  document.addEventListener('visibilitychange', () => s.markReadIfVisible());
+  return s;
+}
+
+export { REFRESH_KEY };

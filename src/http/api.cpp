@@ -164,9 +164,10 @@ net::UpgradeDecision Api::upgrade(const net::HttpRequest& request) {
     obs::metrics().count_error(ErrorCode::forbidden, "websocket origin not allowed");
     return {make_error_response(ErrorCode::forbidden, "origin not allowed", request_id), nullptr};
   }
+  // A token given in the URL or the header, even an empty one, must be valid.
   std::optional<std::string> token;
   if (auto q = query_param(request.query, "token")) token = std::move(*q);
-  else if (auto b = bearer_token(request); !b.empty()) token = std::string(b);
+  else if (!request.header("Authorization").empty()) token = std::string(bearer_token(request));
   std::optional<auth::AccessClaims> claims;
   if (token) {
     claims = services_.jwt.verify(*token, now_ms() / 1000);

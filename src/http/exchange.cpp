@@ -37,6 +37,14 @@ void Exchange::reply(int status, const json::value& body) {
   finish(std::move(response));
 }
 
+void Exchange::reply_json_text(int status, std::string json_text) {
+  net::HttpResponse response;
+  response.status = status;
+  response.set_header("Content-Type", "application/json; charset=utf-8");
+  response.body = std::move(json_text);
+  finish(std::move(response));
+}
+
 void Exchange::reply_no_content() {
   net::HttpResponse response;
   response.status = 204;

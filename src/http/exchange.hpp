@@ -35,6 +35,8 @@ class Exchange {
   boost::json::object json_body(bool allow_empty = false) const;
 
   void reply(int status, const boost::json::value& body);
+  // `json_text` is already serialised JSON.
+  void reply_json_text(int status, std::string json_text);
   void reply_no_content();
   void reply_raw(net::HttpResponse response);
   void fail(ErrorCode code, std::string_view message, int retry_after_seconds = 0);

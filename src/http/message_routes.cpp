@@ -47,24 +47,14 @@ void list_messages(Api& api, const ExchangePtr& ex) {
   member_room(store, room_id, user.user_id);
 
   // One row more than asked tells whether the page reaches the end.
-  json::array messages;
-  json::object reply;
-  if (after) {
-    auto rows = store.messages_after(room_id, *after, limit + 1);
-    bool more = static_cast<int>(rows.size()) > limit;
-    if (more) rows.pop_back();
-    for (const auto& m : rows) messages.push_back(protocol::message_json(m));
-    reply["messages"] = std::move(messages);
-    reply["next_after"] = more ? json::value(rows.back().id) : json::value(nullptr);
-  } else {
-    auto rows = store.messages_before(room_id, before, limit + 1);
-    bool more = static_cast<int>(rows.size()) > limit;
-    if (more) rows.pop_back();
-    for (const auto& m : rows) messages.push_back(protocol::message_json(m));
-    reply["messages"] = std::move(messages);
-    reply["next_before"] = more ? json::value(rows.back().id) : json::value(nullptr);
-  }
-  ex->reply(200, reply);
+  auto rows = after ? store.messages_after(room_id, *after, limit + 1)
+                    : store.messages_before(room_id, before, limit + 1);
+  bool more = static_cast<int>(rows.size()) > limit;
+  if (more) rows.pop_back();
+  std::optional<std::int64_t> cursor;
+  if (more) cursor = rows.back().id;
+  ex->reply_json_text(200, protocol::message_page_text(rows, after ? "next_after" : "next_before",
+                                                        cursor));
 }
 
 void post_message(Api& api, const ExchangePtr& ex) {
@@ -89,10 +79,10 @@ void post_message(Api& api, const ExchangePtr& ex) {
                            using Status = realtime::SendOutcome::Status;
                            switch (outcome.status) {
                              case Status::stored:
-                               ex->reply(201, protocol::message_json(outcome.message));
+                               ex->reply_json_text(201, protocol::message_text(outcome.message));
                                return;
                              case Status::duplicate:
-                               ex->reply(200, protocol::message_json(outcome.message));
+                               ex->reply_json_text(200, protocol::message_text(outcome.message));
                                return;
                              case Status::forbidden:
                                ex->fail(ErrorCode::forbidden,

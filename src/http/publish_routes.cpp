@@ -51,6 +51,8 @@ void publish(Api& api, const ExchangePtr& ex) {
   std::string data_json = "{}";
   if (data != nullptr) {
     if (!data->is_object()) throw ApiError(ErrorCode::bad_request, "field 'data' must be a JSON object");
+    if (!protocol::all_numbers_finite(*data))
+      throw ApiError(ErrorCode::bad_request, "field 'data' holds a number out of range");
     data_json = json::serialize(*data);
     if (data_json.size() > kMaxDataBytes)
       throw ApiError(ErrorCode::bad_request, "field 'data' must be at most 64 KiB");

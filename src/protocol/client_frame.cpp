@@ -61,23 +61,23 @@ ClientFrameBody parse_body(std::string_view type, const json::object& o) {
 ParseResult parse_client_frame(std::string_view text) {
   json::error_code ec;
   json::value root = json::parse(text, ec);
-  if (ec) return FrameError{std::nullopt, "frame is not valid JSON"};
-  if (!root.is_object()) return FrameError{std::nullopt, "frame must be a JSON object"};
+  if (ec) return FrameError{std::nullopt, "frame is not valid JSON", {}};
+  if (!root.is_object()) return FrameError{std::nullopt, "frame must be a JSON object", {}};
   const json::object& o = root.get_object();
 
   std::optional<std::string> ref;
   if (const json::value* r = o.if_contains("ref"); r != nullptr && !r->is_null()) {
     if (!r->is_string() || count_code_points(r->get_string()) > kMaxRefChars)
-      return FrameError{std::nullopt, "field 'ref' must be a string of at most 64 characters"};
+      return FrameError{std::nullopt, "field 'ref' must be a string of at most 64 characters", {}};
     ref = std::string(r->get_string());
   }
   const json::value* type = o.if_contains("type");
-  if (type == nullptr) return FrameError{ref, "missing field 'type'"};
-  if (!type->is_string()) return FrameError{ref, "field 'type' must be a string"};
+  if (type == nullptr) return FrameError{ref, "missing field 'type'", {}};
+  if (!type->is_string()) return FrameError{ref, "field 'type' must be a string", {}};
   try {
     return ClientFrame{ref, parse_body(type->get_string(), o)};
   } catch (const std::string& message) {
-    return FrameError{ref, message};
+    return FrameError{ref, message, std::string(type->get_string().subview(0, 64))};
   }
 }
 

@@ -43,6 +43,7 @@ struct ClientFrame {
 struct FrameError {
   std::optional<std::string> ref;
   std::string message;
+  std::string type;  // the frame's `type` when it had a string one
 };
 
 using ParseResult = std::variant<ClientFrame, FrameError>;

@@ -63,11 +63,28 @@ json::object room_json(const store::Room& room) {
   return o;
 }
 
-json::object message_json(const store::Message& m) {
+std::string message_text(const store::Message& m) {
   std::string text = "{";
   append_message_fields(text, m);
   text += '}';
-  return json::parse(text).as_object();
+  return text;
+}
+
+std::string message_page_text(std::span<const store::Message> messages,
+                              std::string_view cursor_name, std::optional<std::int64_t> cursor) {
+  std::string out = "{\"messages\":[";
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    if (i) out += ',';
+    out += '{';
+    append_message_fields(out, messages[i]);
+    out += '}';
+  }
+  out += "],\"";
+  out += cursor_name;
+  out += "\":";
+  out += cursor ? std::to_string(*cursor) : "null";
+  out += '}';
+  return out;
 }
 
 std::string message_frame(const store::Message& m) {

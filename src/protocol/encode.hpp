@@ -17,7 +17,11 @@ namespace parley::protocol {
 
 boost::json::object user_json(const store::User& user);
 boost::json::object room_json(const store::Room& room);
-boost::json::object message_json(const store::Message& message);
+// A Message object as JSON text (meta spliced in as stored, never re-parsed).
+std::string message_text(const store::Message& message);
+// {"messages":[...],"<cursor_name>":cursor|null}: a history page.
+std::string message_page_text(std::span<const store::Message> messages,
+                              std::string_view cursor_name, std::optional<std::int64_t> cursor);
 
 // {"type":"message", ...Message}: encoded once per message, shared by every subscriber.
 std::string message_frame(const store::Message& message);

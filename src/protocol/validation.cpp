@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <cmath>
 
 namespace parley::protocol {
 namespace {
@@ -92,9 +93,25 @@ std::optional<std::int64_t> parse_id(std::string_view text, std::int64_t min) {
   return id;
 }
 
+bool all_numbers_finite(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::double_: return std::isfinite(v.get_double());
+    case boost::json::kind::array:
+      for (const auto& e : v.get_array())
+        if (!all_numbers_finite(e)) return false;
+      return true;
+    case boost::json::kind::object:
+      for (const auto& e : v.get_object())
+        if (!all_numbers_finite(e.value())) return false;
+      return true;
+    default: return true;
+  }
+}
+
 MetaResult check_meta(const boost::json::value* meta) {
   if (meta == nullptr || meta->is_null()) return {};
   if (!meta->is_object()) return {std::nullopt, "meta must be a JSON object or null"};
+  if (!all_numbers_finite(*meta)) return {std::nullopt, "meta holds a number out of range"};
   std::string text = boost::json::serialize(*meta);
   if (text.size() > kMaxMetaBytes) return {std::nullopt, "meta must be at most 4096 bytes"};
   return {std::move(text), std::nullopt};

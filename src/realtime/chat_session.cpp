@@ -71,7 +71,8 @@ void ChatSession::on_text(std::string_view payload) {
   }
   auto parsed = protocol::parse_client_frame(payload);
   if (auto* error = std::get_if<protocol::FrameError>(&parsed)) {
-    send_error(error->ref, ErrorCode::bad_request, error->message);
+    if (error->type == "auth" && state_ == State::awaiting_auth) fail_auth(error->ref, error->message);
+    else send_error(error->ref, ErrorCode::bad_request, error->message);
     return;
   }
   handle(std::move(std::get<protocol::ClientFrame>(parsed)));
@@ -325,7 +326,25 @@ void ChatSession::on_typing(const std::optional<std::string>& ref,
                             const protocol::TypingFrame& frame) {
   Subscription* sub = find_subscription(frame.room);
   if (sub == nullptr || sub->pending) {
-    send_error(ref, ErrorCode::forbidden, "join room " + std::to_string(frame.room) + " first");
+    // Not subscribed: a private room the user is not in must look like no room at all.
+    store::Store& store = services_.store;
+    std::int64_t room_id = frame.room;
+    std::int64_t user_id = user_.id;
+    off_thread(
+        [&store, room_id, user_id]() {
+          try {
+            auto room = store.find_room(room_id, user_id);
+            return room && (!room->is_private || room->joined) ? ErrorCode::forbidden
+                                                               : ErrorCode::not_found;
+          } catch (const store::StoreUnavailable&) {
+            return ErrorCode::unavailable;
+          }
+        },
+        [this, ref, room_id](ErrorCode code) {
+          send_error(ref, code,
+                     code == ErrorCode::forbidden ? "join room " + std::to_string(room_id) + " first"
+                                                  : "no room " + std::to_string(room_id));
+        });
     return;
   }
   services_.hub.publish_to_room(

@@ -20,13 +20,16 @@ function Sparkline({ values, label }: { values: number[]; label: string }) {
   const offset = POINTS - values.length;
   const pts = values.map((v, i) => `${((offset + i) * step).toFixed(1)},${(h - (v / max) * (h - 6) - 3).toFixed(1)}`).join(' ');
   return (
-    <svg className="sparkline" viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label} preserveAspectRatio="none">
-      <line x1="0" y1={h - 3} x2={w} y2={h - 3} className="axis" />
-      {values.length > 1 && <polyline points={pts} fill="none" className="line" />}
-      <text x="4" y="12" className="chart-label">
+    <div className="chart">
+      <span className="chart-label" aria-hidden="true">
         {max.toFixed(max < 10 ? 1 : 0)}
-      </text>
-    </svg>
+      </span>
+      <svg className="sparkline" viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label} preserveAspectRatio="none">
+        <line x1="0" y1={h - 3} x2={w} y2={h - 3} className="axis" />
+        <line x1="0" y1="3" x2={w} y2="3" className="axis" strokeDasharray="4 4" />
+        {values.length > 1 && <polyline points={pts} fill="none" className="line" />}
+      </svg>
+    </div>
   );
 }
 

@@ -35,9 +35,9 @@ function RoomItem({
         <span className="room-line">
           <span className="room-name">
             {rv.room.private && !isDm(rv.room) && (
-              <span className="lock" role="img" aria-label={t.privateLabel}>
-                🔒
-              </span>
+              <svg className="lock" viewBox="0 0 16 16" width="13" height="13" role="img" aria-label={t.privateLabel}>
+                <path d="M4 7V5a4 4 0 1 1 8 0v2h1v8H3V7zm2 0h4V5a2 2 0 1 0-4 0z" fill="currentColor" />
+              </svg>
             )}
             {title}
           </span>
@@ -54,7 +54,7 @@ function RoomItem({
         )}
         {!rv.room.joined && (
           <span className="room-last">
-            {rv.room.member_count} {t.members.toLowerCase()}
+            {fmt(rv.room.member_count === 1 ? t.memberOne : t.memberMany, { n: rv.room.member_count })}
           </span>
         )}
       </a>

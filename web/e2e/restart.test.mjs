@@ -22,6 +22,23 @@ describe('server restart', () => {
 
   test('the page reconnects and shows what was sent meanwhile', async () => {
     const ann = await newPage(browser, server.url);
+    // Watch Ann's WebSocket traffic: the URL, the join frames sent, and the joined replies.
+    const sockets = [];
+    const sentJoins = [];
+    const missedBodies = [];
+    const liveBodies = [];
+    ann.page.on('websocket', (ws) => {
+      sockets.push(ws.url());
+      ws.on('framesent', (f) => {
+        const frame = JSON.parse(f.payload);
+        if (frame.type === 'join') sentJoins.push(frame);
+      });
+      ws.on('framereceived', (f) => {
+        const frame = JSON.parse(f.payload);
+        if (frame.type === 'joined') missedBodies.push(...frame.missed.map((m) => m.body));
+        if (frame.type === 'message') liveBodies.push(frame.body);
+      });
+    });
     const bob = await newPage(browser, server.url);
     const annName = uniq('ann');
     const bobName = uniq('bob');
@@ -62,6 +79,14 @@ describe('server restart', () => {
     assert.equal(bodies.filter((b) => b === 'before the restart').length, 1);
     const ids = await ann.page.locator('[data-testid=messages] .msg').evaluateAll((els) => els.map((e) => Number(e.dataset.id)));
     assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+
+    // The gap was filled by rejoining with since = the last id seen, not by live delivery.
+    assert.ok(sockets.length >= 2, 'a second WebSocket was opened');
+    assert.ok(sockets.every((u) => !/token/i.test(u)), `no token in the WebSocket URL: ${sockets}`);
+    const rejoin = sentJoins.filter((j) => j.room === roomId).pop();
+    assert.ok(rejoin.since > 0, `rejoined with since: ${JSON.stringify(rejoin)}`);
+    assert.deepEqual(missedBodies.filter((b) => b.startsWith('meanwhile')), ['meanwhile 1', 'meanwhile 2', 'meanwhile 3']);
+    assert.deepEqual(liveBodies.filter((b) => b.startsWith('meanwhile')), []);
 
     // Bob (reconnected too) gets Ann's offline message exactly once.
     await waitForMessage(bob.page, 'typed while offline', 40_000);

@@ -1,15 +1,79 @@
 #!/usr/bin/env bash
 # The one command to test Parley: installs what is missing, builds, and runs every suite:
-# unit (ctest), integration (pytest against the real binary), web (vitest + playwright).
+#   unit (ctest), integration (pytest against the real binary), the same two under
+#   AddressSanitizer + UBSan, fuzzers (briefly), web (vitest + playwright), load smoke.
+# Set PARLEY_QUICK=1 to skip the sanitizer and fuzz stages; FUZZ_SECONDS sets each fuzzer's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh build test web
 scripts/build.sh
-status=0
-run() { echo "== $*"; "$@" || status=1; }
-run ctest --test-dir build --output-on-failure --parallel "$(nproc)"
-run /usr/bin/python3 -m pytest -q tests/integration
-if [ -f web/package.json ]; then
-  run scripts/test-web.sh
+
+failed=()
+stage() {
+  local name=$1
+  shift
+  echo
+  echo "== $name"
+  local start=$SECONDS
+  if "$@"; then
+    echo "== $name: ok ($((SECONDS - start)) s)"
+  else
+    echo "== $name: FAILED ($((SECONDS - start)) s)"
+    failed+=("$name")
+  fi
+}
+
+unit() { ctest --test-dir "$1" --output-on-failure --parallel "$(nproc)"; }
+integration() { PARLEY_BIN="$1" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration; }
+
+build_sanitized() {
+  local generator=()
+  command -v ninja >/dev/null && generator=(-G Ninja)
+  [ -f build-asan/CMakeCache.txt ] ||
+    cmake -S . -B build-asan "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARLEY_SANITIZE=ON
+  cmake --build build-asan --parallel "$(nproc)"
+}
+
+fuzz() {
+  local generator=()
+  command -v ninja >/dev/null && generator=(-G Ninja)
+  [ -f build-fuzz/CMakeCache.txt ] ||
+    CXX=clang++ cmake -S . -B build-fuzz "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DPARLEY_FUZZ=ON -DPARLEY_BUILD_TESTS=ON
+  local targets
+  targets=$(sed -n 's/^parley_fuzzer(\([a-z_]*\).*/\1/p' tests/fuzz/CMakeLists.txt)
+  # shellcheck disable=SC2086
+  cmake --build build-fuzz --parallel "$(nproc)" --target $targets
+  local corpus
+  for t in $targets; do
+    corpus=$(mktemp -d)
+    echo "-- $t (${FUZZ_SECONDS:-20} s)"
+    "build-fuzz/tests/fuzz/$t" -max_total_time="${FUZZ_SECONDS:-20}" -print_final_stats=0 \
+      "$corpus" 2>&1 | tail -n 2
+    local rc=${PIPESTATUS[0]}
+    rm -rf "$corpus"
+    [ "$rc" -eq 0 ] || return 1
+  done
+}
+
+stage "unit tests" unit build
+stage "integration tests" integration build/parley
+if [ -z "${PARLEY_QUICK:-}" ]; then
+  stage "sanitizer build" build_sanitized
+  stage "unit tests (ASan+UBSan)" unit build-asan
+  stage "integration tests (ASan+UBSan server)" integration build-asan/parley
+  stage "fuzzing" fuzz
 fi
-exit $status
+if [ -f web/package.json ]; then
+  stage "web app" scripts/test-web.sh
+fi
+if [ -x bench/smoke.sh ]; then
+  stage "load smoke" bench/smoke.sh
+fi
+
+echo
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED stages: ${failed[*]}"
+  exit 1
+fi
+echo "all stages passed"

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "common/clock.hpp"
+#include "observability/log.hpp"
 #include "observability/metrics.hpp"
 #include "protocol/encode.hpp"
 #include "protocol/validation.hpp"
@@ -11,7 +13,10 @@ namespace json = boost::json;
 
 Exchange::Exchange(net::HttpRequest request, std::string request_id,
                    net::HttpHandler::Respond respond)
-    : request_(std::move(request)), request_id_(std::move(request_id)), respond_(std::move(respond)) {}
+    : request_(std::move(request)),
+      request_id_(std::move(request_id)),
+      respond_(std::move(respond)),
+      started_us_(monotonic_us()) {}
 
 std::int64_t Exchange::id_param(std::size_t index) const {
   auto id = index < params.size() ? protocol::parse_id(params[index]) : std::nullopt;
@@ -62,6 +67,12 @@ void Exchange::finish(net::HttpResponse response) {
   if (replied_) return;
   replied_ = true;
   response.set_header("X-Request-Id", request_id_);
+  // Access log: failures at info, the rest at debug (kept off the hot path by default).
+  auto level = response.status >= 400 ? obs::LogLevel::info : obs::LogLevel::debug;
+  obs::log(level, "request",
+           {obs::field("request_id", request_id_), obs::field("method", request_.method),
+            obs::field("path", request_.path), obs::field("status", response.status),
+            obs::field("us", monotonic_us() - started_us_)});
   respond_(std::move(response));
 }
 

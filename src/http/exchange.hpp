@@ -49,6 +49,7 @@ class Exchange {
   net::HttpRequest request_;
   std::string request_id_;
   net::HttpHandler::Respond respond_;
+  std::int64_t started_us_;
   bool replied_ = false;
 };
 

@@ -42,11 +42,11 @@ async function waitFor(fn, what, timeoutMs = 15_000) {
  * Starts `parley` on a fresh data dir (or the given one). `port` 0 picks an ephemeral port, read
  * back from --port-file; pass the same port again to restart in place.
  */
-export async function startServer({ dataDir, port = 0 } = {}) {
+export async function startServer({ dataDir, port = 0, args: extraArgs = [] } = {}) {
   if (!existsSync(PARLEY_BIN)) throw new Error(`${PARLEY_BIN} is missing: build the server first`);
   const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), 'parley-e2e-')));
   const portFile = path.join(dir, `port-${Date.now()}`);
-  const args = ['--listen', `127.0.0.1:${port}`, '--port-file', portFile, '--data-dir', dir, '--web-root', path.join(webDir, 'dist')];
+  const args = ['--listen', `127.0.0.1:${port}`, '--port-file', portFile, '--data-dir', dir, '--web-root', path.join(webDir, 'dist'), ...extraArgs];
   const proc = spawn(PARLEY_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (d) => (output += d));

@@ -105,25 +105,45 @@ export function RoomPane({ chat, view, user, navigate }: { chat: ChatStore; view
             <span className="presence-dot online" aria-hidden="true" />
             {view.online.length} {t.online}
             {others.length > 0 && <span className="online-names">: {view.online.map((u) => u.username).join(', ')}</span>}
+            {room.private && !isDm(room) && <span className="room-id"> · ID {room.id}</span>}
           </p>
         </div>
         {room.joined && (
           <div className="room-actions">
-            <button type="button" className="ghost" aria-pressed={showMembers} onClick={() => setShowMembers(!showMembers)}>
-              {showMembers ? t.hideMembers : t.showMembers}
+            <button
+              type="button"
+              className="ghost"
+              aria-pressed={showMembers}
+              aria-label={showMembers ? t.hideMembers : t.showMembers}
+              title={showMembers ? t.hideMembers : t.showMembers}
+              onClick={() => setShowMembers(!showMembers)}
+            >
+              <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                <path d="M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm7 0a3 3 0 1 0 0-6M2 21v-1a6 6 0 0 1 6-6h2a6 6 0 0 1 6 6v1M17 14a5 5 0 0 1 5 5v2" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+              </svg>
+              <span className="label-text">{showMembers ? t.hideMembers : t.showMembers}</span>
             </button>
             {isOwner && room.private && !isDm(room) && (
-              <button type="button" className="ghost" onClick={() => setAdding(true)}>
-                {t.addMember}
+              <button type="button" className="ghost" aria-label={t.addMember} title={t.addMember} onClick={() => setAdding(true)}>
+                <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                  <path d="M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21v-1a6 6 0 0 1 6-6h2a6 6 0 0 1 6 6v1M19 8v6M16 11h6" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+                </svg>
+                <span className="label-text">{t.addMember}</span>
               </button>
             )}
             {isOwner && !isDm(room) ? (
-              <button type="button" className="ghost danger" onClick={remove}>
-                {t.deleteRoom}
+              <button type="button" className="ghost danger" aria-label={t.deleteRoom} title={t.deleteRoom} onClick={remove}>
+                <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                  <path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
+                </svg>
+                <span className="label-text">{t.deleteRoom}</span>
               </button>
             ) : (
-              <button type="button" className="ghost" onClick={leave}>
-                {t.leave}
+              <button type="button" className="ghost" aria-label={t.leave} title={t.leave} onClick={leave}>
+                <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                  <path d="M14 4h5v16h-5M10 8l-4 4 4 4M6 12h10" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
+                </svg>
+                <span className="label-text">{t.leave}</span>
               </button>
             )}
           </div>
@@ -147,7 +167,6 @@ export function RoomPane({ chat, view, user, navigate }: { chat: ChatStore; view
           {joinError && <p role="alert" className="form-error">{joinError}</p>}
         </div>
       )}
-      {room.private && isOwner && !isDm(room) && <p className="sr-only">{fmt(t.inviteHint, { id: room.id })}</p>}
       {adding && (
         <AddMemberDialog
           chat={chat}

@@ -102,6 +102,7 @@ void set_role(Api& api, const ExchangePtr& ex) {
   if (!store.set_role(user_id, role)) throw ApiError(ErrorCode::not_found, "no user " + std::to_string(user_id));
   auto user = store.find_user(user_id);
   if (!user) throw ApiError(ErrorCode::not_found, "no user " + std::to_string(user_id));
+  api.services().hub.change_role(user_id, role);
   auto data = json::serialize(json::object{{"user", protocol::user_json(*user)}, {"role", role}});
   api.services().hub.publish_to_users(
       {user_id}, net::make_text_frame(protocol::notification_frame("user.role_changed", data, now_ms())));

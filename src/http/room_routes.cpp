@@ -74,7 +74,8 @@ void leave_room(Api& api, const ExchangePtr& ex) {
   auto& store = api.services().store;
   std::int64_t room_id = ex->id_param(0);
   visible_room(store, room_id, user.user_id);
-  store.remove_member(room_id, user.user_id);
+  if (store.remove_member(room_id, user.user_id))
+    api.services().hub.end_membership(room_id, user.user_id);
   ex->reply_no_content();
 }
 

@@ -35,6 +35,8 @@ class ChatSession : public net::WsHandler,
   std::int64_t user_id() const noexcept override { return user_.id; }
   const std::string& role() const noexcept override { return user_.role; }
   void deliver(const Delivery& delivery) override;
+  void on_membership_ended(std::int64_t room_id) override { drop_subscription(room_id, true); }
+  void on_role_changed(const std::string& role) override { user_.role = role; }
 
  private:
   enum class State { awaiting_auth, loading_user, ready, closed };

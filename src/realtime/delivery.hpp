@@ -27,6 +27,10 @@ class Subscriber {
   virtual std::int64_t user_id() const noexcept = 0;
   virtual const std::string& role() const noexcept = 0;
   virtual void deliver(const Delivery& delivery) = 0;
+  // The user stopped being a member of the room (left over REST): stop delivering it.
+  virtual void on_membership_ended(std::int64_t room_id) = 0;
+  // An admin changed the user's role.
+  virtual void on_role_changed(const std::string& role) = 0;
 };
 
 }  // namespace parley::realtime

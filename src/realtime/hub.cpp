@@ -60,6 +60,17 @@ std::size_t Hub::publish_notification_to_room(std::int64_t room_id, net::SharedF
   return targeted;
 }
 
+void Hub::end_membership(std::int64_t room_id, std::int64_t user_id) {
+  for (std::size_t i = 0; i < shards_.size(); ++i)
+    poster_(i, [shard = shards_[i].get(), room_id, user_id] { shard->end_membership(room_id, user_id); });
+}
+
+void Hub::change_role(std::int64_t user_id, const std::string& role) {
+  presence_.change_role(user_id, role);
+  for (std::size_t i = 0; i < shards_.size(); ++i)
+    poster_(i, [shard = shards_[i].get(), user_id, role] { shard->change_role(user_id, role); });
+}
+
 std::size_t Hub::publish_to_role(const std::string& role, net::SharedFrame frame) {
   std::size_t targeted = presence_.connections_with_role(role);
   if (targeted == 0) return 0;

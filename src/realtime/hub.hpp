@@ -40,6 +40,10 @@ class Hub {
   std::size_t publish_to_role(const std::string& role, net::SharedFrame frame);
   std::size_t publish_notification_to_room(std::int64_t room_id, net::SharedFrame frame);
 
+  // Membership and role changes made over REST, applied to live connections. Thread-safe.
+  void end_membership(std::int64_t room_id, std::int64_t user_id);
+  void change_role(std::int64_t user_id, const std::string& role);
+
  private:
   Poster poster_;
   std::vector<std::unique_ptr<HubShard>> shards_;

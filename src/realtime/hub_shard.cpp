@@ -110,6 +110,23 @@ std::size_t HubShard::deliver_to_role(std::string_view role, const Delivery& del
   return delivered;
 }
 
+void HubShard::end_membership(std::int64_t room_id, std::int64_t user_id) {
+  auto it = rooms_.find(room_id);
+  if (it == rooms_.end()) return;
+  // Collect first: each callback unsubscribes, which edits the list.
+  std::vector<Subscriber*> affected;
+  for (Subscriber* s : it->second)
+    if (s != nullptr && s->user_id() == user_id) affected.push_back(s);
+  for (Subscriber* s : affected) s->on_membership_ended(room_id);
+}
+
+void HubShard::change_role(std::int64_t user_id, const std::string& role) {
+  auto it = users_.find(user_id);
+  if (it == users_.end()) return;
+  for (Subscriber* s : it->second)
+    if (s != nullptr) s->on_role_changed(role);
+}
+
 std::size_t HubShard::subscriber_count(std::int64_t room_id) const {
   auto it = rooms_.find(room_id);
   if (it == rooms_.end()) return 0;

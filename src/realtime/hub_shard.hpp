@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -27,6 +28,10 @@ class HubShard {
   void deliver_room_deleted(const Delivery& delivery);
   std::size_t deliver_to_user(std::int64_t user_id, const Delivery& delivery);
   std::size_t deliver_to_role(std::string_view role, const Delivery& delivery);
+
+  // Tells every connection of `user_id` subscribed to the room that the membership ended.
+  void end_membership(std::int64_t room_id, std::int64_t user_id);
+  void change_role(std::int64_t user_id, const std::string& role);
 
   std::size_t subscriber_count(std::int64_t room_id) const;
   std::size_t connection_count() const noexcept { return connection_count_; }

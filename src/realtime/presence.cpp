@@ -21,6 +21,13 @@ void Presence::disconnect(std::int64_t user_id) {
   }
 }
 
+void Presence::change_role(std::int64_t user_id, const std::string& role) {
+  std::lock_guard lock(mutex_);
+  if (auto it = users_.find(user_id); it != users_.end()) it->second.user.role = role;
+  for (auto& [room, users] : rooms_)
+    if (auto it = users.find(user_id); it != users.end()) it->second.user.role = role;
+}
+
 bool Presence::join(std::int64_t room_id, const store::User& user) {
   std::lock_guard lock(mutex_);
   auto [room, created] = rooms_.try_emplace(room_id);

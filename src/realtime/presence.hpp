@@ -20,6 +20,7 @@ class Presence {
   // A connection authenticated / closed. Counts toward users_online.
   void connect(const store::User& user);
   void disconnect(std::int64_t user_id);
+  void change_role(std::int64_t user_id, const std::string& role);
 
   // true when this is the user's first connection subscribed to the room.
   bool join(std::int64_t room_id, const store::User& user);

@@ -18,6 +18,9 @@ class FakeSubscriber : public Subscriber {
     received.push_back(d.frame);
     if (on_deliver) on_deliver();
   }
+  void on_membership_ended(std::int64_t room_id) override { ended.push_back(room_id); }
+  void on_role_changed(const std::string& role) override { role_ = role; }
+  std::vector<std::int64_t> ended;
   std::vector<net::SharedFrame> received;
   std::function<void()> on_deliver;
 
@@ -102,6 +105,26 @@ TEST(HubShard, TargetsUsersAndRoles) {
   shard.remove_connection(&a2);
   EXPECT_EQ(shard.deliver_to_user(1, n), 1u);
   EXPECT_EQ(shard.connection_count(), 3u);
+}
+
+TEST(HubShard, EndsMembershipOnlyForThatUsersConnections) {
+  HubShard shard;
+  FakeSubscriber a1(1), a2(1), b(2);
+  for (auto* s : {&a1, &a2, &b}) shard.subscribe(7, s);
+  shard.end_membership(7, 1);
+  EXPECT_EQ(a1.ended, std::vector<std::int64_t>{7});
+  EXPECT_EQ(a2.ended, std::vector<std::int64_t>{7});
+  EXPECT_TRUE(b.ended.empty());
+}
+
+TEST(HubShard, RoleChangesReachTheUsersConnections) {
+  HubShard shard;
+  FakeSubscriber a(1), b(2);
+  shard.add_connection(&a);
+  shard.add_connection(&b);
+  shard.change_role(1, "admin");
+  EXPECT_EQ(a.role(), "admin");
+  EXPECT_EQ(b.role(), "user");
 }
 
 }  // namespace

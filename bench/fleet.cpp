@@ -117,11 +117,9 @@ void Fleet::send(std::size_t slot, std::string_view text) {
 
 void Fleet::close(std::size_t slot, bool abortive) {
   Slot& s = slots_[slot];
-  const Stage before = s.stage;
   s.stage = Stage::closed;
   if (s.ws) s.ws->close(abortive);
   s.ws.reset();
-  (void)before;
 }
 
 void Fleet::close_all() {

@@ -67,6 +67,7 @@ class HttpSession final : public SessionBase {
 
   void start();
   void shutdown() override;
+  void terminate() override { finish(); }
 
   // Completes the request in progress; on this session's thread.
   void respond(HttpResponse response, bool keep_alive);
@@ -192,14 +193,13 @@ void HttpSession<Stream>::on_read(error_code ec) {
 template <class Stream>
 void HttpSession<Stream>::dispatch(HttpRequest request) {
   phase_ = Phase::handling;
-  auto pending = std::make_shared<PendingResponse<Stream>>(self(), plain_socket(stream_).get_executor(),
-                                                           keep_alive_);
+  auto pending = std::make_shared<PendingResponse<Stream>>(
+      self(), plain_socket(stream_).get_executor(), keep_alive_);
   HttpHandler::Respond respond = [pending](HttpResponse response) {
     if (pending->done.exchange(true)) return;
-    asio::post(pending->executor, [s = std::move(pending->session), keep = pending->keep_alive,
-                                   r = std::move(response)]() mutable {
-      s->respond(std::move(r), keep);
-    });
+    asio::post(pending->executor,
+               [s = std::move(pending->session), keep = pending->keep_alive,
+                r = std::move(response)]() mutable { s->respond(std::move(r), keep); });
   };
   try {
     server_.handler.handle(std::move(request), respond);

@@ -45,7 +45,8 @@ struct Server::Impl {
   Impl(ServerConfig config, HttpHandler& handler) : state(std::move(config), handler) {
     std::size_t n = state.config.threads;
     if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
-    for (std::size_t i = 0; i < n; ++i) state.threads.push_back(std::make_unique<detail::ThreadState>());
+    for (std::size_t i = 0; i < n; ++i)
+      state.threads.push_back(std::make_unique<detail::ThreadState>());
     state.on_drained = [this] { stop_all(); };
   }
 
@@ -57,6 +58,7 @@ struct Server::Impl {
   void close_phase();
   void close_sessions(std::size_t index);
   void stop_all();
+  void terminate_all();
 
   detail::ServerState state;
   std::optional<tcp::acceptor> acceptor;
@@ -142,23 +144,30 @@ void Server::Impl::stop_all() {
   for (auto& t : state.threads) t->ioc.stop();
 }
 
+// After the threads have stopped: closes what the drain left open (so every WebSocket handler
+// still gets on_closed) and lets the aborted handlers release their sessions.
+void Server::Impl::terminate_all() {
+  for (int round = 0; round < 3; ++round) {
+    for (auto& t : state.threads) {
+      for (auto& session : t->sessions.snapshot()) session->terminate();
+      t->ioc.restart();
+      t->ioc.poll();
+    }
+    if (state.live.load() == 0) return;
+  }
+}
+
 Server::Server(ServerConfig config, HttpHandler& handler)
     : impl_(std::make_unique<Impl>(std::move(config), handler)) {}
 
 Server::~Server() {
   impl_->stop_all();
   if (impl_->before_close_thread.joinable()) impl_->before_close_thread.join();
-  // Sessions still owned by pending handlers go away with their io_context, while the
-  // per-thread lists they unlink from still exist.
   impl_->acceptor.reset();
   impl_->signals.reset();
   impl_->retry_timer.reset();
   impl_->drain_timer.reset();
-  for (auto& t : impl_->state.threads) {
-    t->ioc.restart();
-    t->ioc.poll();  // lets closed sessions run their final handlers
-  }
-  for (auto& t : impl_->state.threads) t.reset();
+  impl_->terminate_all();
 }
 
 void Server::start() {
@@ -213,9 +222,13 @@ void Server::start() {
   im.do_accept();
 }
 
-std::uint16_t Server::port() const noexcept { return impl_->port; }
+std::uint16_t Server::port() const noexcept {
+  return impl_->port;
+}
 
-std::size_t Server::thread_count() const noexcept { return impl_->state.threads.size(); }
+std::size_t Server::thread_count() const noexcept {
+  return impl_->state.threads.size();
+}
 
 void Server::post(std::size_t index, std::function<void()> fn) {
   asio::post(impl_->state.threads.at(index)->ioc, std::move(fn));
@@ -237,6 +250,7 @@ void Server::run(BeforeClose before_close) {
   im.main_context().run();
   for (auto& t : threads) t.join();
   if (im.before_close_thread.joinable()) im.before_close_thread.join();
+  im.terminate_all();
   obs::log_info("stopped");
 }
 
@@ -244,6 +258,8 @@ void Server::request_shutdown() {
   asio::post(impl_->main_context(), [im = impl_.get()] { im->begin_shutdown(); });
 }
 
-std::size_t Server::websocket_count() const noexcept { return impl_->state.websockets.load(); }
+std::size_t Server::websocket_count() const noexcept {
+  return impl_->state.websockets.load();
+}
 
 }  // namespace parley::net

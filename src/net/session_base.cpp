@@ -4,18 +4,20 @@
 
 namespace parley::net::detail {
 
-SessionBase::~SessionBase() { detach(); }
+SessionBase::~SessionBase() {
+  detach();
+}
 
 void SessionBase::attach() {
-  attached_ = true;
   server_.live.fetch_add(1, std::memory_order_acq_rel);
-  server_.threads[index_]->sessions.push(this);
+  list_ = &server_.threads[index_]->sessions;
+  list_->push(this);
 }
 
 void SessionBase::detach() {
-  if (!attached_) return;
-  attached_ = false;
-  server_.threads[index_]->sessions.remove(this);
+  if (!list_) return;
+  list_->remove(this);
+  list_ = nullptr;
   server_.session_detached();
 }
 
@@ -27,8 +29,10 @@ void SessionList::push(SessionBase* s) noexcept {
 }
 
 void SessionList::remove(SessionBase* s) noexcept {
-  if (s->prev_) s->prev_->next_ = s->next_;
-  else head_ = s->next_;
+  if (s->prev_)
+    s->prev_->next_ = s->next_;
+  else
+    head_ = s->next_;
   if (s->next_) s->next_->prev_ = s->prev_;
   s->prev_ = s->next_ = nullptr;
 }

@@ -28,7 +28,7 @@ class Utf8Validator {
 
  private:
   static constexpr std::uint8_t kFailed = 0xFF;
-  std::uint8_t need_ = 0;  // continuation bytes still expected, or kFailed
+  std::uint8_t need_ = 0;   // continuation bytes still expected, or kFailed
   std::uint8_t lo_ = 0x80;  // allowed range of the next continuation byte (excludes overlongs,
   std::uint8_t hi_ = 0xBF;  // surrogates and code points above U+10FFFF)
 };

@@ -12,7 +12,9 @@ namespace {
 // that an idle connection holds no big buffer.
 constexpr std::size_t kKeepCapacity = 256;
 
-bool is_control(std::uint8_t opcode) noexcept { return (opcode & 0x8) != 0; }
+bool is_control(std::uint8_t opcode) noexcept {
+  return (opcode & 0x8) != 0;
+}
 
 bool valid_close_code(std::uint16_t code) noexcept {
   return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
@@ -46,8 +48,10 @@ WsFrameParser::Event WsFrameParser::parse(std::span<char>& input) {
   if (error_code_ != 0) return {Kind::error, {}, error_code_};
   if (clear_pending_) {
     clear_pending_ = false;
-    if (message_.capacity() > kKeepCapacity) std::string().swap(message_);
-    else message_.clear();
+    if (message_.capacity() > kKeepCapacity)
+      std::string().swap(message_);
+    else
+      message_.clear();
   }
   while (true) {
     if (!in_payload_) {
@@ -92,7 +96,8 @@ WsFrameParser::Event WsFrameParser::parse(std::span<char>& input) {
 
     if (remaining_ > 0) {
       if (input.empty()) return {};
-      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, input.size()));
+      const std::size_t n =
+          static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, input.size()));
       char* data = input.data();
       unmask(data, n, mask_, mask_offset_);
       input = input.subspan(n);

@@ -57,8 +57,8 @@ class WsFrameParser {
   std::uint16_t error_code_ = 0;
   bool fin_ = false;
   bool in_payload_ = false;
-  bool in_message_ = false;      // a fragmented text message is open
-  bool clear_pending_ = false;   // the last event pointed into message_
+  bool in_message_ = false;     // a fragmented text message is open
+  bool clear_pending_ = false;  // the last event pointed into message_
 };
 
 }  // namespace parley::net

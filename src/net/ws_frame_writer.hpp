@@ -29,7 +29,8 @@ std::size_t encode_frame_header(std::uint8_t opcode, std::uint64_t payload_size,
 // A whole final frame with `opcode` and `payload`.
 SharedFrame make_frame(std::uint8_t opcode, std::string_view payload);
 
-// A close frame; code 1005 ("no status") gives an empty payload. The reason is cut to fit 125 bytes.
+// A close frame; code 1005 ("no status") gives an empty payload. The reason is cut to fit 125
+// bytes.
 SharedFrame make_close_frame(std::uint16_t code, std::string_view reason);
 
 }  // namespace parley::net

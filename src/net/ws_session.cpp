@@ -48,13 +48,16 @@ class WsSession final : public SessionBase, public WsConnection {
   void start(std::string_view leftover);
 
   void send(SharedFrame frame) override;
-  void close(std::uint16_t code, std::string_view reason) override { begin_close(code, reason, false); }
+  void close(std::uint16_t code, std::string_view reason) override {
+    begin_close(code, reason, false);
+  }
   void after(std::chrono::milliseconds delay, std::function<void()> fn) override;
   std::size_t thread_index() const noexcept override { return index_; }
   std::size_t queued_bytes() const noexcept override { return queued_bytes_; }
   std::uint64_t id() const noexcept override { return id_; }
 
   void shutdown() override { begin_close(1001, "server shutting down", false); }
+  void terminate() override { finish(); }
 
  private:
   enum class State : std::uint8_t { open, closing, closed };
@@ -143,8 +146,9 @@ void WsSession<Stream>::do_read() {
     stream_.async_wait(PlainStream::wait_read,
                        [self = self()](error_code ec) { self->on_readable(ec); });
   } else {
-    stream_.async_read_some(asio::buffer(tls_buffer_.get(), kTlsReadBytes),
-                            [self = self()](error_code ec, std::size_t n) { self->on_read(ec, n); });
+    stream_.async_read_some(
+        asio::buffer(tls_buffer_.get(), kTlsReadBytes),
+        [self = self()](error_code ec, std::size_t n) { self->on_read(ec, n); });
   }
 }
 
@@ -234,8 +238,8 @@ void WsSession<Stream>::send(SharedFrame frame) {
     // Mark now, close later on our own thread: the caller may be looping over a room.
     overflow_ = true;
     obs::metrics().slow_consumer_closes.add();
-    obs::log_warn("closing slow consumer", {obs::field("connection", id_),
-                                            obs::field("queued_bytes", queued_bytes_)});
+    obs::log_warn("closing slow consumer",
+                  {obs::field("connection", id_), obs::field("queued_bytes", queued_bytes_)});
     asio::post(executor(), [self = self()] { self->begin_close(1013, "slow consumer", true); });
     return;
   }
@@ -284,8 +288,10 @@ void WsSession<Stream>::on_write(error_code ec) {
   head_ = write_end_;
   if (head_ == queue_.size()) {
     head_ = write_end_ = 0;
-    if (queue_.capacity() > kKeepQueueCapacity) std::vector<SharedFrame>().swap(queue_);
-    else queue_.clear();
+    if (queue_.capacity() > kKeepQueueCapacity)
+      std::vector<SharedFrame>().swap(queue_);
+    else
+      queue_.clear();
     if (close_queued_) {
       close_written_ = true;
       return on_close_written();
@@ -352,7 +358,7 @@ template <class Stream>
 void WsSession<Stream>::on_timer(error_code ec) {
   if (ec || state_ == State::closed) return;
   const auto now = Clock::now();
-  if (timer_.expiry() > now) return;  // a stale completion; a newer wait is pending
+  if (timer_.expiry() > now) return;              // a stale completion; a newer wait is pending
   if (state_ == State::closing) return finish();  // the peer never answered our close
   if (now - last_received_ >= server_.config.idle_timeout) {
     // Silent for idle_timeout: 1001 ("going away"), as the server drops the peer, not an error.

@@ -22,7 +22,10 @@ std::int64_t monotonic_ms() { return monotonic_us() / 1000; }
 }  // namespace
 
 ChatSession::ChatSession(Services& services, std::optional<auth::AccessClaims> claims)
-    : services_(services), claims_(std::move(claims)), limiter_(services.settings.rate_limits) {}
+    : services_(services),
+      claims_(std::move(claims)),
+      limiter_(services.settings.rate_limits),
+      typing_limiter_(services.settings.typing_limits) {}
 
 template <typename Work, typename Then>
 void ChatSession::off_thread(Work work, Then then) {
@@ -345,6 +348,10 @@ void ChatSession::on_typing(const std::optional<std::string>& ref,
                      code == ErrorCode::forbidden ? "join room " + std::to_string(room_id) + " first"
                                                   : "no room " + std::to_string(room_id));
         });
+    return;
+  }
+  if (typing_limiter_.on_send(monotonic_ms()) != RateLimiter::Verdict::allowed) {
+    send_error(ref, ErrorCode::rate_limited, "too many typing events; slow down");
     return;
   }
   services_.hub.publish_to_room(

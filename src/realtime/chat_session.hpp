@@ -86,6 +86,7 @@ class ChatSession : public net::WsHandler,
   std::optional<auth::AccessClaims> claims_;
   store::User user_;
   RateLimiter limiter_;
+  RateLimiter typing_limiter_;
   std::vector<Subscription> subscriptions_;
   std::vector<std::string> early_frames_;  // frames received while the user record loads
 };

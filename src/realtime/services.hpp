@@ -15,6 +15,8 @@ namespace parley::realtime {
 
 struct RealtimeSettings {
   RateLimits rate_limits;
+  // Typing fans out to a whole room: bounded so that one client cannot flood it.
+  RateLimits typing_limits{5, 10, 1'000'000'000, 1'000};
   std::int64_t auth_timeout_ms = 10'000;
   std::size_t missed_max = 500;
   std::size_t max_pending_frames = 4096;  // live frames buffered while a join completes

@@ -187,7 +187,7 @@ def test_accept_header_is_correct(server, alice):
     c = RawWs(server)
     try:
         assert c.handshake(f"/ws?token={alice.access}", key=key) == 101
-        expect = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC11B65").encode()).digest())
+        expect = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
         assert c.headers.get("sec-websocket-accept") == expect.decode()
     finally:
         c.close()

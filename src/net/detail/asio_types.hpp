@@ -22,8 +22,10 @@ using Timer = asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Execut
 
 template <class Stream>
 PlainStream& plain_socket(Stream& stream) noexcept {
-  if constexpr (std::is_same_v<Stream, PlainStream>) return stream;
-  else return stream.next_layer();
+  if constexpr (std::is_same_v<Stream, PlainStream>)
+    return stream;
+  else
+    return stream.next_layer();
 }
 
 // A per-thread scratch buffer for reads whose bytes are consumed before the handler returns.

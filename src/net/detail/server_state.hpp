@@ -17,8 +17,10 @@ namespace parley::net::detail {
 
 // One network thread: its io_context and the sessions living on it.
 struct ThreadState {
-  boost::asio::io_context ioc{1};
+  // Declared first, destroyed last: sessions destroyed with the io_context's pending handlers
+  // still unlink themselves from it.
   SessionList sessions;
+  boost::asio::io_context ioc{1};
 };
 
 class ServerState {

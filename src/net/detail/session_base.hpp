@@ -19,9 +19,11 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
   // On the session's thread, at shutdown: let in-flight work finish, then close (WebSocket: 1001).
   virtual void shutdown() = 0;
 
+  // Closes at once, without any handshake: the server is stopping and its threads no longer run.
+  virtual void terminate() = 0;
+
  protected:
-  SessionBase(ServerState& server, std::size_t index) noexcept
-      : server_(server), index_(index) {}
+  SessionBase(ServerState& server, std::size_t index) noexcept : server_(server), index_(index) {}
 
   // Lists the session on its thread and counts it live. Call on that thread, once.
   void attach();
@@ -33,9 +35,9 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
 
  private:
   friend class SessionList;
+  SessionList* list_ = nullptr;  // set while attached
   SessionBase* prev_ = nullptr;
   SessionBase* next_ = nullptr;
-  bool attached_ = false;
 };
 
 // The intrusive list of one thread's open sessions (touched only on that thread).

@@ -22,10 +22,10 @@ struct ServerFrame {
   int opcode = -1;  // -1: the connection ended (or timed out) first
   std::string payload;
   std::uint16_t close_code() const {
-    return payload.size() >= 2 ? static_cast<std::uint16_t>(
-                                     (static_cast<unsigned char>(payload[0]) << 8) |
-                                     static_cast<unsigned char>(payload[1]))
-                               : 0;
+    return payload.size() >= 2
+               ? static_cast<std::uint16_t>((static_cast<unsigned char>(payload[0]) << 8) |
+                                            static_cast<unsigned char>(payload[1]))
+               : 0;
   }
 };
 
@@ -35,9 +35,11 @@ struct HttpReply {
   std::string body;
   std::string header(std::string_view name) const {
     std::string lower_head;
-    for (char c : head) lower_head.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    for (char c : head)
+      lower_head.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     std::string key = "\r\n";
-    for (char c : name) key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    for (char c : name)
+      key.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     key += ": ";
     const auto pos = lower_head.find(key);
     if (pos == std::string::npos) return {};
@@ -119,7 +121,8 @@ class RawClient {
     if (len == 126) header = 4;
     if (len == 127) header = 10;
     if (!need(header)) return frame;
-    if (len == 126) len = (static_cast<unsigned char>(buf_[2]) << 8) | static_cast<unsigned char>(buf_[3]);
+    if (len == 126)
+      len = (static_cast<unsigned char>(buf_[2]) << 8) | static_cast<unsigned char>(buf_[3]);
     if (len == 127) {
       len = 0;
       for (int i = 0; i < 8; ++i) len = (len << 8) | static_cast<unsigned char>(buf_[2 + i]);

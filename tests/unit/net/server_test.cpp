@@ -63,8 +63,10 @@ class EchoSocket : public WsHandler {
   void on_text(std::string_view payload) override {
     if (payload.starts_with("burst ")) {
       const int n = std::stoi(std::string(payload.substr(6)));
-      const std::string filler(std::string(payload).find("big") != std::string::npos ? 1000 : 0, 'f');
-      for (int i = 0; i < n; ++i) connection_->send(make_text_frame("msg " + std::to_string(i) + filler));
+      const std::string filler(std::string(payload).find("big") != std::string::npos ? 1000 : 0,
+                               'f');
+      for (int i = 0; i < n; ++i)
+        connection_->send(make_text_frame("msg " + std::to_string(i) + filler));
     } else if (payload == "after") {
       connection_->after(20ms, [c = connection_] { c->send(make_text_frame("later")); });
     } else if (payload == "close") {

@@ -8,9 +8,9 @@ namespace parley::net {
 namespace {
 
 TEST(Utf8Validator, AcceptsValidText) {
-  for (const char* s : {"", "plain ascii that is longer than eight bytes", "caf\xC3\xA9",
-                        "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "\xED\x9F\xBF", "\xEE\x80\x80",
-                        "\xF4\x8F\xBF\xBF", "\x7F", "\xC2\x80"})
+  for (const char* s :
+       {"", "plain ascii that is longer than eight bytes", "caf\xC3\xA9", "\xE2\x82\xAC",
+        "\xF0\x9F\x98\x80", "\xED\x9F\xBF", "\xEE\x80\x80", "\xF4\x8F\xBF\xBF", "\x7F", "\xC2\x80"})
     EXPECT_TRUE(Utf8Validator::valid(s)) << s;
 }
 
@@ -34,7 +34,9 @@ TEST(Utf8Validator, RejectsInvalidText) {
 }
 
 TEST(Utf8Validator, ValidatesAcrossPieces) {
-  const std::string text = "ab\xF0\x9F\x98\x80" "cd\xE2\x82\xAC";
+  const std::string text =
+      "ab\xF0\x9F\x98\x80"
+      "cd\xE2\x82\xAC";
   for (std::size_t split = 0; split <= text.size(); ++split) {
     Utf8Validator v;
     EXPECT_TRUE(v.feed(std::string_view(text).substr(0, split)));

@@ -11,9 +11,9 @@ struct FrameSpec {
   std::uint8_t opcode = 0x1;
   bool fin = true;
   bool masked = true;
-  std::uint8_t rsv = 0;       // the three reserved bits, 0..7
-  int length_form = 0;        // 0: minimal; 126 or 127: force that encoding
-  std::uint64_t declared = 0; // when non-zero: the length written in the header
+  std::uint8_t rsv = 0;        // the three reserved bits, 0..7
+  int length_form = 0;         // 0: minimal; 126 or 127: force that encoding
+  std::uint64_t declared = 0;  // when non-zero: the length written in the header
 };
 
 inline std::string client_frame(std::string_view payload, FrameSpec spec = {}) {

@@ -1,0 +1,88 @@
+#pragma once
+// fanout and rooms: K rooms × M subscribers, S of the subscribers also sending at a total rate.
+// Every subscriber checks that its room's messages arrive once each, in id order; latency is
+// measured from the send timestamp carried in the body to each subscriber's receipt.
+
+#include <atomic>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api_client.hpp"
+#include "event_loops.hpp"
+#include "fleet.hpp"
+#include "fleet_handler.hpp"
+#include "scenario.hpp"
+
+namespace parley::bench {
+
+class TrafficScenario : public Scenario, public FleetHandler {
+ public:
+  TrafficScenario(const Options& o, std::string tag);
+  ~TrafficScenario() override;
+
+  void prepare() override;
+  Result open(std::size_t worker, std::size_t workers) override;
+  Result run_phase(double rate, double seconds) override;
+  void close() override;
+  bool rate_driven() const override { return true; }
+
+  void on_ready(std::size_t slot, std::size_t thread) override;
+  void on_frame(std::size_t slot, std::size_t thread, const JsonFields& frame,
+                std::string_view text) override;
+  void on_lost(std::size_t slot, std::size_t thread, std::string_view reason) override;
+
+ private:
+  // One connection of this worker, touched only on its thread.
+  struct Conn {
+    std::uint32_t room = 0;  // room index
+    std::int32_t sender = -1;
+    bool ready = false;
+    std::int64_t last_id = 0;
+    std::vector<std::uint32_t> last_seq;  // per sender of the room, by its room-local index
+    std::uint64_t seq = 0;                // sender: messages sent so far
+    std::uint64_t phase_sent = 0;         // sender: sends due in this phase already handled
+    std::uint64_t in_flight = 0;          // sender: unacked
+    std::size_t slot = 0;
+  };
+  struct alignas(64) ThreadState {
+    Result r;
+    std::vector<std::size_t> senders;  // conn indexes of this thread's senders
+    std::unique_ptr<boost::asio::steady_timer> timer;
+    bool sending = false;
+    std::int64_t start_ns = 0;
+    double per_sender_rate = 0;
+    std::string scratch;
+    std::atomic<std::uint64_t> delivered{0};  // written by the thread only
+    std::atomic<std::int64_t> outstanding{0};
+    std::atomic<std::uint64_t> expected{0};
+  };
+
+  void tick(std::size_t thread);
+  void send_one(ThreadState& ts, Conn& c);
+  void on_message(ThreadState& ts, Conn& c, const JsonFields& f);
+  std::uint64_t sum_delivered() const;
+  std::int64_t sum_outstanding() const;
+  std::uint64_t sum_expected() const;
+
+  const Options& o_;
+  std::string tag_;
+  // The plan, computed in prepare() and inherited by every worker.
+  std::vector<Account> accounts_;
+  std::vector<std::int64_t> room_ids_;
+  std::vector<std::size_t> sender_conn_;          // sender → global conn index
+  std::vector<std::int32_t> conn_sender_;         // global conn → sender or -1
+  std::vector<std::uint32_t> sender_local_;       // sender → index among its room's senders
+  std::vector<std::uint32_t> room_sender_count_;  // room → senders
+  std::uint64_t nonce_ = 0;
+  // This worker.
+  std::size_t processes_ = 1;
+  std::unique_ptr<EventLoops> loops_;
+  std::unique_ptr<Fleet> fleet_;
+  std::vector<Conn> conns_;  // by fleet slot
+  std::vector<std::unique_ptr<ThreadState>> threads_;
+  std::vector<std::uint64_t> room_ready_subs_;  // at phase start, this worker
+};
+
+}  // namespace parley::bench

@@ -58,7 +58,8 @@ std::map<std::string, std::int64_t> ApiClient::list_rooms(const std::string& tok
   HttpResponse r = checked("GET", "/api/rooms", "", token);
   if (r.status != 200) throw BenchError(describe("list rooms", r));
   std::map<std::string, std::int64_t> out;
-  for (const auto& room : json::parse(r.body).at("rooms").as_array()) {
+  const json::value listing = json::parse(r.body);
+  for (const auto& room : listing.at("rooms").as_array()) {
     out[lower(json::value_to<std::string>(room.at("name")))] =
         room.at("id").to_number<std::int64_t>();
   }

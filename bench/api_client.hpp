@@ -44,8 +44,8 @@ class ApiClient {
   HttpClient& http() noexcept { return http_; }
 
  private:
-  HttpResponse checked(std::string_view method, const std::string& target,
-                       const std::string& body, const std::string& bearer);
+  HttpResponse checked(std::string_view method, const std::string& target, const std::string& body,
+                       const std::string& bearer);
 
   HttpClient http_;
 };

@@ -14,7 +14,9 @@ EventLoops::EventLoops(std::size_t count) {
   }
 }
 
-EventLoops::~EventLoops() { stop(); }
+EventLoops::~EventLoops() {
+  stop();
+}
 
 void EventLoops::run_on_all(const std::function<void(std::size_t)>& fn) {
   std::mutex m;

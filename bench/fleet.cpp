@@ -158,8 +158,7 @@ void Fleet::on_text(WsClient& client, std::string_view text) {
   if (s.stage != Stage::opening) return;
   if (f.type == "authed") {
     if (s.room) {
-      client.send_text("{\"type\":\"join\",\"room\":" + std::to_string(s.room) +
-                       ",\"ref\":\"j\"}");
+      client.send_text("{\"type\":\"join\",\"room\":" + std::to_string(s.room) + ",\"ref\":\"j\"}");
     } else {
       became_ready(slot);
     }
@@ -199,6 +198,7 @@ void Fleet::opening_failed(std::size_t slot, std::string_view reason) {
     auto ws = std::move(s.ws);
     ws->close(true);
   }
+  handler_.on_open_failed(slot, thread_of(slot));
   opened_one(thread_of(slot));
 }
 

@@ -18,6 +18,8 @@ class FleetHandler {
                         std::string_view text) = 0;
   // A ready connection ended without being asked to.
   virtual void on_lost(std::size_t slot, std::size_t thread, std::string_view reason) = 0;
+  // A connection failed before becoming ready (its reason is in Fleet::take_failures()).
+  virtual void on_open_failed(std::size_t, std::size_t) {}
 };
 
 }  // namespace parley::bench

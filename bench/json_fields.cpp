@@ -44,7 +44,8 @@ std::size_t skip_value(std::string_view text, std::size_t i) noexcept {
 }
 
 std::size_t skip_space(std::string_view text, std::size_t i) noexcept {
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r'))
+  while (i < text.size() &&
+         (text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r'))
     ++i;
   return i;
 }

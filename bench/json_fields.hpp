@@ -10,13 +10,13 @@
 namespace parley::bench {
 
 struct JsonFields {
-  std::string_view type;       // unescaped only when the source had no escapes (all we need)
+  std::string_view type;  // unescaped only when the source had no escapes (all we need)
   std::string_view body;
   std::string_view client_id;
   std::string_view code;
   std::string_view ref;
-  std::string_view data;       // raw JSON text of the value
-  std::string_view room_raw;   // raw JSON text: a number, or an object in `joined`
+  std::string_view data;      // raw JSON text of the value
+  std::string_view room_raw;  // raw JSON text: a number, or an object in `joined`
   std::optional<std::int64_t> id;
   std::optional<std::int64_t> delivered;
 

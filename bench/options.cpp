@@ -39,8 +39,8 @@ Options parse_options(int argc, char** argv) {
       "idle (N connections held), history (pages of 50 from a 1M-message room), connect\n"
       "(connection + auth + join rate), publish (publish API to role \"user\"), cluster."};
   app.add_option("scenario", o.scenario, "scenario to run")
-      ->check(CLI::IsMember(
-          {"fanout", "rooms", "idle", "history", "connect", "publish", "cluster"}));
+      ->check(
+          CLI::IsMember({"fanout", "rooms", "idle", "history", "connect", "publish", "cluster"}));
   app.add_option("--url", o.url, "server base URL")->capture_default_str();
   app.add_option("--duration", o.duration_s, "seconds per run (each ramp step)")
       ->capture_default_str();

@@ -14,21 +14,21 @@ struct Options {
   std::string host;  // from url
   std::uint16_t port = 0;
   double duration_s = 10;
-  double rate = 0;                // total sends/s (fanout, rooms); publish calls/s (0: max)
-  std::size_t rooms = 0;          // K
-  std::size_t subscribers = 0;    // M per room
-  std::size_t senders = 0;        // S
-  std::size_t connections = 0;    // idle, publish
-  std::size_t users = 16;         // distinct accounts; connections share them round-robin
-  std::size_t threads = 0;        // io_context threads per process (0: one per core)
+  double rate = 0;              // total sends/s (fanout, rooms); publish calls/s (0: max)
+  std::size_t rooms = 0;        // K
+  std::size_t subscribers = 0;  // M per room
+  std::size_t senders = 0;      // S
+  std::size_t connections = 0;  // idle, publish
+  std::size_t users = 16;       // distinct accounts; connections share them round-robin
+  std::size_t threads = 0;      // io_context threads per process (0: one per core)
   std::size_t processes = 1;
   std::vector<std::string> source_ips;
   int server_pid = 0;
   std::string api_key;
   std::size_t body_bytes = 64;
-  std::string auth = "token";     // token (?token=) or frame (first frame)
-  std::size_t window = 256;       // unacked sends allowed per sender
-  std::size_t concurrency = 0;    // handshakes in flight; REST threads (history, publish)
+  std::string auth = "token";   // token (?token=) or frame (first frame)
+  std::size_t window = 256;     // unacked sends allowed per sender
+  std::size_t concurrency = 0;  // handshakes in flight; REST threads (history, publish)
   std::size_t history_messages = 1'000'000;
   bool seed = false;
   bool ramp = false;
@@ -39,7 +39,7 @@ struct Options {
   std::string password = "bench-password-1";
   std::size_t setup_concurrency = 8;
   double setup_timeout_s = 120;
-  bool join_idle = false;         // idle connections also join a room
+  bool join_idle = false;  // idle connections also join a room
 };
 
 // Parses argv; prints help and exits on --help, throws CLI::Error subclasses on bad input.

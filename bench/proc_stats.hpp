@@ -7,9 +7,9 @@
 namespace parley::bench {
 
 struct ProcSample {
-  double cpu_s = 0;              // utime + stime
-  std::uint64_t rss_bytes = 0;   // VmRSS
-  std::uint64_t hwm_bytes = 0;   // VmHWM: peak RSS
+  double cpu_s = 0;             // utime + stime
+  std::uint64_t rss_bytes = 0;  // VmRSS
+  std::uint64_t hwm_bytes = 0;  // VmHWM: peak RSS
   std::uint64_t threads = 0;
 };
 

@@ -46,6 +46,7 @@ std::vector<std::uint64_t> vector_from(const json::value& v) {
 void Result::merge(const Result& o) {
   if (scenario.empty()) scenario = o.scenario;
   seconds = std::max(seconds, o.seconds);
+  send_seconds = std::max(send_seconds, o.send_seconds);
   target_rate = std::max(target_rate, o.target_rate);
   connections += o.connections;
   connect_failures += o.connect_failures;
@@ -68,11 +69,16 @@ void Result::merge(const Result& o) {
 }
 
 void Result::finalize_loss() {
-  if (room_acked.empty()) return;
+  if (room_acked.empty()) {
+    // Publish: `expected` is what the server said it delivered to.
+    lost = expected > delivered ? expected - delivered : 0;
+    return;
+  }
   expected = 0;
   lost = 0;
   for (std::size_t r = 0; r < room_acked.size(); ++r) {
-    const std::uint64_t want = room_acked[r] * (r < room_subscribers.size() ? room_subscribers[r] : 0);
+    const std::uint64_t want =
+        room_acked[r] * (r < room_subscribers.size() ? room_subscribers[r] : 0);
     const std::uint64_t got = r < room_delivered.size() ? room_delivered[r] : 0;
     expected += want;
     if (got < want) lost += want - got;
@@ -92,6 +98,7 @@ std::string Result::to_json() const {
   for (const auto& [k, v] : extra) ext[k] = v;
   json::object o{{"scenario", scenario},
                  {"seconds", seconds},
+                 {"send_seconds", send_seconds},
                  {"target_rate", target_rate},
                  {"connections", connections},
                  {"connect_failures", connect_failures},
@@ -121,6 +128,7 @@ Result Result::from_json(const std::string& text) {
   auto u64 = [&](const char* k) { return o.at(k).to_number<std::uint64_t>(); };
   r.scenario = json::value_to<std::string>(o.at("scenario"));
   r.seconds = o.at("seconds").to_number<double>();
+  r.send_seconds = o.at("send_seconds").to_number<double>();
   r.target_rate = o.at("target_rate").to_number<double>();
   r.connections = u64("connections");
   r.connect_failures = u64("connect_failures");

@@ -12,8 +12,9 @@ namespace parley::bench {
 
 struct Result {
   std::string scenario;
-  double seconds = 0;      // length of the measured phase
-  double target_rate = 0;  // what was asked for (sends/s, publish calls/s)
+  double seconds = 0;                  // length of the measured phase, up to the last delivery
+  double send_seconds = 0;             // how long the senders sent
+  double target_rate = 0;              // what was asked for (sends/s, publish calls/s)
   std::uint64_t connections = 0;       // connections open during the phase
   std::uint64_t connect_failures = 0;  // connections that never opened or closed unasked
   std::uint64_t sent = 0;              // send frames (or REST calls) issued
@@ -23,10 +24,10 @@ struct Result {
   std::uint64_t lost = 0;
   std::uint64_t duplicated = 0;
   std::uint64_t out_of_order = 0;
-  std::uint64_t window_full = 0;       // sends skipped because the sender's window was full
+  std::uint64_t window_full = 0;  // sends skipped because the sender's window was full
   std::map<std::string, std::uint64_t> errors;  // by error code or failure reason
-  Histogram latency;       // end to end: send to receipt by each subscriber (ns)
-  Histogram ack_latency;   // send to ack (ns)
+  Histogram latency;                    // end to end: send to receipt by each subscriber (ns)
+  Histogram ack_latency;                // send to ack (ns)
   std::map<std::string, double> extra;  // scenario figures; summed when merging
   // Per room, summed over processes: acks, subscribers, deliveries; give `expected` and `lost`.
   std::vector<std::uint64_t> room_acked;

@@ -30,8 +30,8 @@ std::string base64_of_16(const unsigned char* in) {
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   for (int i = 0; i < 16; i += 3) {
-    const unsigned v = (in[i] << 16) | (i + 1 < 16 ? in[i + 1] << 8 : 0) |
-                       (i + 2 < 16 ? in[i + 2] : 0);
+    const unsigned v =
+        (in[i] << 16) | (i + 1 < 16 ? in[i + 1] << 8 : 0) | (i + 2 < 16 ? in[i + 2] : 0);
     out += table[(v >> 18) & 63];
     out += table[(v >> 12) & 63];
     out += i + 1 < 16 ? table[(v >> 6) & 63] : '=';
@@ -58,9 +58,8 @@ std::uint32_t WsClient::next_mask() noexcept {
   return static_cast<std::uint32_t>(mask_state_);
 }
 
-void WsClient::start(const tcp::endpoint& server,
-                     const std::optional<asio::ip::address>& source, std::string_view host_header,
-                     std::string_view request_target) {
+void WsClient::start(const tcp::endpoint& server, const std::optional<asio::ip::address>& source,
+                     std::string_view host_header, std::string_view request_target) {
   unsigned char key[16];
   for (int i = 0; i < 16; i += 4) {
     const std::uint32_t m = next_mask();

@@ -52,8 +52,8 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
   WsListener& listener_;
   std::uint64_t tag_;
   State state_ = State::connecting;
-  std::string out_;       // frames queued since the last write started
-  std::string writing_;   // the bytes of the write in flight
+  std::string out_;      // frames queued since the last write started
+  std::string writing_;  // the bytes of the write in flight
   bool write_pending_ = false;
   bool flush_posted_ = false;
   std::unique_ptr<char[]> rbuf_;

@@ -8,7 +8,13 @@ cd web
 stamp=node_modules/.package-lock.stamp
 if [ ! -d node_modules ] || [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   echo "build-web: installing npm packages" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm ci insists that the lock name every platform's optional native package (rollup's,
+  # esbuild's); a registry mirror without them makes it refuse, so fall back to a plain install
+  # of the locked versions that leaves package-lock.json untouched.
+  if ! npm ci --no-audit --no-fund --loglevel=error 2>/tmp/parley-npm-ci.log; then
+    echo "build-web: npm ci refused ($(grep -m1 -o 'can only install.*' /tmp/parley-npm-ci.log || echo see /tmp/parley-npm-ci.log)); installing the locked versions with npm install --no-save" >&2
+    npm install --no-save --no-audit --no-fund --loglevel=error
+  fi
   cp package-lock.json "$stamp"
 fi
 

@@ -21,7 +21,7 @@ echo "== vitest"
 npx vitest run || status=1
 echo "== e2e (chromium against build/parley)"
 if [ -x ../build/parley ]; then
-  PARLEY_BIN="$(cd .. && pwd)/build/parley" node --test --test-concurrency=1 e2e/ || status=1
+  PARLEY_BIN="$(cd .. && pwd)/build/parley" node --test --test-concurrency=1 e2e/*.test.mjs || status=1
 else
   echo "test-web: build/parley is missing; build the server first" >&2
   status=1

@@ -82,6 +82,7 @@ int serve(const config::Config& c) {
   rt.rate_limits = {c.rate_limit_per_second, c.rate_limit_burst, c.rate_limit_abuse_count,
                     c.rate_limit_abuse_window_ms};
   rt.auth_timeout_ms = c.ws_auth_timeout_ms;
+  rt.missed_max_bytes = std::min<std::size_t>(1 << 20, c.max_outbound_bytes / 4);
   realtime::Services services{*store, writer, jwt, workers, hub, rt};
   http::Api api(services, api_settings(c));
   server = std::make_unique<net::Server>(net_config, api);

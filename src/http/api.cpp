@@ -177,7 +177,8 @@ net::UpgradeDecision Api::upgrade(const net::HttpRequest& request) {
               nullptr};
     }
   }
-  return {std::nullopt, std::make_shared<realtime::ChatSession>(services_, std::move(claims))};
+  return {std::nullopt, std::make_shared<realtime::ChatSession>(services_, std::move(claims)),
+          {{"X-Request-Id", std::move(request_id)}}};
 }
 
 net::HttpResponse Api::error_response(const net::HttpRequest& request, ErrorCode code,

@@ -28,7 +28,7 @@ json::object Exchange::json_body(bool allow_empty) const {
   const std::string& body = request_.body;
   if (body.empty() && allow_empty) return {};
   json::error_code ec;
-  json::value v = json::parse(body, ec);
+  json::value v = protocol::parse_json(body, ec);
   if (ec) throw ApiError(ErrorCode::bad_request, "body is not valid JSON");
   if (!v.is_object()) throw ApiError(ErrorCode::bad_request, "body must be a JSON object");
   return std::move(v.as_object());

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "common/error_code.hpp"
 #include "net/http_types.hpp"
@@ -15,6 +16,7 @@ namespace parley::net {
 struct UpgradeDecision {
   std::optional<HttpResponse> reject;  // set: answer with this response, no upgrade
   std::shared_ptr<WsHandler> handler;  // set when accepted
+  std::vector<Header> headers;         // extra headers for the 101 response (X-Request-Id)
 };
 
 class HttpHandler {

@@ -181,6 +181,8 @@ void Server::start() {
     ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                      asio::ssl::context::no_tlsv1_1);
+    // OpenSSL's own record buffers are freed while a connection is idle.
+    SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
     try {
       ctx->use_certificate_chain_file(config.tls_cert_file);
       ctx->use_private_key_file(config.tls_key_file, asio::ssl::context::pem);

@@ -60,7 +60,7 @@ ClientFrameBody parse_body(std::string_view type, const json::object& o) {
 
 ParseResult parse_client_frame(std::string_view text) {
   json::error_code ec;
-  json::value root = json::parse(text, ec);
+  json::value root = parse_json(text, ec);
   if (ec) return FrameError{std::nullopt, "frame is not valid JSON", {}};
   if (!root.is_object()) return FrameError{std::nullopt, "frame must be a JSON object", {}};
   const json::object& o = root.get_object();

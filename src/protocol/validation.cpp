@@ -14,6 +14,12 @@ bool is_name_char(char c) {
 
 }  // namespace
 
+boost::json::value parse_json(std::string_view text, boost::system::error_code& ec) {
+  boost::json::parse_options options;
+  options.max_depth = 4096;
+  return boost::json::parse(text, ec, {}, options);
+}
+
 std::size_t count_code_points(std::string_view utf8) noexcept {
   std::size_t n = 0;
   for (unsigned char c : utf8)

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include <boost/json/fwd.hpp>
+#include <boost/system/error_code.hpp>
 
 namespace parley::protocol {
 
@@ -24,6 +25,10 @@ std::optional<std::string> check_body(std::string_view body);
 std::optional<std::string> check_client_id(std::string_view client_id);
 std::optional<std::string> check_event_name(std::string_view event);
 bool is_valid_request_id(std::string_view id);
+
+// Parses a request body or client frame. Deeper nesting than Boost.JSON's default (32) is allowed
+// because `meta` is any object that fits in 4096 bytes; the depth stays bounded.
+boost::json::value parse_json(std::string_view text, boost::system::error_code& ec);
 
 // Number of Unicode code points in valid UTF-8 text.
 std::size_t count_code_points(std::string_view utf8) noexcept;

@@ -15,7 +15,8 @@ namespace {
 constexpr std::uint16_t kCloseAuthFailed = 4001;
 constexpr std::uint16_t kClosePolicy = 1008;
 constexpr std::uint16_t kCloseTryAgainLater = 1013;
-constexpr std::size_t kMaxEarlyFrames = 64;
+// Frames a client pipelines while its user record loads are kept, within a byte budget.
+constexpr std::size_t kMaxEarlyBytes = 1 << 20;
 
 std::int64_t monotonic_ms() { return monotonic_us() / 1000; }
 
@@ -65,10 +66,11 @@ void ChatSession::on_text(std::string_view payload) {
   if (state_ == State::closed) return;
   obs::metrics().frames_in.add();
   if (state_ == State::loading_user) {
-    if (early_frames_.size() >= kMaxEarlyFrames) {
+    if (early_bytes_ + payload.size() > kMaxEarlyBytes) {
       send_error(std::nullopt, ErrorCode::rate_limited, "too many frames before authentication");
       return;
     }
+    early_bytes_ += payload.size();
     early_frames_.emplace_back(payload);
     return;
   }
@@ -146,6 +148,7 @@ void ChatSession::on_user_loaded(const std::optional<std::string>& ref, bool rep
   if (reply) send_text(protocol::authed_frame(ref, user_));
   auto early = std::move(early_frames_);
   early_frames_.clear();
+  early_bytes_ = 0;
   for (const auto& text : early) {
     if (state_ != State::ready) break;
     on_text(text);
@@ -189,8 +192,9 @@ void ChatSession::on_join(const std::optional<std::string>& ref, const protocol:
   std::int64_t user_id = user_.id;
   std::optional<std::int64_t> since = frame.since;
   std::size_t missed_max = services_.settings.missed_max;
+  std::size_t missed_bytes = services_.settings.missed_max_bytes;
   off_thread(
-      [&store, room_id, user_id, since, missed_max]() {
+      [&store, room_id, user_id, since, missed_max, missed_bytes]() {
         JoinResult r;
         try {
           auto room = store.find_room(room_id, user_id);
@@ -206,10 +210,18 @@ void ChatSession::on_join(const std::optional<std::string>& ref, const protocol:
           r.room = std::move(*room);
           if (since) {
             r.missed = store.messages_after(room_id, *since, static_cast<int>(missed_max) + 1);
-            if (r.missed.size() > missed_max) {
-              r.missed.resize(missed_max);
-              r.truncated = true;
+            // At most missed_max messages and a byte budget well under the outbound cap, so
+            // that the `joined` reply itself never makes its reader a slow consumer.
+            std::size_t keep = 0;
+            std::size_t bytes = 0;
+            while (keep < r.missed.size() && keep < missed_max) {
+              const auto& m = r.missed[keep];
+              bytes += m.body.size() + (m.meta_json ? m.meta_json->size() : 0) + 160;
+              if (keep > 0 && bytes > missed_bytes) break;
+              ++keep;
             }
+            r.truncated = keep < r.missed.size();
+            r.missed.resize(keep);
           }
         } catch (const store::StoreUnavailable&) {
           r.error = ErrorCode::unavailable;

@@ -89,6 +89,7 @@ class ChatSession : public net::WsHandler,
   RateLimiter typing_limiter_;
   std::vector<Subscription> subscriptions_;
   std::vector<std::string> early_frames_;  // frames received while the user record loads
+  std::size_t early_bytes_ = 0;
 };
 
 }  // namespace parley::realtime

@@ -144,9 +144,11 @@ def server_factory(request, parley_bin, tmp_path):
     request.node.parley_servers = getattr(request.node, "parley_servers", []) + [None]
     request.node.parley_factory_servers = started
 
-    def start(flags=(), data_dir=None, relaxed=True, register_admin=True) -> ParleyServer:
+    def start(flags=(), data_dir=None, relaxed=True, register_admin=True, log_level="warn",
+              env=None) -> ParleyServer:
         all_flags = merge_flags(RELAXED_FLAGS if relaxed else [], list(flags))
-        srv = ParleyServer(tmp_path / f"srv{len(started)}", all_flags, data_dir=data_dir).start()
+        srv = ParleyServer(tmp_path / f"srv{len(started)}", all_flags, data_dir=data_dir,
+                           log_level=log_level, env=env).start()
         started.append(srv)
         if register_admin:
             srv.admin = srv.api.register()

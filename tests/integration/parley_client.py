@@ -74,7 +74,8 @@ class ParleyServer:
     """One running `parley` process on an ephemeral port with its own data directory."""
 
     def __init__(self, workdir: Path, flags: Iterable[str] = (), data_dir: Optional[Path] = None,
-                 env: Optional[dict] = None):
+                 env: Optional[dict] = None, log_level: str = "warn"):
+        self.log_level = log_level
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.data_dir = Path(data_dir) if data_dir else self.workdir / "data"
@@ -95,7 +96,7 @@ class ParleyServer:
         port_file = self.workdir / f"port-{uuid.uuid4().hex[:8]}"
         self._log_path = self.workdir / f"server-{uuid.uuid4().hex[:8]}.log"
         args = [str(binary), "--listen", "127.0.0.1:0", "--port-file", str(port_file),
-                "--data-dir", str(self.data_dir), "--log-level", "warn", *self.flags]
+                "--data-dir", str(self.data_dir), "--log-level", self.log_level, *self.flags]
         self.args = args
         env = dict(os.environ)
         env.update(self.env or {})
@@ -181,6 +182,9 @@ class ParleyServer:
     def restart(self, timeout: float = 20.0) -> "ParleyServer":
         self.start(timeout)
         return self
+
+    def log_text(self) -> str:
+        return self._log_path.read_text(errors="replace") if self._log_path and self._log_path.exists() else ""
 
     def log_tail(self, n: int = 40) -> str:
         if not self._log_path or not self._log_path.exists():
@@ -503,7 +507,11 @@ class WsClient:
 async def ws_connect(server: ParleyServer, token: Optional[str] = None, how: str = "query",
                      name: str = "", headers: Optional[dict] = None, origin: Optional[str] = None,
                      authed: bool = True) -> WsClient:
-    """Open /ws authenticating via `how` in {"query", "header", "frame", "none"}."""
+    """Open /ws authenticating via `how` in {"query", "header", "frame", "none"}.
+
+    With `authed` the connection is known to be ready when this returns: the auth frame was
+    answered, or (token on the upgrade) a ping got its pong. Tests of what happens before that
+    pass authed=False."""
     url = server.ws_url(token if how == "query" else None)
     extra = dict(headers or {})
     if how == "header":
@@ -516,6 +524,9 @@ async def ws_connect(server: ParleyServer, token: Optional[str] = None, how: str
         reply = await client.recv_until(None, timeout=5)
         assert reply["type"] == "authed", f"auth frame: {reply}"
         client.authed_user = reply["user"]
+    elif how in ("query", "header") and authed:
+        pong = await client.request({"type": "ping"})
+        assert pong["type"] == "pong", f"first ping: {pong}"
     return client
 
 

@@ -22,7 +22,7 @@ def test_register_shape(api):
     assert set(body) >= {"user", "access_token", "refresh_token", "expires_in"}
     check_user_shape(body["user"])
     assert body["user"]["username"] == name
-    assert isinstance(body["expires_in"], int) and body["expires_in"] > 0
+    assert body["expires_in"] == 900  # the default access token lifetime, in seconds
     assert isinstance(body["access_token"], str) and isinstance(body["refresh_token"], str)
     assert body["access_token"] != body["refresh_token"]
 
@@ -218,6 +218,30 @@ def test_expired_access_token_is_refused(server_factory):
     assert srv.api.get("/api/me", u.access).status_code == 200
     wait_for(lambda: srv.api.get("/api/me", u.access).status_code == 401, 6, "the token to expire")
     assert_error(srv.api.get("/api/me", u.access), 401, "unauthorized")
+    # The WebSocket refuses it too, on the upgrade and in an auth frame.
+    from parley_client import RawWs, raw_ws
+    c = RawWs(srv)
+    try:
+        assert c.handshake(f"/ws?token={u.access}") == 401
+    finally:
+        c.close()
+    c = raw_ws(srv)
+    try:
+        c.send_text({"type": "auth", "token": u.access})
+        f = c.read_json()
+        assert f["type"] == "error" and f["code"] == "unauthorized", f
+        assert c.read_close()[0] == 4001
+    finally:
+        c.close()
     # A refresh still yields a working token.
     r = srv.api.post("/api/auth/refresh", {"refresh_token": u.refresh})
     assert r.status_code == 200, r.text
+
+
+def test_expired_refresh_token_is_refused(server_factory):
+    srv = server_factory(["--refresh-token-ttl-s", "1"])
+    u = srv.api.register()
+    wait_for(lambda: srv.api.post("/api/auth/refresh", {"refresh_token": u.refresh}).status_code == 401, 6,
+             "the refresh token to expire")
+    assert_error(srv.api.post("/api/auth/refresh", {"refresh_token": u.refresh}), 401, "unauthorized")
+    assert srv.api.login(u.username).status_code == 200

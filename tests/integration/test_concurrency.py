@@ -97,3 +97,70 @@ def test_concurrent_senders_and_subscribers(server):
             assert got == hist_pairs, f"c{k} room {rid}: live stream differs from the stored history"
         assert len(hist_pairs) == sum(1 for k in range(CLIENTS) for j in range(PER_CLIENT)
                                       if subs[k][j % 2] == rid)
+
+
+@pytest.mark.timeout_s(90)
+def test_join_since_during_live_traffic_has_no_gap_or_duplicate(server):
+    """Catch-up (`missed`) and live delivery meet without a gap or a duplicate, even while the
+    room is busy: missed + live = every message after `since`, once, in id order."""
+    api = server.api
+    owner = api.register()
+    room = api.create_room(owner)
+    rid = room["id"]
+    first = api.send_ok(owner, rid, "start")["id"]
+    total = 400
+
+    thresholds = [0, 40, 100, 180, 260, 340]
+
+    async def scenario():
+        sender = await ws_user(server, owner, name="sender")
+        readers = [await ws_user(server, owner, name=f"r{k}") for k in range(len(thresholds))]
+        reached = [asyncio.Event() for _ in thresholds]
+        join_sent = [asyncio.Event() for _ in thresholds]
+        window = 10
+
+        async def send_all():
+            acks, sent = {}, 0
+            while len(acks) < total:
+                while sent < total and sent - len(acks) < window:
+                    await sender.send({"type": "send", "room": rid, "body": f"n{sent}", "client_id": f"n{sent}",
+                                       "ref": f"n{sent}"})
+                    sent += 1
+                f = await sender.recv_until("ack", timeout=30)
+                acks[f["ref"]] = f["id"]
+                for k, t in enumerate(thresholds):
+                    if len(acks) >= t and not reached[k].is_set():
+                        reached[k].set()
+                        # Up to `window` sends are in flight while this join is handled.
+                        await asyncio.wait_for(join_sent[k].wait(), 10)
+            return acks
+
+        async def reader(k):
+            await asyncio.wait_for(reached[k].wait(), 30)
+            await readers[k].send({"type": "join", "room": rid, "since": first, "ref": "join"})
+            join_sent[k].set()
+            j = await readers[k].recv_until("joined", timeout=15)
+            assert not j["missed_truncated"]
+            return [m["id"] for m in j["missed"]]
+
+        send_task = asyncio.ensure_future(send_all())
+        missed = await asyncio.gather(*(reader(k) for k in range(len(thresholds))))
+        acks = await send_task
+        all_ids = sorted(acks.values())
+        spread = [len(m) for m in missed]
+        for c, seen in zip(readers, missed):
+            while not seen or seen[-1] < all_ids[-1]:
+                f = await c.recv_until("message", timeout=15)
+                seen.append(f["id"])
+            assert len(seen) == len(set(seen)), f"{c.name}: duplicates"
+            assert seen == all_ids, f"{c.name}: gap or disorder (missed+live {len(seen)} vs {len(all_ids)})"
+        for c in readers:
+            await c.close()
+        await sender.close()
+        return spread
+
+    spread = arun(scenario(), timeout=80)
+    # The joins really happened at different points of the stream.
+    assert len(set(spread)) >= 3, f"joins did not interleave with the traffic: {spread}"
+    print("missed at join:", spread)
+

@@ -102,6 +102,8 @@ def test_sigkill_loses_no_acknowledged_message(server_factory, tmp_path):
 
         # Resend everything that was not acknowledged, with the same client_ids.
         unacked = [cid for cid in sent if cid not in acked]
+        print(f"round {round_no} (seed {seed}): kill after {kill_after} acks; sent {len(sent)}, "
+              f"acked {len(acked)}, stored unacked {sum(1 for c in unacked if c in by_cid)}")
 
         async def resend():
             c = await ws_user(srv, user)

@@ -141,6 +141,20 @@ def test_meta_size_limit_4096_compact_bytes(api, alice, room):
     assert_error(api.send(alice, room["id"], "m", meta=meta_of(4097)), 400, "bad_request", "meta")
 
 
+@pytest.mark.parametrize("depth", [10, 40, 100])
+def test_meta_nesting_within_size_limit(api, alice, room, depth):
+    """Any object within 4096 compact bytes is stored as sent; a depth limit, if any, must be
+    reported as a bad `meta`, not as invalid JSON."""
+    meta_text = '{"a":' * depth + "1" + "}" * depth
+    raw = ('{"body":"deep","meta":' + meta_text + "}").encode()
+    r = api.req("POST", f"/api/rooms/{room['id']}/messages", alice.access, data=raw,
+                headers={"Content-Type": "application/json"})
+    if r.status_code == 201:
+        assert json.dumps(r.json()["meta"], separators=(",", ":")) == meta_text
+    else:
+        assert_error(r, 400, "bad_request", "meta")
+
+
 def _post_n(api, user, room_id, n):
     return [api.send_ok(user, room_id, f"m{i}") for i in range(1, n + 1)]
 
@@ -166,6 +180,16 @@ def test_pagination_before(api, alice):
     assert page() == (ids[::-1], None)  # default limit 50
     assert page(before=ids[0]) == ([], None)
     assert page(limit=2, before=ids[2]) == ([ids[1], ids[0]], None)
+
+
+def test_default_limit_is_50(api, alice):
+    room = api.create_room(alice)
+    ids = [m["id"] for m in _post_n(api, alice, room["id"], 53)]
+    d = api.page(alice, room["id"]).json()
+    assert [m["id"] for m in d["messages"]] == ids[:2:-1]
+    assert d["next_before"] == ids[3]
+    d = api.page(alice, room["id"], after=ids[0]).json()
+    assert [m["id"] for m in d["messages"]] == ids[1:51] and d["next_after"] == ids[50]
 
 
 def test_pagination_empty_room(api, alice):

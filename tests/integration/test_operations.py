@@ -35,6 +35,29 @@ def test_metrics_prometheus_text(api, alice):
     bad = [l for l in lines if not sample.match(l)]
     assert not bad, f"malformed exposition lines: {bad[:5]}"
     assert any(l.startswith("# TYPE ") for l in r.text.splitlines())
+    assert any(l.startswith("# TYPE ") and l.endswith(" histogram") for l in r.text.splitlines()), \
+        "the contract asks for latency histograms"
+
+
+def test_metrics_counters_move(api, alice):
+    def samples():
+        out = {}
+        for line in api.get("/metrics").text.splitlines():
+            if line and not line.startswith("#"):
+                name, _, value = line.rpartition(" ")
+                try:
+                    out[name] = float(value)
+                except ValueError:
+                    pass
+        return out
+
+    room = api.create_room(alice)
+    before = samples()
+    for i in range(3):
+        api.send_ok(alice, room["id"], f"m{i}")
+    after = samples()
+    grown = [k for k in after if "message" in k and after[k] >= before.get(k, 0) + 3]
+    assert grown, "no message counter grew by the 3 messages sent"
 
 
 def test_admin_stats(api, admin, alice):
@@ -118,3 +141,139 @@ def test_wrong_method(api, alice, method, path):
     r = api.req(method, path, alice.access)
     assert r.status_code in (404, 405), (method, path, r.status_code)
     assert_error(r, r.status_code, "not_found" if r.status_code == 404 else r.json()["error"]["code"])
+
+
+def test_logs_carry_request_id_and_never_secrets(server_factory):
+    from parley_client import arun, raw_ws, wait_for, ws_connect, PASSWORD
+    srv = server_factory([], log_level="debug")
+    api = srv.api
+    u = api.register()
+    api.get("/api/me", u.access, headers={"X-Request-Id": "trace-me-123"})
+    api.login(u.username, "wrong-password-x", )
+    r = api.post("/api/auth/refresh", {"refresh_token": u.refresh}, headers={"X-Request-Id": "trace-me-456"})
+    assert r.status_code == 200
+    new_refresh = r.json()["refresh_token"]
+    api.post("/api/auth/refresh", {"refresh_token": u.refresh})  # reuse: revokes, maybe logged
+    async def connect_both():
+        for how in ("query", "header"):
+            c = await ws_connect(srv, u.access, how=how)
+            await c.close()
+    arun(connect_both())
+    raw_ws(srv, u.access).close()
+    from parley_client import RawWs
+    c = RawWs(srv)
+    c.handshake(f"/ws?token={u.access}x")
+    c.close()
+    wait_for(lambda: "trace-me-123" in srv.log_text() and "trace-me-456" in srv.log_text(), 5,
+             "the request ids in the log")
+    log = srv.log_text()
+    for secret, what in ((u.access.split(".")[2], "access token signature"), (u.refresh, "refresh token"),
+                         (new_refresh, "rotated refresh token"), (PASSWORD, "password"),
+                         ("wrong-password-x", "failed password")):
+        assert secret not in log, f"{what} written to the log"
+
+
+def test_request_id_on_upgrade_responses(server_factory):
+    from parley_client import RawWs
+    srv = server_factory(["--allowed-origin", "http://good.example"])
+    u = srv.api.register()
+    cases = [({}, f"/ws?token={u.access}", "13", 101), ({}, "/ws?token=bad", "13", 401),
+             ({"Origin": "http://evil.example"}, f"/ws?token={u.access}", "13", 403),
+             ({}, f"/ws?token={u.access}", "7", 426)]
+    missing = []
+    for headers, path, version, status in cases:
+        c = RawWs(srv)
+        try:
+            assert c.handshake(path, dict(headers, **{"X-Request-Id": f"up-{status}"}), version=version) == status
+            if c.headers.get("x-request-id") != f"up-{status}":
+                missing.append((status, c.headers))
+        finally:
+            c.close()
+    assert not missing, f"X-Request-Id not echoed on: {missing}"
+
+
+def test_keep_alive_and_pipelining(server, alice):
+    import requests
+    from parley_client import raw_http
+    with requests.Session() as s:
+        s.headers["Authorization"] = f"Bearer {alice.access}"
+        for i in range(30):
+            r = s.get(server.url("/api/me"), timeout=5, headers={"X-Request-Id": f"ka-{i}"})
+            assert r.status_code == 200 and r.headers["X-Request-Id"] == f"ka-{i}"
+    # Two requests in one write: two responses, in order.
+    req = (b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: pipe-1\r\n\r\n"
+           b"GET /api/me HTTP/1.1\r\nHost: x\r\nX-Request-Id: pipe-2\r\nConnection: close\r\n\r\n")
+    out = raw_http(server, req, timeout=5)
+    # raw_http stops after the first complete response; read the rest by hand.
+    import socket, time
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    try:
+        s.sendall(req)
+        data, deadline = b"", time.monotonic() + 5
+        while time.monotonic() < deadline:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        s.close()
+    assert out.startswith(b"HTTP/1.1 200")
+    first, second = data.find(b"pipe-1"), data.find(b"pipe-2")
+    assert 0 < first < second, data[:400]
+    assert data.count(b"HTTP/1.1 ") == 2
+    assert b"HTTP/1.1 401" in data  # /api/me without a token
+
+
+def test_help_and_bad_flags(parley_bin, tmp_path):
+    import subprocess
+    r = subprocess.run([str(parley_bin), "--help"], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 0
+    for flag in ("--listen", "--data-dir", "--database", "--redis", "--jwt-secret", "--api-key",
+                 "--allowed-origin", "--web-root", "--tls-cert", "--tls-key", "--max-body-bytes",
+                 "--port-file"):
+        assert flag in r.stdout + r.stderr, f"--help does not mention {flag}"
+    for args in (["--no-such-flag", "1"], ["--max-body-bytes", "lots"], ["--listen", "nowhere"],
+                 ["--log-level", "loud"]):
+        r = subprocess.run([str(parley_bin), *args, "--data-dir", str(tmp_path / "d")], capture_output=True,
+                           text=True, timeout=10)
+        assert r.returncode != 0, f"{args} accepted"
+        assert (r.stderr + r.stdout).strip(), f"{args}: no error message"
+
+
+def test_settings_from_environment_and_config_file(server_factory, tmp_path):
+    """flag > PARLEY_* environment > config file > default, seen through --max-body-bytes (413)."""
+    def limit_of(srv):
+        u = srv.api.register()
+        room = srv.api.create_room(u)
+        ok = {n: srv.api.send(u, room["id"], "x" * n).status_code for n in (1500, 2500, 3500)}
+        return ok
+
+    cfg = tmp_path / "parley.conf"
+    cfg.write_text("# test config\nmax-body-bytes = 3000\n")
+    by_file = server_factory(["--config", str(cfg)])
+    assert limit_of(by_file) == {1500: 201, 2500: 201, 3500: 413}
+    by_env = server_factory(["--config", str(cfg)], env={"PARLEY_MAX_BODY_BYTES": "2000"})
+    assert limit_of(by_env) == {1500: 201, 2500: 413, 3500: 413}
+    by_flag = server_factory(["--config", str(cfg), "--max-body-bytes", "4000"],
+                             env={"PARLEY_MAX_BODY_BYTES": "2000"})
+    assert limit_of(by_flag) == {1500: 201, 2500: 201, 3500: 201}
+
+
+def test_users_set_role_command(server_factory, tmp_path):
+    import subprocess
+    from parley_client import binary_path
+    data_dir = tmp_path / "role-data"
+    srv = server_factory([], data_dir=data_dir)
+    u = srv.api.register()
+    assert u.role == "user"
+    srv.stop()
+    r = subprocess.run([str(binary_path()), "users", "set-role", u.username, "admin", "--data-dir", str(data_dir)],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    srv2 = server_factory([], data_dir=data_dir, register_admin=False)
+    r = srv2.api.login(u.username)
+    assert r.status_code == 200 and r.json()["user"]["role"] == "admin"
+    assert srv2.api.get("/api/admin/stats", r.json()["access_token"]).status_code == 200
+    bad = subprocess.run([str(binary_path()), "users", "set-role", "no_such_user_x", "admin", "--data-dir",
+                          str(data_dir)], capture_output=True, text=True, timeout=30)
+    assert bad.returncode != 0

@@ -134,3 +134,33 @@ def test_auth_timeout_closes(server_factory):
         await c2.close()
 
     arun(scenario())
+
+
+@pytest.mark.parametrize("how", ["query", "header", "frame"])
+def test_frames_pipelined_right_after_auth_are_all_served(server_factory, how):
+    """A client may send at once after the upgrade (or its auth frame): nothing is refused.
+    A fresh server with one worker and several clients at once, so that authentication is slow."""
+    server = server_factory(["--workers", "1"])
+    alice = server.api.register()
+    n = 200
+
+    async def one(k):
+        c = await ws_connect(server, alice.access, how=how, authed=False, name=f"c{k}")
+        frames = []
+        if how == "frame":
+            frames.append({"type": "auth", "token": alice.access})
+        frames += [{"type": "ping", "ref": f"p{i}"} for i in range(n)]
+        for f in frames:  # back to back, before reading anything
+            await c.send(f)
+        if how == "frame":
+            f = await c.recv(timeout=5)
+            assert f["type"] == "authed", f"c{k}: first reply {f}"
+        for i in range(n):
+            f = await c.recv(timeout=5)
+            assert (f["type"], f.get("ref")) == ("pong", f"p{i}"), f"c{k}, frame {i}: {f}"
+        await c.close()
+
+    async def scenario():
+        await asyncio.gather(*(one(k) for k in range(6)))
+
+    arun(scenario())

@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+import websockets
 
 from parley_client import OP_PING, OP_PONG, OP_CLOSE, arun, raw_ws, ws_user, close_code
 
@@ -92,15 +93,19 @@ def test_slow_consumer_closed_1013_others_keep_receiving(server_factory):
     drained = {}
 
     def drain():
-        drained["result"] = slow.read_close(timeout=30)
+        try:
+            drained["result"] = slow.read_close(timeout=30)
+        except AssertionError as exc:  # read deadline: the server never closed it
+            drained["result"] = (f"not closed ({exc})", [])
 
     drainer = threading.Thread(target=drain, daemon=True)
     try:
         slow.send_text({"type": "join", "room": room["id"], "ref": "j"})
         slow.read_until_type("joined", timeout=5)
-        body = "é" * 4000  # ~8 KB per message frame
-        total = 600  # ~5 MB: far beyond the 256 KiB cap plus any kernel buffering
-        start_draining_at = 300  # ~2.4 MB sent: the slow one must be over its cap by now
+        body = "😀" * 4000  # >= 16 KB per message frame
+        # ~10 MB: beyond the 256 KiB cap plus what the kernel may buffer (tcp_wmem max is 4 MiB).
+        total = 600
+        start_draining_at = 450  # ~7 MB sent: the slow one must be over its cap by now
         window = 8  # sends in flight: paces the burst so that the healthy reader keeps up
 
         async def scenario():
@@ -144,6 +149,46 @@ def test_slow_consumer_closed_1013_others_keep_receiving(server_factory):
         assert messages < total, "the slow consumer received everything: the cap did not apply"
     finally:
         slow.close()
+
+
+@pytest.mark.timeout_s(90)
+def test_catch_up_of_large_messages_does_not_trip_the_outbound_cap(server_factory):
+    """After a disconnect a client catches up with `since`; with the default cap (4 MiB) and
+    500 messages of 4000 four-byte code points (~8 MB), the `joined` reply must still arrive
+    (truncated earlier if need be: `missed_truncated` lets the client page on with REST)."""
+    srv = server_factory([])
+    api = srv.api
+    u = api.register()
+    room = api.create_room(u)
+    body = "😀" * 4000
+    total = 502
+
+    async def scenario():
+        sender = await ws_user(srv, u, name="sender")
+        ids = []
+        for start in range(0, total, 50):
+            batch = range(start, min(total, start + 50))
+            for i in batch:
+                await sender.send({"type": "send", "room": room["id"], "body": body, "ref": f"b{i}"})
+            for i in batch:
+                f = await sender.recv_until("ack", lambda f, i=i: f.get("ref") == f"b{i}", timeout=30)
+                ids.append(f["id"])
+        await sender.close()
+        c = await ws_user(srv, u, name="catching-up")
+        await c.send({"type": "join", "room": room["id"], "since": ids[0], "ref": "catch"})
+        try:
+            j = await c.recv_until("joined", timeout=30)
+        except websockets.exceptions.ConnectionClosed as exc:
+            raise AssertionError(f"closed instead of answering the join: {exc}") from None
+        got = [m["id"] for m in j["missed"]]
+        assert got == ids[1:1 + len(got)] and got, "missed must be the oldest ones after since"
+        assert j["missed_truncated"] is True  # 501 messages after `since`
+        # The rest is reachable with REST `after`.
+        d = api.page(u, room["id"], after=got[-1], limit=100).json()
+        assert [m["id"] for m in d["messages"]] == ids[1 + len(got):][:100]
+        await c.close()
+
+    arun(scenario(), timeout=80)
 
 
 def test_server_pings_and_idle_client_is_closed(server_factory):

@@ -136,9 +136,11 @@ describe('chat in the browser', () => {
     const secretName = uniq('secret-');
     await ann.page.goto('/');
     const secretId = await createRoomUi(ann.page, secretName, { privateCode: 'open sesame' });
-    await bob.page.getByRole('button', { name: 'Join with code' }).click();
-    const dialog = bob.page.getByRole('dialog');
-    await dialog.getByLabel('Room ID').fill(String(secretId));
+    // An invitation link to a private room opens the join dialog with the room filled in.
+    await bob.page.goto(`/rooms/${secretId}`);
+    const dialog = bob.page.getByRole('dialog', { name: 'Join with code' });
+    await dialog.waitFor();
+    assert.equal(await dialog.getByLabel('Room ID').inputValue(), String(secretId));
     await dialog.getByLabel('Access code').fill('wrong code');
     await dialog.getByRole('button', { name: 'Join' }).click();
     await dialog.getByRole('alert').filter({ hasText: 'Wrong access code.' }).waitFor();
@@ -179,6 +181,37 @@ describe('chat in the browser', () => {
     await waitFor(async () => (await badge.count()) === 0, 'the badge to clear');
   });
 
+  test('the owner adds a member to a private room, members leave, and deleting tells everyone', async () => {
+    const clubName = uniq('club-');
+    await ann.page.goto('/');
+    const clubId = await createRoomUi(ann.page, clubName, { privateCode: '' });
+    await ann.page.getByRole('button', { name: 'Add member' }).click();
+    await ann.page.getByRole('dialog').getByLabel('Username').fill('no-such-user-here');
+    await ann.page.getByRole('dialog').getByRole('button', { name: 'Add' }).click();
+    await ann.page.getByRole('dialog').getByRole('alert').filter({ hasText: 'No user with that name.' }).waitFor();
+    await ann.page.getByRole('dialog').getByLabel('Username').fill(bobName);
+    await ann.page.getByRole('dialog').getByRole('button', { name: 'Add' }).click();
+    await ann.page.locator('.notice', { hasText: `${bobName} was added.` }).waitFor();
+    // Bob finds the private room in his sidebar and can talk there.
+    const clubLink = bob.page.locator(`a.room-item[data-room-id="${clubId}"]`);
+    await clubLink.waitFor({ timeout: 20_000 });
+    await clubLink.click();
+    await sendUi(bob.page, 'thanks for the invite');
+    await waitForMessage(ann.page, 'thanks for the invite');
+    // Bob leaves; the private room disappears from his list.
+    bob.page.once('dialog', (d) => d.accept());
+    await bob.page.getByRole('button', { name: 'Leave room' }).click();
+    await waitFor(async () => (await clubLink.count()) === 0, 'the room to leave the sidebar');
+    assert.equal(new URL(bob.page.url()).pathname, '/');
+    await ann.page.getByTestId('presence').filter({ hasNotText: bobName }).waitFor();
+    // Ann deletes the public lobby while Bob is subscribed to it: Bob is told and it vanishes.
+    await ann.page.goto(`/rooms/${roomId}`);
+    ann.page.once('dialog', (d) => d.accept());
+    await ann.page.getByRole('button', { name: 'Delete room' }).click();
+    await bob.page.locator('.notice[data-code=room_deleted]').waitFor();
+    await waitFor(async () => (await bob.page.locator(`a.room-item[data-room-id="${roomId}"]`).count()) === 0, 'the deleted room to vanish');
+  });
+
   test('the app follows the browser language (Spanish)', async () => {
     const { page, context } = await newPage(browser, server.url, { locale: 'es-ES' });
     await page.goto('/');
@@ -195,7 +228,33 @@ describe('chat in the browser', () => {
     await context.close();
     await bob.page.goto('/admin');
     await bob.page.getByText('This page is for administrators.').waitFor();
-    await bob.page.goto(`/rooms/${roomId}`);
+  });
+
+  test('keyboard use: every control is named, focus is visible, dialogs open and close by keys', async () => {
+    const page = ann.page;
+    await page.goto('/');
+    await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll('button, a[href], input, textarea')]
+        .filter((el) => !(el.getAttribute('aria-label') || el.textContent.trim() || el.labels?.length || el.getAttribute('title')))
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unnamed, []);
+    // Tab reaches the "New room" button with a visible focus ring; Enter opens the dialog, Escape closes it.
+    await page.locator('body').focus();
+    let reached = false;
+    for (let i = 0; i < 10 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.textContent?.includes('New room') ?? false);
+    }
+    assert.ok(reached, 'Tab reaches the New room button');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, 'none');
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'New room' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'room-name');
+    await page.keyboard.press('Escape');
+    await waitFor(async () => (await page.getByRole('dialog').count()) === 0, 'the dialog to close');
   });
 
   test('no page errors were raised', () => {

@@ -77,9 +77,10 @@ export async function startServer({ dataDir, port = 0, args: extraArgs = [] } = 
       await done;
       clearTimeout(t);
     },
-    async cleanup() {
+    /** Stops the server and removes its data dir (also one that was passed in, with `removeDir`). */
+    async cleanup({ removeDir = !dataDir } = {}) {
       await this.stop();
-      if (!dataDir) await rm(dir, { recursive: true, force: true });
+      if (removeDir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -17,7 +17,7 @@ describe('server restart', () => {
 
   after(async () => {
     await browser?.close();
-    await server?.cleanup();
+    await server?.cleanup({ removeDir: true });
   });
 
   test('the page reconnects and shows what was sent meanwhile', async () => {

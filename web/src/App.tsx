@@ -78,12 +78,14 @@ export function App() {
   useEffect(() => {
     if (phase.kind !== 'in') return;
     const chat = phase.chat;
-    return chat.subscribe(() => {
+    const off = chat.subscribe(() => {
       if (chat.getState().user === null && !tokens.hasStoredSession()) {
+        off();
         chat.stop();
-        setPhase({ kind: 'anonymous', reason: 'expired' });
+        setPhase((p) => (p.kind === 'in' && p.chat === chat ? { kind: 'anonymous', reason: 'expired' } : p));
       }
     });
+    return off;
   }, [phase]);
 
   const onAuthed = useCallback(

@@ -76,7 +76,8 @@ class RawClient {
   }
 
   // Reads one response: head up to the blank line, then Content-Length bytes of body.
-  HttpReply read_http() {
+  // `head_only`: the answer to a HEAD request, which has no body whatever its Content-Length.
+  HttpReply read_http(bool head_only = false) {
     HttpReply reply;
     std::size_t end;
     while ((end = buf_.find("\r\n\r\n")) == std::string::npos)
@@ -85,7 +86,7 @@ class RawClient {
     buf_.erase(0, end + 4);
     if (reply.head.size() > 12) reply.status = std::stoi(reply.head.substr(9, 3));
     const std::string length = reply.header("Content-Length");
-    const std::size_t n = length.empty() ? 0 : std::stoul(length);
+    const std::size_t n = length.empty() || head_only ? 0 : std::stoul(length);
     while (buf_.size() < n)
       if (!fill()) break;
     reply.body = buf_.substr(0, n);

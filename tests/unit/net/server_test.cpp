@@ -95,6 +95,7 @@ class TestHandler : public HttpHandler {
   void handle(HttpRequest request, Respond respond) override {
     HttpResponse response;
     response.set_header("Content-Type", "text/plain");
+    if (request.path == "/drop") return;  // never answered: the connection must not leak
     if (request.path == "/async") {
       // Answered from another thread, as the store's workers do.
       std::lock_guard lock(mutex_);
@@ -185,6 +186,36 @@ TEST(Server, AnswersRequestsWithKeepAlive) {
   const auto second = client.read_http();
   EXPECT_EQ(second.status, 200);
   EXPECT_EQ(second.body, "POST /p   body");
+}
+
+TEST(Server, AnswersExpectContinue) {
+  Running running;
+  RawClient client(running.port());
+  client.write("POST /p HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(client.read_http().status, 100);
+  client.write("body");
+  const auto reply = client.read_http();
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, "POST /p   body");
+}
+
+TEST(Server, HeadGetsTheLengthWithoutTheBody) {
+  Running running;
+  RawClient client(running.port());
+  client.write("HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto head = client.read_http(true);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("Content-Length"), std::to_string(std::string("HEAD /h   ").size()));
+  const auto next = client.get("/next");  // no stray body bytes came before this answer
+  EXPECT_EQ(next.status, 200);
+  EXPECT_EQ(next.body, "GET /next   ");
+}
+
+TEST(Server, ClosesAConnectionWhoseRequestIsNeverAnswered) {
+  Running running;
+  RawClient client(running.port());
+  client.write("GET /drop HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(client.wait_eof());
 }
 
 TEST(Server, RespondsFromAnotherThread) {

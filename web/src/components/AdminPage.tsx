@@ -117,7 +117,9 @@ export function AdminPage({ user, navigate, onLogout }: { user: User; navigate: 
   }
 
   const ms = (v: number | undefined) => (v === undefined ? '—' : `${fmtNum(v, v < 10 ? 2 : 0)} ms`);
-  const errorCodes = Object.entries(data?.errors ?? {}).sort((a, b) => b[1] - a[1]);
+  const errorCodes = Object.entries(data?.errors ?? {})
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
   return (
     <main className="admin" aria-labelledby="admin-title">
       <header className="topbar">
@@ -126,7 +128,7 @@ export function AdminPage({ user, navigate, onLogout }: { user: User; navigate: 
           {t.admin}
         </h1>
         <span className="spacer" />
-        <span className="muted small" aria-live="off">
+        <span className="muted small updated" aria-live="off">
           {updated && fmt(t.lastUpdated, { time: updated.toLocaleTimeString(lang) })}
         </span>
         <button type="button" className="ghost" onClick={onLogout}>

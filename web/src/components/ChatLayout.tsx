@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ChatStore } from '../lib/chatStore';
 import { fmt } from '../lib/i18n';
 import { useI18n } from './i18nContext';
@@ -6,6 +6,7 @@ import { Sidebar } from './Sidebar';
 import { RoomPane } from './RoomPane';
 import { ConnectionBanner } from './ConnectionBanner';
 import { Notices } from './Notices';
+import { JoinCodeDialog } from './Dialogs';
 
 export function ChatLayout({
   chat,
@@ -29,12 +30,15 @@ export function ChatLayout({
     setDrawer(false);
   }, [chat, routeRoom]);
 
-  // A deleted or left room: go back to the start page.
+  // Rooms seen in this session: a link to an unknown room is an invitation (join with its code),
+  // while a known room that disappeared was deleted or left (back to the start page).
+  const known = useRef(new Set<number>());
+  for (const id of Object.keys(state.rooms)) known.current.add(Number(id));
+  const [invite, setInvite] = useState<number | null>(null);
   useEffect(() => {
-    if (routeRoom !== null && state.roomsLoaded && !state.rooms[routeRoom]) {
-      // A private room we are not in may still be joined with its code from the start page.
-      navigate('/');
-    }
+    if (routeRoom === null || !state.roomsLoaded || state.rooms[routeRoom]) return;
+    if (known.current.has(routeRoom)) navigate('/');
+    else setInvite(routeRoom);
   }, [routeRoom, state.roomsLoaded, state.rooms, navigate]);
 
   const totalUnread = Object.values(state.rooms).reduce((n, rv) => n + (rv.room.joined ? rv.unread : 0), 0);
@@ -101,6 +105,20 @@ export function ChatLayout({
         )}
       </div>
       <Notices notices={state.notices} onDismiss={(id) => chat.dismiss(id)} />
+      {invite !== null && (
+        <JoinCodeDialog
+          chat={chat}
+          initialRoom={invite}
+          onClose={() => {
+            setInvite(null);
+            navigate('/');
+          }}
+          onDone={(id) => {
+            setInvite(null);
+            chat.openRoom(id);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { ApiError } from '../lib/api';
 import type { ChatStore } from '../lib/chatStore';
 import type { Strings } from '../lib/i18n';
 import { useI18n } from './i18nContext';
 import { errorText } from './errorText';
 
-/** A modal dialog: traps nothing fancy, but focuses its first field and closes on Escape. */
+/** A modal dialog: focuses its first field, closes on Escape, and gives focus back when closed. */
 export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -13,6 +14,20 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
     ref.current?.querySelector<HTMLElement>('input, button, textarea')?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose();
+      // Keep Tab within the dialog.
+      if (e.key === 'Tab' && ref.current) {
+        const items = [...ref.current.querySelectorAll<HTMLElement>('input, button, textarea, select, a[href]')].filter((el) => !el.hasAttribute('disabled'));
+        if (!items.length) return;
+        const first = items[0];
+        const last = items[items.length - 1];
+        if (e.shiftKey && document.activeElement === first) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && document.activeElement === last) {
+          e.preventDefault();
+          first.focus();
+        }
+      }
     };
     document.addEventListener('keydown', onKey);
     return () => {
@@ -20,13 +35,15 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
       prev?.focus?.();
     };
   }, [onClose]);
-  return (
+  // Rendered at the end of <body>, outside the sidebar's landmark and styles.
+  return createPortal(
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="modal" role="dialog" aria-modal="true" aria-labelledby="modal-title" ref={ref}>
         <h2 id="modal-title">{title}</h2>
         {children}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }
 

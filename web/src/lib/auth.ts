@@ -132,8 +132,14 @@ export class TokenManager {
     const delay = Math.max(0, this.expiresAt - this.margin() - this.now());
     this.timer = this.setTimer(() => {
       this.timer = null;
-      this.refresh().catch(() => {
-        /* listeners were told */
+      this.refresh().catch((err) => {
+        // Expiry was told to the listeners; a network failure is retried a little later.
+        if (!(err instanceof SessionExpiredError) && this.access && this.timer === null) {
+          this.timer = this.setTimer(() => {
+            this.timer = null;
+            this.schedule();
+          }, 5000);
+        }
       });
     }, delay);
   }

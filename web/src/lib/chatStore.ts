@@ -112,6 +112,7 @@ export class ChatStore {
   private readonly now: () => number;
   private readonly isVisible: () => boolean;
   private started = false;
+  private stopped = false;
 
   constructor(private readonly opts: ChatStoreOptions) {
     this.now = opts.now ?? (() => Date.now());
@@ -169,7 +170,15 @@ export class ChatStore {
     if (poll > 0) this.pollTimer = setInterval(() => void this.refreshRooms(), poll);
   }
 
+  private stopHooks: Array<() => void> = [];
+  onStop(fn: () => void): void {
+    this.stopHooks.push(fn);
+  }
+
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stopHooks.forEach((fn) => fn());
     this.started = false;
     this.opts.socket.stop();
     if (this.pollTimer) clearInterval(this.pollTimer);
@@ -550,6 +559,8 @@ export class ChatStore {
       this.set({ user: null });
       return;
     }
+    // While the connection banner already says we are reconnecting, failed fetches add nothing.
+    if (e instanceof ApiError && e.code === 'network' && this.state.connection.state !== 'open') return;
     if (e instanceof ApiError) this.notify(e.code, e.message);
     else this.notify('internal', (e as Error)?.message ?? String(e));
   }

@@ -35,8 +35,14 @@ export function createChat(): ChatStore {
     isVisible: () => document.visibilityState === 'visible',
   });
   const s = store;
-  window.addEventListener('online', () => socket.reconnectNow());
-  document.addEventListener('visibilitychange', () => s.markReadIfVisible());
+  const onOnline = () => socket.reconnectNow();
+  const onVisible = () => s.markReadIfVisible();
+  window.addEventListener('online', onOnline);
+  document.addEventListener('visibilitychange', onVisible);
+  s.onStop(() => {
+    window.removeEventListener('online', onOnline);
+    document.removeEventListener('visibilitychange', onVisible);
+  });
   return s;
 }
 

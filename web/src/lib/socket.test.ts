@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SessionExpiredError } from './auth';
 import { ChatSocket, backoffDelay, type ConnectionState } from './socket';
 import { FakeSocket } from './testing/fakeSocket';
 
@@ -205,7 +206,7 @@ describe('ChatSocket', () => {
   });
 
   it('stops and reports when the session cannot be refreshed', async () => {
-    const { socket, events } = setup({ token: () => Promise.reject(new Error('expired')) });
+    const { socket, events } = setup({ token: () => Promise.reject(new SessionExpiredError('refresh rejected')) });
     socket.start();
     FakeSocket.last().open();
     await vi.advanceTimersByTimeAsync(0);
@@ -213,6 +214,22 @@ describe('ChatSocket', () => {
     expect(socket.state).toBe('closed');
     await vi.advanceTimersByTimeAsync(60_000);
     expect(FakeSocket.all.length).toBe(1);
+  });
+
+  it('keeps retrying when a token cannot be had for lack of network', async () => {
+    let fail = true;
+    const { socket, events } = setup({ token: () => (fail ? Promise.reject(new Error('network error')) : Promise.resolve('tok-2')) });
+    socket.start();
+    FakeSocket.last().open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(events.expired).toBe(0);
+    expect(socket.state).toBe('reconnecting');
+    fail = false;
+    await vi.advanceTimersByTimeAsync(1000);
+    const ws = FakeSocket.last();
+    ws.open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ws.sent[0]).toEqual({ type: 'auth', token: 'tok-2' });
   });
 
   it('treats a silent connection as dead and reconnects', async () => {

@@ -242,9 +242,12 @@ export class ChatSocket {
             if (gen === this.generation && !this.authed) ws.close(4000, 'auth timeout');
           }, this.opts.authTimeoutMs ?? 10_000);
         },
-        () => {
+        (err: unknown) => {
           if (gen !== this.generation) return;
-          this.expireSession();
+          // Only a refused session ends the socket; a refresh that failed for lack of network
+          // (the server is restarting) is retried with the next connection attempt.
+          if ((err as Error)?.name === 'SessionExpiredError') this.expireSession();
+          else ws.close(4000, 'no token yet');
         },
       );
       this.touch();

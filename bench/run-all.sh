@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The full benchmark set at the sizes of the goals in docs/benchmarks.md. Each scenario gets a
+# fresh server (build/parley on an ephemeral port, SQLite in a temp dir) so that RSS figures
+# start from an empty server; the history room is seeded once and kept in $HISTORY_DIR.
+# Usage: bench/run-all.sh [BUILD_DIR] [OUT_DIR]
+# Env: DURATION (s per run, default 10), DURABILITY (normal|full, default normal),
+#      SCENARIOS (default "fanout rooms idle history connect publish"), RAMP=1 to ramp fanout
+#      and rooms, HISTORY_DIR (default /tmp/parley-bench-history), BENCH_ARGS (extra flags).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-$root/build}"
+[[ "$build" = /* ]] || build="$root/$build"
+out="${2:-$root/bench-results/$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$out"
+duration="${DURATION:-10}"
+durability="${DURABILITY:-normal}"
+scenarios="${SCENARIOS:-fanout rooms idle history connect publish}"
+history_dir="${HISTORY_DIR:-/tmp/parley-bench-history}"
+key="bench-$RANDOM$RANDOM"
+server_pid=""
+
+stop_server() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap stop_server EXIT
+
+# start_server DATA_DIR: sets $server_pid and $port.
+start_server() {
+  local data="$1"
+  mkdir -p "$data"
+  rm -f "$data/port"
+  "$build/parley" --listen 127.0.0.1:0 --port-file "$data/port" --data-dir "$data" \
+    --log-level warn --durability "$durability" \
+    --rate-limit-per-second 1000000 --rate-limit-burst 1000000 \
+    --rate-limit-abuse-count 1000000000 --login-max-failures-ip 1000000 \
+    --api-key "bench=$key" >"$data/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do [[ -s "$data/port" ]] && break; sleep 0.1; done
+  port="$(cat "$data/port")"
+}
+
+run() {
+  local name="$1"
+  shift
+  echo "### $name: parley-bench $*" | tee -a "$out/summary.txt"
+  timeout 900 "$build/parley-bench" "$@" --url "http://127.0.0.1:$port" --server-pid "$server_pid" \
+    --api-key "$key" ${BENCH_ARGS:-} >"$out/$name.txt" 2>"$out/$name.err" || true
+  grep -v '^{' "$out/$name.txt" | tee -a "$out/summary.txt"
+  tail -1 "$out/$name.txt" >>"$out/results.jsonl"
+}
+
+ramp=()
+[[ "${RAMP:-0}" == 1 ]] && ramp=(--ramp --duration 5)
+for s in $scenarios; do
+  tmp="$(mktemp -d)"
+  case "$s" in
+    fanout) start_server "$tmp"; run fanout fanout --duration "$duration" "${ramp[@]}" ;;
+    rooms) start_server "$tmp"; run rooms rooms --duration "$duration" "${ramp[@]}" ;;
+    idle) start_server "$tmp"; run idle idle --duration "$duration" ;;
+    history) start_server "$history_dir"; run history history --duration "$duration" ;;
+    connect) start_server "$tmp"; run connect connect --duration "$duration" ;;
+    publish) start_server "$tmp"; run publish publish --duration "$duration" ;;
+    *) echo "unknown scenario $s" >&2 ;;
+  esac
+  stop_server
+  rm -rf "$tmp"
+done
+echo "results in $out"

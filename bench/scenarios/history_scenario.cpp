@@ -1,0 +1,109 @@
+#include "scenarios/history_scenario.hpp"
+
+#include <chrono>
+#include <iostream>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "clock.hpp"
+#include "proc_stats.hpp"
+#include "scenarios/history_seeder.hpp"
+#include "setup.hpp"
+
+namespace parley::bench {
+namespace {
+constexpr int page_size = 50;
+
+// Messages in a page body: each message object carries exactly one "from".
+int count_messages(std::string_view body) {
+  int n = 0;
+  for (auto pos = body.find("\"from\":"); pos != std::string_view::npos;
+       pos = body.find("\"from\":", pos + 7))
+    ++n;
+  return n;
+}
+}  // namespace
+
+void HistoryScenario::prepare() {
+  reader_ = create_accounts(o_, 1).front();
+  const std::string tag = "history" + std::to_string(o_.history_messages);
+  ApiClient api(o_.host, o_.port);
+  std::string name = o_.prefix + "-" + tag + "-0";
+  bool created = false;
+  room_ = api.create_or_find_room(name, reader_.token, created);
+  if (created || o_.seed) {
+    std::cerr << "seed: writing " << o_.history_messages << " messages into room " << room_ << "\n";
+    HistorySeeder(o_, reader_, room_).seed(o_.history_messages);
+  }
+  auto range = api.message_id_range(room_, reader_.token);
+  if (!range) throw BenchError("history: room " + std::to_string(room_) + " is empty (use --seed)");
+  newest_ = range->first;
+  oldest_ = range->second;
+}
+
+Result HistoryScenario::open(std::size_t worker, std::size_t) {
+  worker_ = worker;
+  Result r;
+  r.scenario = "history";
+  return r;
+}
+
+Result HistoryScenario::run_phase(double rate, double seconds) {
+  const double cpu_before = ProcStats::self_cpu_s();
+  const std::size_t readers = std::max<std::size_t>(1, o_.concurrency);
+  const double per_reader = rate > 0 ? rate / static_cast<double>(readers) : 0;
+  const std::int64_t start = now_ns();
+  const std::int64_t end = start + static_cast<std::int64_t>(seconds * 1e9);
+  std::mutex m;
+  Result total;
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < readers; ++t) {
+    threads.emplace_back([&, t] {
+      Result mine;
+      ApiClient api(o_.host, o_.port);
+      std::mt19937_64 rng(static_cast<std::uint64_t>(start) + t * 7919 + worker_ * 104729);
+      // Any `before` that leaves a full page below it, spread over the whole room.
+      std::uniform_int_distribution<std::int64_t> pick(oldest_ + page_size, newest_ + 1);
+      const std::string base = "/api/rooms/" + std::to_string(room_) + "/messages?limit=50&before=";
+      std::uint64_t n = 0;
+      for (std::int64_t now = now_ns(); now < end; now = now_ns()) {
+        if (per_reader > 0) {
+          const auto due =
+              static_cast<std::int64_t>(start + static_cast<double>(n) / per_reader * 1e9);
+          if (due > now) {
+            std::this_thread::sleep_for(std::chrono::nanoseconds(std::min(due, end) - now));
+            continue;
+          }
+        }
+        ++n;
+        const std::string target = base + std::to_string(pick(rng));
+        const std::int64_t sent_at = now_ns();
+        HttpResponse res = api.http().request("GET", target, "", reader_.token);
+        mine.latency.record(now_ns() - sent_at);
+        ++mine.sent;
+        if (res.status != 200) {
+          mine.count_error(res.status ? "http " + std::to_string(res.status) : res.error);
+          continue;
+        }
+        ++mine.acked;
+        const int got = count_messages(res.body);
+        mine.delivered += static_cast<std::uint64_t>(got);
+        // Ids of other rooms may interleave, so a page can hold fewer only at the very end.
+        if (got != page_size) mine.extra["short_pages"] += 1;
+      }
+      std::lock_guard lock(m);
+      total.merge(mine);
+    });
+  }
+  for (auto& t : threads) t.join();
+  total.scenario = "history";
+  total.seconds = static_cast<double>(now_ns() - start) / 1e9;
+  total.target_rate = rate;
+  total.extra["pages"] = static_cast<double>(total.acked);
+  if (worker_ == 0) total.extra["room_id_span"] = static_cast<double>(newest_ - oldest_ + 1);
+  total.bench_cpu_s = ProcStats::self_cpu_s() - cpu_before;
+  return total;
+}
+
+}  // namespace parley::bench

@@ -1,0 +1,43 @@
+#pragma once
+// Fills a room with N messages quickly: a few WebSocket connections of one member, each keeping
+// a window of unacked sends in flight (the server's rate limit must allow it).
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "api_client.hpp"
+#include "fleet_handler.hpp"
+#include "options.hpp"
+
+namespace parley::bench {
+
+class HistorySeeder : public FleetHandler {
+ public:
+  HistorySeeder(const Options& o, const Account& sender, std::int64_t room)
+      : o_(o), sender_(sender), room_(room) {}
+
+  // Sends `count` messages and waits for their acks; throws BenchError when it cannot.
+  void seed(std::uint64_t count);
+
+  void on_ready(std::size_t slot, std::size_t thread) override;
+  void on_frame(std::size_t slot, std::size_t thread, const JsonFields& frame,
+                std::string_view text) override;
+  void on_lost(std::size_t slot, std::size_t thread, std::string_view reason) override;
+
+ private:
+  void send_next(std::size_t slot);
+
+  const Options& o_;
+  const Account& sender_;
+  std::int64_t room_;
+  class Fleet* fleet_ = nullptr;
+  class EventLoops* loops_ = nullptr;
+  std::uint64_t target_ = 0;
+  std::atomic<std::uint64_t> claimed_{0};  // sends handed out
+  std::atomic<std::uint64_t> acked_{0};
+  std::atomic<std::uint64_t> refused_{0};
+  std::atomic<std::uint64_t> lost_connections_{0};
+};
+
+}  // namespace parley::bench

@@ -1,0 +1,24 @@
+#include <memory>
+
+#include "api_client.hpp"
+#include "scenario.hpp"
+#include "scenarios/connect_scenario.hpp"
+#include "scenarios/history_scenario.hpp"
+#include "scenarios/idle_scenario.hpp"
+#include "scenarios/publish_scenario.hpp"
+#include "scenarios/traffic_scenario.hpp"
+
+namespace parley::bench {
+
+std::unique_ptr<Scenario> make_scenario(const Options& o) {
+  if (o.scenario == "fanout" || o.scenario == "rooms")
+    return std::make_unique<TrafficScenario>(o, o.scenario);
+  if (o.scenario == "idle") return std::make_unique<IdleScenario>(o);
+  if (o.scenario == "history") return std::make_unique<HistoryScenario>(o);
+  if (o.scenario == "connect") return std::make_unique<ConnectScenario>(o);
+  if (o.scenario == "publish") return std::make_unique<PublishScenario>(o);
+  if (o.scenario == "cluster") throw BenchError("cluster: not available yet");
+  throw BenchError("unknown scenario " + o.scenario);
+}
+
+}  // namespace parley::bench

@@ -1,0 +1,158 @@
+#include "scenarios/publish_scenario.hpp"
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "clock.hpp"
+#include "proc_stats.hpp"
+#include "setup.hpp"
+
+namespace parley::bench {
+
+void PublishScenario::prepare() {
+  accounts_ = create_accounts(o_, std::max<std::size_t>(1, std::min(o_.users, o_.connections)));
+  key_ = o_.api_key;
+  if (key_.empty()) {
+    // "An admin's access token works too": usable when a bench account is the admin.
+    for (const auto& a : accounts_)
+      if (a.role == "admin") key_ = a.token;
+  }
+  if (key_.empty())
+    throw BenchError("publish: needs --api-key (start the server with --api-key NAME=KEY)");
+}
+
+Result PublishScenario::open(std::size_t worker, std::size_t workers) {
+  processes_ = workers;
+  loops_ = std::make_unique<EventLoops>(o_.threads);
+  fleet_ = std::make_unique<Fleet>(o_, *loops_, *this);
+  for (std::size_t t = 0; t < loops_->size(); ++t)
+    threads_.push_back(std::make_unique<ThreadState>());
+  for (std::size_t i = worker; i < o_.connections; i += workers)
+    fleet_->add(accounts_[i % accounts_.size()].token, 0, i);
+  Result r;
+  r.scenario = "publish";
+  r.connections = fleet_->open_all(o_.concurrency * 64, o_.setup_timeout_s);
+  open_ = r.connections;
+  for (const auto& [reason, n] : fleet_->take_failures()) {
+    r.connect_failures += n;
+    r.count_error(reason, n);
+  }
+  return r;
+}
+
+Result PublishScenario::run_phase(double rate, double seconds) {
+  const double cpu_before = ProcStats::self_cpu_s();
+  loops_->run_on_all([&](std::size_t t) {
+    threads_[t]->r = Result{};
+    threads_[t]->delivered.store(0);
+  });
+  // Publishers: blocking REST clients, paced when a rate is given.
+  const std::size_t publishers = std::max<std::size_t>(1, o_.concurrency);
+  const double per_publisher = rate > 0 ? rate / static_cast<double>(publishers * processes_) : 0;
+  std::mutex m;
+  Result calls;
+  const std::int64_t start = now_ns();
+  const std::int64_t end = start + static_cast<std::int64_t>(seconds * 1e9);
+  std::vector<std::thread> workers;
+  for (std::size_t p = 0; p < publishers; ++p) {
+    workers.emplace_back([&] {
+      Result mine;
+      ApiClient api(o_.host, o_.port);
+      std::uint64_t n = 0;
+      for (std::int64_t now = now_ns(); now < end; now = now_ns()) {
+        if (per_publisher > 0) {
+          const auto due =
+              static_cast<std::int64_t>(start + static_cast<double>(n) / per_publisher * 1e9);
+          if (due > now) {
+            std::this_thread::sleep_for(std::chrono::nanoseconds(std::min(due, end) - now));
+            continue;
+          }
+        }
+        ++n;
+        const std::string body = "{\"role\":\"user\",\"event\":\"bench.tick\",\"data\":{\"t\":" +
+                                 std::to_string(now_ns()) + "}}";
+        const std::int64_t sent_at = now_ns();
+        HttpResponse res = api.http().request("POST", "/api/publish", body, key_);
+        mine.ack_latency.record(now_ns() - sent_at);
+        ++mine.sent;
+        if (res.status == 202) {
+          ++mine.acked;
+          JsonFields f;
+          if (f.parse(res.body) && f.delivered)
+            mine.expected += static_cast<std::uint64_t>(*f.delivered);
+        } else {
+          mine.count_error(res.status ? "http " + std::to_string(res.status) : res.error);
+        }
+      }
+      std::lock_guard lock(m);
+      calls.merge(mine);
+    });
+  }
+  for (auto& w : workers) w.join();
+  const double sent_for = static_cast<double>(now_ns() - start) / 1e9;
+  // Deliveries: until all expected arrived (one process) or none for 300 ms.
+  const auto drain_end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::uint64_t last = sum_delivered();
+  std::int64_t last_ns = now_ns();
+  while (std::chrono::steady_clock::now() < drain_end) {
+    if (processes_ == 1 && sum_delivered() >= calls.expected) {
+      last_ns = now_ns();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const std::uint64_t d = sum_delivered();
+    if (d != last) {
+      last = d;
+      last_ns = now_ns();
+    } else if (now_ns() - last_ns > 300'000'000) {
+      break;
+    }
+  }
+  Result total = calls;
+  loops_->run_on_all([&](std::size_t t) {
+    std::lock_guard lock(m);
+    total.merge(threads_[t]->r);
+  });
+  total.scenario = "publish";
+  // Rates cover the phase up to the last notification received.
+  total.seconds = std::max(sent_for, static_cast<double>(last_ns - start) / 1e9);
+  total.send_seconds = sent_for;
+  total.target_rate = rate;
+  total.extra["publish_calls"] = static_cast<double>(total.acked);
+  total.bench_cpu_s = ProcStats::self_cpu_s() - cpu_before;
+  return total;
+}
+
+void PublishScenario::on_frame(std::size_t, std::size_t t, const JsonFields& f, std::string_view) {
+  if (f.type != "notification") return;
+  ThreadState& ts = *threads_[t];
+  ++ts.r.delivered;
+  ts.delivered.store(ts.delivered.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  const auto pos = f.data.find("\"t\":");
+  if (pos != std::string_view::npos) {
+    if (auto sent_at = parse_int(f.data.substr(pos + 4))) ts.r.latency.record(now_ns() - *sent_at);
+  }
+}
+
+void PublishScenario::on_lost(std::size_t, std::size_t t, std::string_view reason) {
+  threads_[t]->r.count_error("closed: " + std::string(reason.substr(0, 60)));
+  ++lost_;
+}
+
+std::uint64_t PublishScenario::sum_delivered() const {
+  std::uint64_t n = 0;
+  for (const auto& ts : threads_) n += ts->delivered.load(std::memory_order_relaxed);
+  return n;
+}
+
+void PublishScenario::close() {
+  if (!loops_) return;
+  fleet_->close_all();
+  loops_->stop();
+  threads_.clear();
+  fleet_.reset();
+  loops_.reset();
+}
+
+}  // namespace parley::bench

@@ -1,0 +1,51 @@
+#pragma once
+// publish: N connected users; REST threads call POST /api/publish to role "user" (each call
+// carrying its timestamp), and the connections count and time the notifications they receive.
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "api_client.hpp"
+#include "event_loops.hpp"
+#include "fleet.hpp"
+#include "fleet_handler.hpp"
+#include "scenario.hpp"
+
+namespace parley::bench {
+
+class PublishScenario : public Scenario, public FleetHandler {
+ public:
+  explicit PublishScenario(const Options& o) : o_(o) {}
+  ~PublishScenario() override { close(); }
+
+  void prepare() override;
+  Result open(std::size_t worker, std::size_t workers) override;
+  Result run_phase(double rate, double seconds) override;
+  void close() override;
+  bool rate_driven() const override { return true; }
+
+  void on_ready(std::size_t, std::size_t) override {}
+  void on_frame(std::size_t slot, std::size_t thread, const JsonFields& frame,
+                std::string_view text) override;
+  void on_lost(std::size_t slot, std::size_t thread, std::string_view reason) override;
+
+ private:
+  struct alignas(64) ThreadState {
+    Result r;
+    std::atomic<std::uint64_t> delivered{0};  // written by the thread only
+  };
+  std::uint64_t sum_delivered() const;
+
+  const Options& o_;
+  std::vector<Account> accounts_;
+  std::string key_;  // API key, or an admin's token
+  std::size_t processes_ = 1;
+  std::size_t open_ = 0;
+  std::atomic<std::size_t> lost_{0};
+  std::unique_ptr<EventLoops> loops_;
+  std::unique_ptr<Fleet> fleet_;
+  std::vector<std::unique_ptr<ThreadState>> threads_;
+};
+
+}  // namespace parley::bench

@@ -1,0 +1,343 @@
+#include "scenarios/traffic_scenario.hpp"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+#include "clock.hpp"
+#include "proc_stats.hpp"
+#include "setup.hpp"
+
+namespace parley::bench {
+namespace {
+
+constexpr auto tick_period = std::chrono::milliseconds(1);
+constexpr double ack_wait_s = 5;
+constexpr double drain_max_s = 5;
+constexpr auto quiet_period = std::chrono::milliseconds(300);
+
+void append_int(std::string& out, std::uint64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
+// "sender seq ts padding" → the three numbers.
+bool parse_body(std::string_view body, std::uint64_t& sender, std::uint64_t& seq,
+                std::int64_t& ts) {
+  const char* p = body.data();
+  const char* end = p + body.size();
+  auto r1 = std::from_chars(p, end, sender);
+  if (r1.ec != std::errc() || r1.ptr == end || *r1.ptr != ' ') return false;
+  auto r2 = std::from_chars(r1.ptr + 1, end, seq);
+  if (r2.ec != std::errc() || r2.ptr == end || *r2.ptr != ' ') return false;
+  auto r3 = std::from_chars(r2.ptr + 1, end, ts);
+  return r3.ec == std::errc();
+}
+
+}  // namespace
+
+TrafficScenario::TrafficScenario(const Options& o, std::string tag) : o_(o), tag_(std::move(tag)) {}
+
+TrafficScenario::~TrafficScenario() {
+  close();
+}
+
+void TrafficScenario::prepare() {
+  const std::size_t k = o_.rooms, m = o_.subscribers, s = o_.senders;
+  const std::size_t total = k * m;
+  accounts_ = create_accounts(o_, std::max<std::size_t>(1, std::min(o_.users, total)));
+  room_ids_ = create_rooms(o_, accounts_[0], tag_, k);
+  conn_sender_.assign(total, -1);
+  room_sender_count_.assign(k, 0);
+  for (std::size_t j = 0; j < s; ++j) {
+    // Senders spread over rooms first, then over members within a room.
+    const std::size_t conn = (j % k) * m + (j / k) % m;
+    sender_conn_.push_back(conn);
+    conn_sender_[conn] = static_cast<std::int32_t>(j);
+    sender_local_.push_back(static_cast<std::uint32_t>(j / k));
+    ++room_sender_count_[j % k];
+  }
+  nonce_ = static_cast<std::uint64_t>(now_ns()) ^ (static_cast<std::uint64_t>(getpid()) << 40);
+}
+
+Result TrafficScenario::open(std::size_t worker, std::size_t workers) {
+  processes_ = workers;
+  loops_ = std::make_unique<EventLoops>(o_.threads);
+  fleet_ = std::make_unique<Fleet>(o_, *loops_, *this);
+  for (std::size_t t = 0; t < loops_->size(); ++t) {
+    auto ts = std::make_unique<ThreadState>();
+    ts->timer = std::make_unique<boost::asio::steady_timer>(loops_->at(t));
+    threads_.push_back(std::move(ts));
+  }
+  const std::size_t total = o_.rooms * o_.subscribers;
+  const std::size_t users = std::max<std::size_t>(1, std::min(o_.users, total));
+  for (std::size_t i = worker; i < total; i += workers) {
+    const std::size_t room = i / o_.subscribers;
+    const std::size_t slot = fleet_->add(accounts_[i % users].token, room_ids_[room], i);
+    Conn c;
+    c.room = static_cast<std::uint32_t>(room);
+    c.sender = conn_sender_[i];
+    c.slot = slot;
+    if (c.sender >= 0) threads_[fleet_->thread_of(slot)]->senders.push_back(slot);
+    conns_.push_back(std::move(c));
+  }
+  Result r;
+  r.scenario = tag_;
+  r.connections = fleet_->open_all(o_.concurrency, o_.setup_timeout_s);
+  for (const auto& [reason, n] : fleet_->take_failures()) {
+    r.connect_failures += n;
+    r.count_error(reason, n);
+  }
+  return r;
+}
+
+Result TrafficScenario::run_phase(double rate, double seconds) {
+  const double cpu_before = ProcStats::self_cpu_s();
+  const std::size_t k = o_.rooms;
+  std::mutex m;
+  room_ready_subs_.assign(k, 0);
+  loops_->run_on_all([&](std::size_t t) {
+    ThreadState& ts = *threads_[t];
+    ts.r = Result{};
+    ts.r.room_acked.assign(k, 0);
+    ts.r.room_delivered.assign(k, 0);
+    ts.r.room_subscribers.assign(k, 0);
+    for (std::size_t i = t; i < conns_.size(); i += loops_->size())
+      if (conns_[i].ready) ++ts.r.room_subscribers[conns_[i].room];
+    for (std::size_t slot : ts.senders) conns_[slot].phase_sent = 0;
+    ts.per_sender_rate = rate / static_cast<double>(std::max<std::size_t>(1, o_.senders));
+    ts.delivered.store(0);
+    ts.expected.store(0);
+    std::lock_guard lock(m);
+    for (std::size_t r = 0; r < k; ++r) room_ready_subs_[r] += ts.r.room_subscribers[r];
+  });
+  const std::int64_t start = now_ns();
+  loops_->run_on_all([&](std::size_t t) {
+    ThreadState& ts = *threads_[t];
+    ts.sending = true;
+    ts.start_ns = start;
+    ts.timer->expires_after(std::chrono::milliseconds(0));
+    ts.timer->async_wait([this, t](const boost::system::error_code& ec) {
+      if (!ec) tick(t);
+    });
+  });
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  loops_->run_on_all([&](std::size_t t) {
+    threads_[t]->sending = false;
+    threads_[t]->timer->cancel();
+  });
+  const double sent_for = static_cast<double>(now_ns() - start) / 1e9;
+
+  // Acks first, then deliveries: until all expected arrived (one process knows exactly), or
+  // nothing arrived for a quiet period (several processes only know their share).
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(ack_wait_s);
+  while (sum_outstanding() > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  // The phase lasts until the last delivery: under overload the tail is part of it.
+  const auto drain_end =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(drain_max_s);
+  std::uint64_t last = sum_delivered();
+  std::int64_t end = now_ns();
+  while (std::chrono::steady_clock::now() < drain_end) {
+    if (processes_ == 1 && sum_delivered() >= sum_expected()) {
+      end = now_ns();
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const std::uint64_t now_delivered = sum_delivered();
+    if (now_delivered != last) {
+      last = now_delivered;
+      end = now_ns();
+    } else if (now_ns() - end > std::chrono::nanoseconds(quiet_period).count()) {
+      break;
+    }
+  }
+
+  Result total;
+  total.scenario = tag_;
+  loops_->run_on_all([&](std::size_t t) {
+    std::size_t ready = 0;
+    for (std::size_t i = t; i < conns_.size(); i += loops_->size())
+      if (conns_[i].ready) ++ready;
+    std::lock_guard lock(m);
+    total.merge(threads_[t]->r);
+    total.connections += ready;
+    if (sum_outstanding() > 0) {
+      std::int64_t n = threads_[t]->outstanding.load();
+      if (n > 0) total.count_error("ack_timeout", static_cast<std::uint64_t>(n));
+      // Forget them: a later phase must not wait for acks that never come.
+      threads_[t]->outstanding.store(0);
+      for (std::size_t slot : threads_[t]->senders) conns_[slot].in_flight = 0;
+    }
+  });
+  total.seconds = static_cast<double>(std::max(end, start) - start) / 1e9;
+  total.seconds = std::max(total.seconds, sent_for);
+  total.send_seconds = sent_for;
+  total.target_rate = rate;
+  total.bench_cpu_s = ProcStats::self_cpu_s() - cpu_before;
+  return total;
+}
+
+void TrafficScenario::tick(std::size_t t) {
+  ThreadState& ts = *threads_[t];
+  if (!ts.sending) return;
+  const double elapsed = static_cast<double>(now_ns() - ts.start_ns) / 1e9;
+  const double senders = static_cast<double>(std::max<std::size_t>(1, o_.senders));
+  for (std::size_t slot : ts.senders) {
+    Conn& c = conns_[slot];
+    if (!c.ready) continue;
+    // Each sender is offset by a fraction of its period, so that they do not fire together.
+    const double offset = static_cast<double>(c.sender) / senders;
+    const auto due = static_cast<std::uint64_t>(elapsed * ts.per_sender_rate + offset);
+    while (c.phase_sent < due) {
+      if (c.in_flight >= o_.window) {
+        ts.r.window_full += due - c.phase_sent;
+        c.phase_sent = due;
+        break;
+      }
+      send_one(ts, c);
+      ++c.phase_sent;
+    }
+  }
+  ts.timer->expires_at(ts.timer->expiry() + tick_period);
+  ts.timer->async_wait([this, t](const boost::system::error_code& ec) {
+    if (!ec) tick(t);
+  });
+}
+
+void TrafficScenario::send_one(ThreadState& ts, Conn& c) {
+  const std::int64_t sent_at = now_ns();
+  const std::uint64_t seq = ++c.seq;
+  const auto sender = static_cast<std::uint64_t>(c.sender);
+  std::string& f = ts.scratch;
+  f.assign("{\"type\":\"send\",\"room\":");
+  append_int(f, static_cast<std::uint64_t>(room_ids_[c.room]));
+  f += ",\"body\":\"";
+  const std::size_t body_start = f.size();
+  append_int(f, sender);
+  f += ' ';
+  append_int(f, seq);
+  f += ' ';
+  append_int(f, static_cast<std::uint64_t>(sent_at));
+  f += ' ';
+  const std::size_t body_len = f.size() - body_start;
+  if (body_len < o_.body_bytes) f.append(o_.body_bytes - body_len, 'x');
+  f += "\",\"client_id\":\"";
+  append_int(f, nonce_);
+  f += '.';
+  append_int(f, sender);
+  f += '.';
+  append_int(f, seq);
+  f += '.';
+  append_int(f, static_cast<std::uint64_t>(sent_at));
+  f += "\",\"ref\":\"s\"}";
+  fleet_->send(c.slot, f);
+  ++c.in_flight;
+  ts.outstanding.store(ts.outstanding.load(std::memory_order_relaxed) + 1,
+                       std::memory_order_relaxed);
+  ++ts.r.sent;
+}
+
+void TrafficScenario::on_ready(std::size_t slot, std::size_t) {
+  conns_[slot].ready = true;
+}
+
+void TrafficScenario::on_frame(std::size_t slot, std::size_t t, const JsonFields& f,
+                               std::string_view) {
+  ThreadState& ts = *threads_[t];
+  Conn& c = conns_[slot];
+  if (f.type == "message") return on_message(ts, c, f);
+  if (f.type == "ack") {
+    if (c.in_flight == 0) return;  // an ack of a send already written off
+    --c.in_flight;
+    ts.outstanding.store(ts.outstanding.load(std::memory_order_relaxed) - 1,
+                         std::memory_order_relaxed);
+    ++ts.r.acked;
+    ++ts.r.room_acked[c.room];
+    if (processes_ == 1)
+      ts.expected.store(ts.expected.load(std::memory_order_relaxed) + room_ready_subs_[c.room],
+                        std::memory_order_relaxed);
+    const auto dot = f.client_id.rfind('.');
+    if (dot != std::string_view::npos) {
+      if (auto sent_at = parse_int(f.client_id.substr(dot + 1)))
+        ts.r.ack_latency.record(now_ns() - *sent_at);
+    }
+    return;
+  }
+  if (f.type == "error") {
+    ts.r.count_error(std::string(f.code));
+    if (f.ref == "s" && c.in_flight > 0) {
+      --c.in_flight;
+      ts.outstanding.store(ts.outstanding.load(std::memory_order_relaxed) - 1,
+                           std::memory_order_relaxed);
+    }
+  }
+}
+
+void TrafficScenario::on_message(ThreadState& ts, Conn& c, const JsonFields& f) {
+  std::uint64_t sender = 0, seq = 0;
+  std::int64_t sent_at = 0;
+  if (!f.id || !parse_body(f.body, sender, seq, sent_at) || sender >= sender_conn_.size() ||
+      sender_conn_[sender] / o_.subscribers != c.room) {
+    ts.r.extra["foreign_messages"] += 1;
+    return;
+  }
+  const std::int64_t now = now_ns();
+  ts.r.latency.record(now - sent_at);
+  ++ts.r.delivered;
+  ++ts.r.room_delivered[c.room];
+  ts.delivered.store(ts.delivered.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  const std::int64_t id = *f.id;
+  if (id == c.last_id) {
+    ++ts.r.duplicated;
+  } else if (id < c.last_id) {
+    ++ts.r.out_of_order;
+  } else {
+    c.last_id = id;
+  }
+}
+
+void TrafficScenario::on_lost(std::size_t slot, std::size_t t, std::string_view reason) {
+  ThreadState& ts = *threads_[t];
+  Conn& c = conns_[slot];
+  c.ready = false;
+  ts.r.count_error("closed: " + std::string(reason.substr(0, 60)));
+  if (c.in_flight) {
+    ts.outstanding.store(ts.outstanding.load() - static_cast<std::int64_t>(c.in_flight));
+    c.in_flight = 0;
+  }
+}
+
+std::uint64_t TrafficScenario::sum_delivered() const {
+  std::uint64_t n = 0;
+  for (const auto& ts : threads_) n += ts->delivered.load(std::memory_order_relaxed);
+  return n;
+}
+
+std::int64_t TrafficScenario::sum_outstanding() const {
+  std::int64_t n = 0;
+  for (const auto& ts : threads_) n += ts->outstanding.load(std::memory_order_relaxed);
+  return n;
+}
+
+std::uint64_t TrafficScenario::sum_expected() const {
+  std::uint64_t n = 0;
+  for (const auto& ts : threads_) n += ts->expected.load(std::memory_order_relaxed);
+  return n;
+}
+
+void TrafficScenario::close() {
+  if (!loops_) return;
+  fleet_->close_all();
+  loops_->stop();
+  threads_.clear();
+  fleet_.reset();
+  loops_.reset();
+}
+
+}  // namespace parley::bench

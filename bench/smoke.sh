@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Smoke run of the load generator: starts build/parley on an ephemeral port in a temporary
+# directory, runs `parley-bench --smoke` (a few seconds of every main scenario at tiny sizes),
+# stops the server, and fails on lost, duplicated or reordered messages, errors, or a crash.
+# Usage: bench/smoke.sh [BUILD_DIR]   (default: build)
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-$root/build}"
+[[ "$build" = /* ]] || build="$root/$build"
+server="$build/parley"
+bench="$build/parley-bench"
+for bin in "$server" "$bench"; do
+  [[ -x "$bin" ]] || { echo "smoke.sh: $bin not built" >&2; exit 2; }
+done
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+key="smoke-$RANDOM$RANDOM"
+"$server" --listen 127.0.0.1:0 --port-file "$work/port" --data-dir "$work/data" \
+  --log-level warn --durability normal \
+  --rate-limit-per-second 1000000 --rate-limit-burst 1000000 \
+  --rate-limit-abuse-count 1000000000 --login-max-failures-ip 1000000 \
+  --api-key "bench=$key" >"$work/server.log" 2>&1 &
+server_pid=$!
+
+for _ in $(seq 100); do
+  [[ -s "$work/port" ]] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; echo "smoke.sh: server exited" >&2; exit 1; }
+  sleep 0.1
+done
+[[ -s "$work/port" ]] || { echo "smoke.sh: server did not write its port" >&2; exit 1; }
+port="$(cat "$work/port")"
+
+status=0
+timeout 300 "$bench" --smoke --url "http://127.0.0.1:$port" --api-key "$key" \
+  --server-pid "$server_pid" --users 4 --setup-concurrency 4 || status=$?
+
+if ! kill -0 "$server_pid" 2>/dev/null; then
+  echo "smoke.sh: the server died during the run" >&2
+  tail -20 "$work/server.log" >&2
+  status=1
+fi
+if [[ $status -ne 0 ]]; then
+  echo "smoke.sh: FAILED (exit $status); server log tail:" >&2
+  tail -20 "$work/server.log" >&2
+fi
+exit $status

@@ -135,6 +135,20 @@ describe('ChatStore', () => {
     expect(roomIds(store)).toEqual([9]);
   });
 
+  it('shows notifications and refreshes the rooms when added to one', async () => {
+    const { store, ws, api } = await setup([]);
+    const before = api.rooms.mock.calls.length;
+    ws.deliver({ type: 'notification', event: 'room.member_added', data: { room: { name: 'ops' } }, ts: 'x' });
+    ws.deliver({ type: 'notification', event: 'order.shipped', data: { order: 7 }, ts: 'x' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(api.rooms.mock.calls.length).toBe(before + 1);
+    const notices = store.getState().notices.map((n) => [n.code, n.params]);
+    expect(notices).toEqual([
+      ['member_added', { room: 'ops' }],
+      ['notification', { event: 'order.shipped' }],
+    ]);
+  });
+
   it('names a DM after the other person', () => {
     expect(roomTitle({ ...room7, private: true, name: 'dm:ann,bo' }, me)).toBe('@bo');
     expect(roomTitle(room7, me)).toBe('general');

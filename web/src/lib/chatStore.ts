@@ -278,6 +278,7 @@ export class ChatStore {
         return;
       }
       case 'notification':
+        this.onNotification(f.event, f.data);
         return;
       default:
         return;
@@ -538,6 +539,19 @@ export class ChatStore {
   /** Skips the backoff wait and reconnects now. */
   reconnectNow(): void {
     this.opts.socket.reconnectNow();
+  }
+
+  /** Publish-API and server events: a short notice; a room someone added us to appears at once. */
+  private onNotification(event: string, data: unknown): void {
+    const d = (data ?? {}) as { room?: { name?: string }; role?: string };
+    if (event === 'room.member_added') {
+      void this.refreshRooms();
+      this.notify('member_added', '', { room: d.room?.name ?? '' });
+    } else if (event === 'user.role_changed') {
+      this.notify('role_changed', '', { role: d.role ?? '' });
+    } else {
+      this.notify('notification', '', { event });
+    }
   }
 
   // --- notices ---

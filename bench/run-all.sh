@@ -5,7 +5,7 @@
 # Usage: bench/run-all.sh [BUILD_DIR] [OUT_DIR]
 # Env: DURATION (s per run, default 10), DURABILITY (normal|full, default normal),
 #      SCENARIOS (default "fanout rooms idle history connect publish"), RAMP=1 to ramp fanout
-#      and rooms, HISTORY_DIR (default /tmp/parley-bench-history), BENCH_ARGS (extra flags).
+#      and rooms (RAMP_DURATION s per step, default 5), HISTORY_DIR (default /tmp/parley-bench-history), BENCH_ARGS (extra flags).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -51,17 +51,17 @@ run() {
   echo "### $name: parley-bench $*" | tee -a "$out/summary.txt"
   timeout 900 "$build/parley-bench" "$@" --url "http://127.0.0.1:$port" --server-pid "$server_pid" \
     --api-key "$key" ${BENCH_ARGS:-} >"$out/$name.txt" 2>"$out/$name.err" || true
-  grep -v '^{' "$out/$name.txt" | tee -a "$out/summary.txt"
-  tail -1 "$out/$name.txt" >>"$out/results.jsonl"
+  { grep -v '^{' "$out/$name.txt" || true; } | tee -a "$out/summary.txt"
+  { grep '^{' "$out/$name.txt" || true; } | tail -1 >>"$out/results.jsonl"
 }
 
-ramp=()
-[[ "${RAMP:-0}" == 1 ]] && ramp=(--ramp --duration 5)
+traffic=(--duration "$duration")
+[[ "${RAMP:-0}" == 1 ]] && traffic=(--ramp --duration "${RAMP_DURATION:-5}")
 for s in $scenarios; do
   tmp="$(mktemp -d)"
   case "$s" in
-    fanout) start_server "$tmp"; run fanout fanout --duration "$duration" "${ramp[@]}" ;;
-    rooms) start_server "$tmp"; run rooms rooms --duration "$duration" "${ramp[@]}" ;;
+    fanout) start_server "$tmp"; run fanout fanout "${traffic[@]}" ;;
+    rooms) start_server "$tmp"; run rooms rooms "${traffic[@]}" ;;
     idle) start_server "$tmp"; run idle idle --duration "$duration" ;;
     history) start_server "$history_dir"; run history history --duration "$duration" ;;
     connect) start_server "$tmp"; run connect connect --duration "$duration" ;;

@@ -115,6 +115,7 @@ Result PublishScenario::run_phase(double rate, double seconds) {
     total.merge(threads_[t]->r);
   });
   total.scenario = "publish";
+  total.connections = open_ - std::min<std::size_t>(open_, lost_.load());
   // Rates cover the phase up to the last notification received.
   total.seconds = std::max(sent_for, static_cast<double>(last_ns - start) / 1e9);
   total.send_seconds = sent_for;

@@ -42,7 +42,8 @@ bool is_websocket_upgrade(const http::request<http::string_body>& req) {
          http::token_list(connection).exists("upgrade");
 }
 
-void fill_request(HttpRequest& out, const http::request<http::string_body>& in, bool with_body) {
+// Copies method, target and headers; moves the body when `with_body`.
+void fill_request(HttpRequest& out, http::request<http::string_body>& in, bool with_body) {
   out.method = std::string(in.method_string());
   out.target = std::string(in.target());
   const auto q = out.target.find('?');
@@ -52,7 +53,7 @@ void fill_request(HttpRequest& out, const http::request<http::string_body>& in, 
   out.headers.reserve(std::distance(in.begin(), in.end()));
   for (const auto& field : in)
     out.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-  if (with_body) out.body = in.body();
+  if (with_body) out.body = std::move(in.body());
 }
 
 // One HTTP connection; lives on one network thread, its members touched only there.
@@ -267,6 +268,7 @@ void HttpSession<Stream>::upgrade(HttpRequest request) {
   response_->set(http::field::upgrade, "websocket");
   response_->set(http::field::connection, "Upgrade");
   response_->set(http::field::sec_websocket_accept, websocket_accept(key));
+  for (auto& h : decision.headers) response_->set(h.name, std::move(h.value));
   arm_timer(kWriteTimeout);
   http::async_write(stream_, *response_,
                     [self = self()](error_code ec, std::size_t) { self->on_write(ec); });

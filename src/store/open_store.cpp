@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "store/postgres_store.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace parley::store {
@@ -10,14 +11,16 @@ namespace parley::store {
 std::unique_ptr<Store> open_store(const std::string& database_url, const std::string& data_dir,
                                   Durability durability) {
   if (database_url.empty() || database_url.rfind("sqlite:", 0) == 0) {
-    std::string path = database_url.empty() ? (std::filesystem::path(data_dir) / "parley.db").string()
-                                            : database_url.substr(7);
+    std::string path = database_url.empty()
+                           ? (std::filesystem::path(data_dir) / "parley.db").string()
+                           : database_url.substr(7);
     if (auto parent = std::filesystem::path(path).parent_path(); !parent.empty())
       std::filesystem::create_directories(parent);
     return std::make_unique<SqliteStore>(path, durability);
   }
+  // On PostgreSQL --durability does not apply: the server's own settings (synchronous_commit) rule.
   if (database_url.rfind("postgres://", 0) == 0 || database_url.rfind("postgresql://", 0) == 0)
-    throw std::runtime_error("--database: PostgreSQL is not supported by this build yet");
+    return std::make_unique<PostgresStore>(database_url);
   throw std::runtime_error("--database: expected sqlite:PATH or postgres://...");
 }
 

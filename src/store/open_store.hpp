@@ -9,7 +9,8 @@
 
 namespace parley::store {
 
-// `database_url`: empty or "sqlite:PATH" (SQLite; empty means DATA_DIR/parley.db). Throws
+// `database_url`: empty or "sqlite:PATH" (SQLite; empty means DATA_DIR/parley.db), or
+// postgres://... / postgresql://... (PostgreSQL; `durability` does not apply there). Throws
 // std::runtime_error for an unsupported URL or when the database cannot be opened.
 std::unique_ptr<Store> open_store(const std::string& database_url, const std::string& data_dir,
                                   Durability durability);

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
 import os
 import re
@@ -37,6 +38,22 @@ def binary_path() -> Path:
     """The server under test: $PARLEY_BIN, else build/parley of the repository."""
     env = os.environ.get("PARLEY_BIN")
     return Path(env).resolve() if env else DEFAULT_BIN
+
+
+def extra_flags(data_dir: Path) -> list:
+    """$PARLEY_EXTRA_FLAGS (split on spaces), added to every server start. A `{db}` in them names
+    a database of this data directory (the same one on a restart), created with `createdb` on
+    first use: e.g. `--database postgres://parley@127.0.0.1:PORT/{db}` with PGHOST/PGPORT/PGUSER
+    set for createdb (tests/integration/run_on_postgres.sh)."""
+    flags = os.environ.get("PARLEY_EXTRA_FLAGS", "").split()
+    if any("{db}" in f for f in flags):
+        db = "p" + hashlib.sha1(str(Path(data_dir).resolve()).encode()).hexdigest()[:24]
+        createdb = os.environ.get("PARLEY_CREATEDB", "/usr/lib/postgresql/15/bin/createdb")
+        r = subprocess.run([createdb, db], capture_output=True, text=True, timeout=30)
+        if r.returncode != 0 and "already exists" not in r.stderr:
+            raise AssertionError(f"createdb {db} failed: {r.stderr}")
+        flags = [f.replace("{db}", db) for f in flags]
+    return flags
 
 
 def unique(prefix: str = "u") -> str:
@@ -96,7 +113,8 @@ class ParleyServer:
         port_file = self.workdir / f"port-{uuid.uuid4().hex[:8]}"
         self._log_path = self.workdir / f"server-{uuid.uuid4().hex[:8]}.log"
         args = [str(binary), "--listen", "127.0.0.1:0", "--port-file", str(port_file),
-                "--data-dir", str(self.data_dir), "--log-level", self.log_level, *self.flags]
+                "--data-dir", str(self.data_dir), "--log-level", self.log_level, *self.flags,
+                *extra_flags(self.data_dir)]
         self.args = args
         env = dict(os.environ)
         env.update(self.env or {})

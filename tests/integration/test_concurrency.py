@@ -164,3 +164,134 @@ def test_join_since_during_live_traffic_has_no_gap_or_duplicate(server):
     assert len(set(spread)) >= 3, f"joins did not interleave with the traffic: {spread}"
     print("missed at join:", spread)
 
+
+
+def _parallel(fn, args_list):
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=len(args_list)) as pool:
+        return list(pool.map(lambda a: fn(*a), args_list))
+
+
+def test_concurrent_register_same_username_one_wins(server):
+    api = server.api
+    from parley_client import PASSWORD, unique
+    name = unique("Race")
+    variants = [name, name.upper(), name.lower(), name] * 2
+    results = _parallel(lambda n: api.post("/api/auth/register", {"username": n, "password": PASSWORD}),
+                        [(v,) for v in variants])
+    codes = sorted(r.status_code for r in results)
+    assert codes.count(201) == 1 and codes.count(409) == len(variants) - 1, codes
+
+
+def test_concurrent_room_create_same_name_one_wins(server, alice, bob):
+    api = server.api
+    from parley_client import unique
+    name = unique("RaceRoom")
+    args = [(u, v) for u in (alice, bob) for v in (name, name.upper(), name.lower(), name)]
+    results = _parallel(lambda u, n: api.post("/api/rooms", {"name": n, "private": False}, token=u.access), args)
+    codes = sorted(r.status_code for r in results)
+    assert codes.count(201) == 1 and codes.count(409) == len(args) - 1, codes
+
+
+def test_concurrent_dm_from_both_sides_is_one_room(server):
+    api = server.api
+    for _ in range(3):
+        a, b = api.register(), api.register()
+        args = [(a, b), (b, a)] * 4
+        results = _parallel(lambda x, y: api.post("/api/dms", {"username": y.username}, token=x.access), args)
+        assert all(r.status_code == 200 for r in results), [r.status_code for r in results]
+        assert len({r.json()["id"] for r in results}) == 1, "two DM rooms for one pair"
+
+
+def test_concurrent_same_client_id_stores_once(server, alice):
+    api = server.api
+    room = api.create_room(alice)
+
+    async def scenario():
+        conns = [await ws_user(server, alice, name=f"c{k}") for k in range(4)]
+        for round_no in range(10):
+            cid = f"same-{round_no}"
+            for c in conns:
+                await c.send({"type": "send", "room": room["id"], "body": cid, "client_id": cid, "ref": cid})
+            acks = [await c.recv_until("ack", lambda f, cid=cid: f.get("ref") == cid, timeout=10) for c in conns]
+            assert len({a["id"] for a in acks}) == 1, f"{cid}: different ids {acks}"
+        for c in conns:
+            await c.close()
+
+    arun(scenario())
+    # REST racing too.
+    results = _parallel(lambda: api.send(alice, room["id"], "rest", client_id="rest-race"), [()] * 8)
+    codes = sorted(r.status_code for r in results)
+    assert codes.count(201) == 1 and codes.count(200) == 7, codes
+    assert len({r.json()["id"] for r in results}) == 1
+    hist = api.history(alice, room["id"])
+    cids = [m["client_id"] for m in hist]
+    assert len(cids) == len(set(cids)) == 11
+
+
+@pytest.mark.timeout_s(90)
+def test_many_connections_one_room(server, alice):
+    api = server.api
+    room = api.create_room(alice)
+    n = 150
+
+    async def scenario():
+        conns = await asyncio.gather(*(ws_user(server, alice, name=f"c{k}") for k in range(n)))
+        await asyncio.gather(*(c.join(room["id"], timeout=20) for c in conns))
+        ack = await conns[0].send_msg(room["id"], "to everyone")
+        got = await asyncio.gather(*(c.recv_until("message", lambda f: f["id"] == ack["id"], timeout=20)
+                                     for c in conns))
+        assert len(got) == n
+        await asyncio.gather(*(c.close() for c in conns))
+
+    arun(scenario(), timeout=80)
+    assert server.api.get("/healthz").status_code == 200
+
+
+def test_delete_room_during_traffic(server):
+    """Deleting a room while a client streams into it: every send gets exactly one reply (ack or
+    not_found/forbidden), sends after the deletion fail, nothing crashes."""
+    api = server.api
+    owner, member = api.register(), api.register()
+    room = api.create_room(owner)
+    rid = room["id"]
+    api.join_room(member, rid)
+
+    async def scenario():
+        sender = await ws_user(server, member, name="sender")
+        watcher = await ws_user(server, member, name="watcher")
+        await watcher.join(rid)
+        replies, sent, window, delete_task = {}, 0, 10, None
+        first_error_at = None
+        while first_error_at is None or sent < first_error_at + 50:
+            while sent - len(replies) < window and sent < 5000:
+                await sender.send({"type": "send", "room": rid, "body": f"d{sent}", "ref": f"d{sent}"})
+                sent += 1
+            f = await sender.recv_until(None, lambda f: f.get("type") in ("ack", "error"), timeout=15)
+            assert f["ref"] not in replies, f"two replies for {f['ref']}"
+            replies[f["ref"]] = f
+            if len(replies) == 100:
+                delete_task = asyncio.ensure_future(asyncio.to_thread(api.delete, f"/api/rooms/{rid}", owner.access))
+            if f["type"] == "error" and first_error_at is None:
+                first_error_at = sent
+            assert sent < 5000, "sends kept succeeding after the room was deleted"
+        while len(replies) < sent:
+            f = await sender.recv_until(None, lambda f: f.get("type") in ("ack", "error"), timeout=15)
+            assert f["ref"] not in replies
+            replies[f["ref"]] = f
+        assert (await delete_task).status_code == 204
+        errors = [f for f in replies.values() if f["type"] == "error"]
+        assert all(f["code"] in ("not_found", "forbidden") for f in errors), errors[:3]
+        acks = sum(1 for f in replies.values() if f["type"] == "ack")
+        late = [replies[f"d{i}"]["type"] for i in range(sent - 20, sent)]
+        assert set(late) == {"error"}, "sends long after the deletion were accepted"
+        await watcher.recv_until("room_deleted", timeout=5)
+        assert (await sender.request({"type": "ping"}))["type"] == "pong"
+        await sender.close()
+        await watcher.close()
+        return acks, len(errors)
+
+    acks, errors = arun(scenario())
+    assert acks >= 100 and errors >= 50
+    assert api.page(owner, rid).status_code == 404
+    assert api.get("/healthz").status_code == 200

@@ -79,24 +79,27 @@ def _check_history(hist, user, sent_order, acked, seed):
 
 
 @pytest.mark.timeout_s(150)
-def test_sigkill_loses_no_acknowledged_message(server_factory, tmp_path):
+@pytest.mark.parametrize("durability", ["full", "normal"])
+def test_sigkill_loses_no_acknowledged_message(server_factory, tmp_path, durability):
+    """Both durability modes survive a crash of the process (docs/durability.md)."""
+    flags = ["--durability", durability]
     seed = int.from_bytes(os.urandom(4), "big")
     rnd = random.Random(seed)
     data_dir = tmp_path / "crash-data"
-    srv = server_factory([], data_dir=data_dir)
+    srv = server_factory(flags, data_dir=data_dir)
     user = srv.api.register()
     room = srv.api.create_room(user)
     rid = room["id"]
     sent_order, all_acked = [], {}
 
-    for round_no in range(3):
+    for round_no in range(4):
         kill_after = rnd.randint(5, 200)
         sent, acked = arun(_stream_until_kill(srv, user, rid, f"r{round_no}", kill_after), timeout=60)
         assert srv.proc.returncode is not None
         sent_order += sent
         all_acked.update(acked)
 
-        srv = server_factory([], data_dir=data_dir, register_admin=False)
+        srv = server_factory(flags, data_dir=data_dir, register_admin=False)
         hist = srv.api.history(user, rid)
         by_cid = _check_history(hist, user, sent_order, all_acked, seed)
 
@@ -130,3 +133,60 @@ def test_sigkill_loses_no_acknowledged_message(server_factory, tmp_path):
         # within the round plus resends at the end.
         sent_order = [c for c in sent_order if c in by_cid] + [c for c in unacked if c not in by_cid]
         assert [m["client_id"] for m in hist] == sent_order, f"order after resend (seed {seed})"
+
+
+@pytest.mark.timeout_s(120)
+def test_sigkill_during_rest_posts(server_factory, tmp_path):
+    """REST `201` is an acknowledgement too: posts from several threads, SIGKILL at a random count."""
+    import threading
+    import requests
+    seed = int.from_bytes(os.urandom(4), "big")
+    rnd = random.Random(seed)
+    data_dir = tmp_path / "rest-crash"
+    srv = server_factory([], data_dir=data_dir)
+    user = srv.api.register()
+    rid = srv.api.create_room(user)["id"]
+    acked = {}
+    for round_no in range(2):
+        kill_after = rnd.randint(10, 120)
+        lock = threading.Lock()
+        stop = threading.Event()
+        round_acks = [0]
+        url = srv.url(f"/api/rooms/{rid}/messages")
+
+        def worker(w):
+            session = requests.Session()
+            for i in range(10000):
+                if stop.is_set():
+                    return
+                cid = f"rest{round_no}-{w}-{i}"
+                try:
+                    r = session.post(url, json={"body": f"body {cid}", "client_id": cid},
+                                     headers={"Authorization": f"Bearer {user.access}"}, timeout=5)
+                except requests.RequestException:
+                    return  # the server is gone
+                if r.status_code in (200, 201):
+                    with lock:
+                        acked[cid] = r.json()["id"]
+                        round_acks[0] += 1
+                        if round_acks[0] >= kill_after and not stop.is_set():
+                            stop.set()
+                            srv.kill()
+                            return
+                else:
+                    return
+
+        threads = [threading.Thread(target=worker, args=(w,), daemon=True) for w in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert stop.is_set(), "posting stopped before the kill point"
+        srv = server_factory([], data_dir=data_dir, register_admin=False)
+        hist = srv.api.history(user, rid)
+        by_cid = {}
+        for m in hist:
+            assert m["client_id"] not in by_cid, f"{m['client_id']} stored twice (seed {seed})"
+            by_cid[m["client_id"]] = m["id"]
+        for cid, mid in acked.items():
+            assert by_cid.get(cid) == mid, f"acknowledged {cid} (id {mid}) lost (seed {seed})"

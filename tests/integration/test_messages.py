@@ -55,6 +55,34 @@ def test_body_length_in_code_points(api, alice, room):
     assert_error(api.send(alice, room["id"], "é" * 3999 + "ab"), 400, "bad_request", "body")
 
 
+ODD_BODIES = [
+    "quote \" backslash \\ slash / newline \n tab \t cr \r",
+    "controls \u0001\u001f\u007f and del",
+    "line sep \u2028 para sep \u2029",
+    "rtl \u202e abc \u05d0\u05d1 combining e\u0301 zwj 👩\u200d👩\u200d👧 flags 🇫🇷",
+    "noncharacters \ufffe \uffff \U0010ffff bom \ufeff",
+    "<script>alert(1)</script> &amp; ' \"",
+    "   leading and trailing spaces   ",
+]
+
+
+@pytest.mark.parametrize("body", ODD_BODIES)
+def test_body_round_trips_exactly(server, api, alice, room, body):
+    posted = api.send_ok(alice, room["id"], body)
+    assert posted["body"] == body
+    assert api.history(alice, room["id"])[-1]["body"] == body
+
+    async def over_ws():
+        c = await ws_user(server, alice)
+        await c.join(room["id"])
+        ack = await c.send_msg(room["id"], body)
+        m = await c.recv_until("message", lambda f: f["id"] == ack["id"])
+        assert m["body"] == body
+        await c.close()
+
+    arun(over_ws())
+
+
 def test_body_with_escaped_surrogate_pairs_counts_code_points(api, alice, room):
     raw = json.dumps({"body": "😀" * 4000}).encode()  # \ud83d\ude00 escapes
     r = api.req("POST", f"/api/rooms/{room['id']}/messages", alice.access, data=raw,

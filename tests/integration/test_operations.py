@@ -277,3 +277,31 @@ def test_users_set_role_command(server_factory, tmp_path):
     bad = subprocess.run([str(binary_path()), "users", "set-role", "no_such_user_x", "admin", "--data-dir",
                           str(data_dir)], capture_output=True, text=True, timeout=30)
     assert bad.returncode != 0
+
+
+def test_expect_100_continue(server, alice):
+    """curl sends `Expect: 100-continue` for bodies over 1 KiB: the server must not stall."""
+    import json as _json
+    import socket
+    import time
+    room = server.api.create_room(alice)
+    body = _json.dumps({"body": "y" * 2000}).encode()
+    head = (f"POST /api/rooms/{room['id']}/messages HTTP/1.1\r\nHost: x\r\n"
+            f"Authorization: Bearer {alice.access}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n").encode()
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    try:
+        s.sendall(head)
+        first = s.recv(4096)
+        assert first.startswith(b"HTTP/1.1 100"), f"expected 100 Continue, got {first[:100]!r}"
+        s.sendall(body)
+        data, deadline = b"", time.monotonic() + 5
+        while time.monotonic() < deadline and b"\r\n\r\n" not in data:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        rest = first.split(b"\r\n\r\n", 1)[1] + data
+        assert b"HTTP/1.1 201" in rest, rest[:200]
+    finally:
+        s.close()

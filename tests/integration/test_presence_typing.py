@@ -152,3 +152,27 @@ def test_typing_in_private_room_by_non_member(server, api, alice, carol):
         await c.close()
 
     arun(scenario())
+
+
+def test_abrupt_disconnect_announces_leave(server, api, alice, bob):
+    import socket
+    import struct
+    from parley_client import raw_ws
+    room = _room_with(api, alice, bob)
+    rid = room["id"]
+
+    async def scenario():
+        a = await ws_user(server, alice, name="a")
+        await a.join(rid)
+        raw = raw_ws(server, bob.access)
+        raw.send_text({"type": "join", "room": rid, "ref": "j"})
+        raw.read_until_type("joined")
+        await a.recv_until("presence", lambda f: f["event"] == "join" and f["user"]["id"] == bob.id, timeout=5)
+        # No close frame, and a RST instead of a FIN.
+        raw.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        raw.close()
+        p = await a.recv_until("presence", lambda f: f["event"] == "leave", timeout=10)
+        assert p["user"]["id"] == bob.id
+        await a.close()
+
+    arun(scenario())

@@ -57,6 +57,15 @@ def test_room_name_unique_case_insensitive(api, alice, bob):
     assert_error(r, 409, "conflict")
 
 
+@pytest.mark.parametrize("lower,upper", [("café", "CAFÉ"), ("привет", "ПРИВЕТ"), ("ωμέγα", "ΩΜΈΓΑ")])
+def test_room_name_unique_case_insensitive_beyond_ascii(api, alice, bob, lower, upper):
+    """Room names are any Unicode; "case-insensitively" cannot stop at ASCII."""
+    tag = uuid.uuid4().hex[:8]
+    api.create_room(alice, f"{lower}-{tag}")
+    r = api.post("/api/rooms", {"name": f"{upper}-{tag}", "private": False}, token=bob.access)
+    assert_error(r, 409, "conflict")
+
+
 def test_list_rooms_shows_public_and_own_private_only(api, alice, bob):
     pub = api.create_room(alice)
     priv = api.create_room(alice, private=True)

@@ -367,3 +367,25 @@ def test_double_join_delivers_once(server, api, alice):
         await c.close()
 
     arun(scenario())
+
+
+def test_since_and_after_only_count_the_room_itself(server, api, alice):
+    ra, rb = api.create_room(alice), api.create_room(alice)
+    a_ids, b_ids = [], []
+    for i in range(4):
+        a_ids.append(api.send_ok(alice, ra["id"], f"a{i}")["id"])
+        b_ids.append(api.send_ok(alice, rb["id"], f"b{i}")["id"])
+    cut = a_ids[1]  # an id of room A used as a cursor in room B
+
+    async def scenario():
+        c = await ws_user(server, alice)
+        j = await c.join(rb["id"], since=cut)
+        assert [m["id"] for m in j["missed"]] == [i for i in b_ids if i > cut]
+        assert all(m["room"] == rb["id"] for m in j["missed"])
+        await c.close()
+
+    arun(scenario())
+    d = api.page(alice, rb["id"], after=cut).json()
+    assert [m["id"] for m in d["messages"]] == [i for i in b_ids if i > cut]
+    d = api.page(alice, rb["id"], before=cut).json()
+    assert [m["id"] for m in d["messages"]] == [i for i in b_ids if i < cut][::-1]

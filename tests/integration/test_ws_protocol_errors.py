@@ -228,3 +228,29 @@ def test_close_frame_payload_is_well_formed(server, alice, conn):
     assert op == OP_CLOSE and fin
     assert close_code(payload) == 1003
     payload[2:].decode("utf-8")  # reason must be valid UTF-8
+
+
+def test_unsolicited_pong_is_ignored(conn):
+    conn.send_frame(0xA, b"unsolicited")
+    conn.send_text({"type": "ping", "ref": "after-pong"})
+    f = conn.read_json()
+    assert f["type"] == "pong" and f["ref"] == "after-pong"
+
+
+@pytest.mark.parametrize("payload,expect", [
+    (b"\x03", 1002),                      # one-byte close payload
+    ((1005).to_bytes(2, "big"), 1002),    # reserved code, must not be sent
+    ((999).to_bytes(2, "big"), 1002),     # below the valid range
+    ((1000).to_bytes(2, "big") + b"\xff\xfe", 1007),  # reason is not UTF-8
+])
+def test_bad_close_frames(conn, payload, expect):
+    conn.send_frame(OP_CLOSE, payload)
+    code, _ = conn.read_close()
+    assert code in (expect, 1002) if expect == 1007 else code == expect, code
+
+
+@pytest.mark.parametrize("code", [1000, 1001, 3000, 4999])
+def test_valid_close_codes_are_answered(conn, code):
+    conn.send_frame(OP_CLOSE, code.to_bytes(2, "big") + "bye ✓".encode())
+    got, _ = conn.read_close()
+    assert got is not None and got not in (1002, 1007), got

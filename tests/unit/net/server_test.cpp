@@ -118,6 +118,7 @@ class TestHandler : public HttpHandler {
       return decision;
     }
     decision.handler = std::make_shared<EchoSocket>(events_);
+    decision.headers.push_back({"X-Request-Id", "req-1"});
     return decision;
   }
 
@@ -294,6 +295,7 @@ TEST(Server, WebSocketEchoesText) {
   ASSERT_EQ(reply.status, 101);
   EXPECT_EQ(reply.header("Sec-WebSocket-Accept"), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
   EXPECT_EQ(reply.header("Sec-WebSocket-Extensions"), "");
+  EXPECT_EQ(reply.header("X-Request-Id"), "req-1");
   client.send_text("hello");
   const auto frame = client.read_frame();
   EXPECT_EQ(frame.opcode, 1);

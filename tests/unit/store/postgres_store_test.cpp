@@ -1,0 +1,290 @@
+#include "store/postgres_store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "postgres_server.hpp"
+#include "store/postgres_migrations.hpp"
+#include "store_conformance.hpp"
+
+namespace parley::store::test {
+
+namespace {
+
+constexpr std::int64_t kNow = 1'700'000'000'000;
+
+// One server for the whole test binary, started on first use and stopped at exit.
+PostgresServer& server() {
+  static PostgresServer instance;
+  return instance;
+}
+
+// A fresh database of the shared server, dropped when the object goes away.
+class TempDatabase {
+ public:
+  TempDatabase() : url_(server().create_database()) {}
+  ~TempDatabase() {
+    try {
+      server().exec("postgres", "DROP DATABASE " + name() + " WITH (FORCE)");
+    } catch (const std::exception&) {
+      // Best effort: the server and its directory go away at exit anyway.
+    }
+  }
+  TempDatabase(const TempDatabase&) = delete;
+  TempDatabase& operator=(const TempDatabase&) = delete;
+
+  const std::string& url() const noexcept { return url_; }
+  std::string name() const { return url_.substr(url_.rfind('/') + 1); }
+  // Runs SQL in this database as the superuser.
+  std::string exec(const std::string& sql) const { return server().exec(name(), sql); }
+
+ private:
+  std::string url_;
+};
+
+// A PostgresStore on its own fresh database. TempDatabase comes first among the bases so the
+// database exists before the store connects and is dropped after the store closed.
+class TempPostgresStore : private TempDatabase, public PostgresStore {
+ public:
+  TempPostgresStore() : TempDatabase(), PostgresStore(url()) {}
+};
+
+std::unique_ptr<Store> make_postgres() {
+  return std::make_unique<TempPostgresStore>();
+}
+
+std::string label(const char* prefix, std::size_t i) {
+  std::string out(prefix);
+  out += std::to_string(i);
+  return out;
+}
+
+// Polls `condition` until true or the deadline passes.
+template <typename Condition>
+bool eventually(Condition condition) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+// Terminates every session of `db` but the caller's and waits until they are gone.
+void terminate_sessions(const TempDatabase& db, const char* extra_condition = "TRUE") {
+  std::string where = "datname = current_database() AND pid <> pg_backend_pid() AND " +
+                      std::string(extra_condition);
+  db.exec("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE " + where);
+  ASSERT_TRUE(eventually(
+      [&] { return db.exec("SELECT count(*) FROM pg_stat_activity WHERE " + where) == "0"; }));
+}
+
+}  // namespace
+
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformance,
+                         ::testing::Values(StoreBackend{"Postgres", make_postgres}), backend_name);
+
+TEST(PostgresStore, CommittedDataSurvivesReopeningAndSchemaIsVersioned) {
+  TempDatabase db;
+  std::int64_t room_id = 0;
+  {
+    PostgresStore store(db.url());
+    auto alice = store.create_user("alice", "hash", kNow);
+    ASSERT_TRUE(alice);
+    room_id = store.create_room("general", false, alice->id, std::nullopt, kNow)->id;
+    NewMessage m{room_id, alice->id, "hi", "c1", {}};
+    ASSERT_EQ(store.append_messages({&m, 1}, kNow).at(0).status, AppendStatus::stored);
+    store.insert_refresh_token("t1", alice->id, "fam", kNow + 1000);
+  }
+  // Two stores opening at once: the advisory lock makes exactly one of them migrate (again: none).
+  auto other = std::async(std::launch::async, [&] { return PostgresStore(db.url()).ping(); });
+  PostgresStore store(db.url());
+  EXPECT_TRUE(other.get());
+  EXPECT_EQ(db.exec("SELECT count(*) FROM schema_version"),
+            std::to_string(postgres_schema_version()));
+  auto alice = store.find_credentials("ALICE");
+  ASSERT_TRUE(alice);
+  EXPECT_EQ(alice->user.role, "admin");
+  EXPECT_EQ(store.messages_before(room_id, std::nullopt, 10).at(0).body, "hi");
+  EXPECT_EQ(store.rotate_refresh_token("t1", "t2", kNow, kNow + 1000).status,
+            RotateStatus::rotated);
+  NewMessage retry{room_id, alice->user.id, "again", "c1", {}};
+  EXPECT_EQ(store.append_messages({&retry, 1}, kNow).at(0).status, AppendStatus::duplicate);
+}
+
+TEST(PostgresStore, ConcurrentFirstMigrationsCreateTheSchemaOnce) {
+  TempDatabase db;
+  std::vector<std::future<bool>> opens;
+  for (int i = 0; i < 4; ++i) {
+    opens.push_back(
+        std::async(std::launch::async, [&] { return PostgresStore(db.url(), 1).ping(); }));
+  }
+  for (auto& open : opens) EXPECT_TRUE(open.get());
+  EXPECT_EQ(db.exec("SELECT max(version) FROM schema_version"),
+            std::to_string(postgres_schema_version()));
+  EXPECT_EQ(db.exec("SELECT count(*) FROM schema_version"),
+            std::to_string(postgres_schema_version()));
+}
+
+TEST(PostgresStore, RefusesADatabaseFromANewerVersion) {
+  TempDatabase db;
+  { PostgresStore store(db.url()); }
+  db.exec("INSERT INTO schema_version (version) VALUES (999)");
+  EXPECT_THROW(PostgresStore store(db.url()), std::runtime_error);
+}
+
+TEST(PostgresStore, UnreachableServerIsUnavailable) {
+  // A port nobody listens on (the server's port, in a database that does not exist, would be
+  // a different error); connect_timeout keeps this short.
+  std::string url = "postgres://parley@127.0.0.1:1/none";
+  EXPECT_THROW(PostgresStore store(url), StoreUnavailable);
+}
+
+// Two servers (two stores, each with its own pool) append to one room at once, retrying each
+// other's client_ids, while a reader pages forward with messages_after as clients do. Ids must
+// become visible in increasing order (the reader never misses one) and no client_id is stored
+// twice.
+TEST(PostgresStore, ConcurrentAppendsFromTwoServersKeepIdsInCommitOrder) {
+  TempDatabase db;
+  PostgresStore first(db.url(), 3);
+  PostgresStore second(db.url(), 3);
+  User alice = *first.create_user("alice", "hash", kNow);
+  User bob = *second.create_user("bob", "hash", kNow);
+  Room room = *first.create_room("general", false, alice.id, std::nullopt, kNow);
+  ASSERT_TRUE(second.add_member(room.id, bob.id, kNow));
+
+  constexpr std::size_t kBatches = 40;
+  constexpr std::size_t kBatchSize = 10;
+  std::atomic<bool> writing{true};
+  std::set<std::int64_t> seen;
+  bool order_ok = true;
+  std::thread reader([&] {
+    std::int64_t after = 0;
+    for (bool last = false; !last;) {
+      last = !writing.load();  // one more pass after the writers finished
+      for (const Message& m : first.messages_after(room.id, after, 1000)) {
+        if (m.id <= after) order_ok = false;
+        after = m.id;
+        seen.insert(m.id);
+      }
+    }
+  });
+
+  // Writer w of store s sends client ids "c<k>" shared by both stores: each is a retry of the
+  // other store's message with the same id, from the same sender.
+  auto writer = [&](Store& store, const User& sender) {
+    std::vector<std::int64_t> ids;
+    for (std::size_t b = 0; b < kBatches; ++b) {
+      std::vector<NewMessage> batch;
+      for (std::size_t i = 0; i < kBatchSize; ++i) {
+        std::size_t k = b * kBatchSize + i;
+        batch.push_back({room.id, sender.id, label("m", k), label("c", k), {}});
+      }
+      for (const auto& result : store.append_messages(batch, kNow)) {
+        EXPECT_TRUE(result.status == AppendStatus::stored ||
+                    result.status == AppendStatus::duplicate);
+        ids.push_back(result.message.id);
+      }
+    }
+    return ids;
+  };
+  auto a1 = std::async(std::launch::async, writer, std::ref(first), std::cref(alice));
+  auto a2 = std::async(std::launch::async, writer, std::ref(second), std::cref(alice));
+  auto b1 = std::async(std::launch::async, writer, std::ref(second), std::cref(bob));
+  auto b2 = std::async(std::launch::async, writer, std::ref(first), std::cref(bob));
+  auto alice_1 = a1.get();
+  auto alice_2 = a2.get();
+  auto bob_1 = b1.get();
+  auto bob_2 = b2.get();
+  writing = false;
+  reader.join();
+
+  // A retry got the very message the other server stored.
+  EXPECT_EQ(alice_1, alice_2);
+  EXPECT_EQ(bob_1, bob_2);
+  constexpr auto kPerSender = static_cast<std::int64_t>(kBatches * kBatchSize);
+  EXPECT_EQ(first.count_messages(), 2 * kPerSender);
+  EXPECT_EQ(db.exec("SELECT count(DISTINCT (user_id, client_id)) FROM messages"),
+            std::to_string(2 * kPerSender));
+  EXPECT_TRUE(order_ok);
+  // Every stored message was seen by the forward-paging reader: none appeared behind its cursor.
+  auto all = first.messages_after(room.id, 0, 10'000);
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(2 * kPerSender));
+  EXPECT_EQ(seen.size(), all.size());
+}
+
+TEST(PostgresStore, KilledConnectionIsUnavailableThenRecovers) {
+  TempDatabase db;
+  PostgresStore store(db.url(), 1);
+  auto alice = store.create_user("alice", "hash", kNow);
+  ASSERT_TRUE(alice);
+  Room room = *store.create_room("general", false, alice->id, std::nullopt, kNow);
+
+  terminate_sessions(db);
+  NewMessage m{room.id, alice->id, "hi", "c-1", {}};
+  EXPECT_THROW(store.append_messages({&m, 1}, kNow), StoreUnavailable);
+  // The pool reconnected: the next call works and the failed batch stored nothing.
+  EXPECT_EQ(store.count_messages(), 0);
+  EXPECT_EQ(store.append_messages({&m, 1}, kNow).at(0).status, AppendStatus::stored);
+
+  terminate_sessions(db);
+  EXPECT_FALSE(store.ping());
+  EXPECT_TRUE(store.ping());
+}
+
+// The connection dies in the middle of a batch, after some of its messages were inserted: the
+// batch is all or nothing.
+TEST(PostgresStore, ConnectionKilledMidBatchStoresNothing) {
+  TempDatabase db;
+  PostgresStore store(db.url(), 1);
+  User alice = *store.create_user("alice", "hash", kNow);
+  Room first = *store.create_room("first", false, alice.id, std::nullopt, kNow);
+  Room second = *store.create_room("second", false, alice.id, std::nullopt, kNow);
+
+  // Another session row-locks the second room, so the batch blocks there, mid-way.
+  PGconn* blocker = PQconnectdb(db.url().c_str());
+  ASSERT_EQ(PQstatus(blocker), CONNECTION_OK);
+  PQclear(PQexec(blocker, "BEGIN"));
+  std::string lock = "SELECT 1 FROM rooms WHERE id = " + std::to_string(second.id) + " FOR UPDATE";
+  PQclear(PQexec(blocker, lock.c_str()));
+
+  std::vector<NewMessage> batch = {{first.id, alice.id, "one", "c-1", {}},
+                                   {first.id, alice.id, "two", "c-2", {}},
+                                   {second.id, alice.id, "three", "c-3", {}}};
+  auto append = std::async(std::launch::async, [&] { store.append_messages(batch, kNow); });
+  ASSERT_TRUE(eventually([&] {
+    return db.exec(
+               "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+               "AND wait_event_type = 'Lock'") == "1";
+  }));
+  terminate_sessions(db, "wait_event_type = 'Lock'");
+  EXPECT_THROW(append.get(), StoreUnavailable);
+  PQclear(PQexec(blocker, "ROLLBACK"));
+  PQfinish(blocker);
+
+  EXPECT_EQ(store.count_messages(), 0);
+  auto results = store.append_messages(batch, kNow);
+  for (const auto& result : results) EXPECT_EQ(result.status, AppendStatus::stored);
+  EXPECT_EQ(store.count_messages(), 3);
+}
+
+TEST(PostgresStore, NamesFoldAsciiOnly) {
+  TempDatabase db;
+  PostgresStore store(db.url());
+  ASSERT_TRUE(store.create_user("Émile", "hash", kNow));
+  // Non-ASCII letters are not folded (same as the SQLite store): a different name.
+  EXPECT_TRUE(store.create_user("émile", "hash", kNow));
+  EXPECT_FALSE(store.create_user("éMILE", "hash", kNow));
+  auto found = store.find_user_by_name("ÉMILE");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->username, "Émile");
+}
+
+}  // namespace parley::store::test

@@ -17,6 +17,8 @@ class Scenario {
   virtual void prepare() = 0;
   // Worker `worker` of `workers`: opens its connections; the result counts them and failures.
   virtual Result open(std::size_t worker, std::size_t workers) = 0;
+  // Parent process, before each phase is started in the workers.
+  virtual void before_phase() {}
   // Runs one phase at `rate` (sends/s or calls/s over all workers) for `seconds`.
   virtual Result run_phase(double rate, double seconds) = 0;
   // Closes the worker's connections.

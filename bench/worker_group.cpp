@@ -67,6 +67,7 @@ Result WorkerGroup::open() {
 }
 
 Result WorkerGroup::phase(double rate, double seconds) {
+  scenario_.before_phase();
   if (processes_ == 1) return scenario_.run_phase(rate, seconds);
   for (auto& c : children_)
     write_line(c.commands, "phase " + std::to_string(rate) + " " + std::to_string(seconds));

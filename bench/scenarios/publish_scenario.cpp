@@ -20,6 +20,7 @@ void PublishScenario::prepare() {
   }
   if (key_.empty())
     throw BenchError("publish: needs --api-key (start the server with --api-key NAME=KEY)");
+  shared_ = std::make_unique<SharedCounters>(3);
 }
 
 Result PublishScenario::open(std::size_t worker, std::size_t workers) {
@@ -79,36 +80,44 @@ Result PublishScenario::run_phase(double rate, double seconds) {
         if (res.status == 202) {
           ++mine.acked;
           JsonFields f;
-          if (f.parse(res.body) && f.delivered)
+          if (f.parse(res.body) && f.delivered) {
             mine.expected += static_cast<std::uint64_t>(*f.delivered);
+            shared_->at(expected_slot).fetch_add(*f.delivered);
+          }
         } else {
           mine.count_error(res.status ? "http " + std::to_string(res.status) : res.error);
         }
       }
+      shared_->at(publishing_slot).fetch_sub(1);
       std::lock_guard lock(m);
       calls.merge(mine);
     });
   }
   for (auto& w : workers) w.join();
   const double sent_for = static_cast<double>(now_ns() - start) / 1e9;
-  // Deliveries: until all expected arrived (one process) or none for 300 ms.
-  const auto drain_end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  // Every process's publishers first, then every notification the server said it delivered,
+  // counted over all processes through the shared counters.
+  const auto drain_end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::uint64_t shared_so_far = 0;
   std::uint64_t last = sum_delivered();
   std::int64_t last_ns = now_ns();
-  while (std::chrono::steady_clock::now() < drain_end) {
-    if (processes_ == 1 && sum_delivered() >= calls.expected) {
-      last_ns = now_ns();
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto publish_local = [&] {
     const std::uint64_t d = sum_delivered();
+    shared_->at(delivered_slot).fetch_add(static_cast<std::int64_t>(d - shared_so_far));
+    shared_so_far = d;
     if (d != last) {
       last = d;
       last_ns = now_ns();
-    } else if (now_ns() - last_ns > 300'000'000) {
-      break;
     }
+  };
+  while (std::chrono::steady_clock::now() < drain_end) {
+    publish_local();
+    if (shared_->at(publishing_slot).load() <= 0 &&
+        shared_->at(delivered_slot).load() >= shared_->at(expected_slot).load())
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
+  publish_local();
   Result total = calls;
   loops_->run_on_all([&](std::size_t t) {
     std::lock_guard lock(m);
@@ -123,6 +132,12 @@ Result PublishScenario::run_phase(double rate, double seconds) {
   total.extra["publish_calls"] = static_cast<double>(total.acked);
   total.bench_cpu_s = ProcStats::self_cpu_s() - cpu_before;
   return total;
+}
+
+void PublishScenario::before_phase() {
+  shared_->reset();
+  shared_->at(publishing_slot)
+      .store(static_cast<std::int64_t>(std::max<std::size_t>(1, o_.concurrency) * o_.processes));
 }
 
 void PublishScenario::on_frame(std::size_t, std::size_t t, const JsonFields& f, std::string_view) {

@@ -11,6 +11,7 @@
 #include "fleet.hpp"
 #include "fleet_handler.hpp"
 #include "scenario.hpp"
+#include "shared_counters.hpp"
 
 namespace parley::bench {
 
@@ -21,6 +22,7 @@ class PublishScenario : public Scenario, public FleetHandler {
 
   void prepare() override;
   Result open(std::size_t worker, std::size_t workers) override;
+  void before_phase() override;
   Result run_phase(double rate, double seconds) override;
   void close() override;
   bool rate_driven() const override { return true; }
@@ -36,6 +38,13 @@ class PublishScenario : public Scenario, public FleetHandler {
     std::atomic<std::uint64_t> delivered{0};  // written by the thread only
   };
   std::uint64_t sum_delivered() const;
+
+  // Shared over the worker processes: publisher threads still calling, the server's `delivered`
+  // counts summed, and the notifications received.
+  static constexpr std::size_t publishing_slot = 0;
+  static constexpr std::size_t expected_slot = 1;
+  static constexpr std::size_t delivered_slot = 2;
+  std::unique_ptr<SharedCounters> shared_;
 
   const Options& o_;
   std::vector<Account> accounts_;

@@ -17,7 +17,6 @@ namespace {
 constexpr auto tick_period = std::chrono::milliseconds(1);
 constexpr double ack_wait_s = 5;
 constexpr double drain_max_s = 5;
-constexpr auto quiet_period = std::chrono::milliseconds(300);
 
 void append_int(std::string& out, std::uint64_t v) {
   char buf[24];
@@ -62,10 +61,14 @@ void TrafficScenario::prepare() {
     ++room_sender_count_[j % k];
   }
   nonce_ = static_cast<std::uint64_t>(now_ns()) ^ (static_cast<std::uint64_t>(getpid()) << 40);
+  shared_ = std::make_unique<SharedCounters>(1 + k);
+}
+
+void TrafficScenario::before_phase() {
+  shared_->reset();
 }
 
 Result TrafficScenario::open(std::size_t worker, std::size_t workers) {
-  processes_ = workers;
   loops_ = std::make_unique<EventLoops>(o_.threads);
   fleet_ = std::make_unique<Fleet>(o_, *loops_, *this);
   for (std::size_t t = 0; t < loops_->size(); ++t) {
@@ -111,7 +114,6 @@ Result TrafficScenario::run_phase(double rate, double seconds) {
     for (std::size_t slot : ts.senders) conns_[slot].phase_sent = 0;
     ts.per_sender_rate = rate / static_cast<double>(std::max<std::size_t>(1, o_.senders));
     ts.delivered.store(0);
-    ts.expected.store(0);
     std::lock_guard lock(m);
     for (std::size_t r = 0; r < k; ++r) room_ready_subs_[r] += ts.r.room_subscribers[r];
   });
@@ -132,29 +134,22 @@ Result TrafficScenario::run_phase(double rate, double seconds) {
   });
   const double sent_for = static_cast<double>(now_ns() - start) / 1e9;
 
-  // Acks first, then deliveries: until all expected arrived (one process knows exactly), or
-  // nothing arrived for a quiet period (several processes only know their share).
+  // Acks first (of every process: the count is shared), then the deliveries they imply for
+  // this worker's subscribers. The phase lasts until the last delivery: under overload the tail
+  // is part of it.
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::duration<double>(ack_wait_s);
-  while (sum_outstanding() > 0 && std::chrono::steady_clock::now() < deadline)
+  while (shared_->at(0).load() > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  // The phase lasts until the last delivery: under overload the tail is part of it.
   const auto drain_end =
       std::chrono::steady_clock::now() + std::chrono::duration<double>(drain_max_s);
   std::uint64_t last = sum_delivered();
   std::int64_t end = now_ns();
-  while (std::chrono::steady_clock::now() < drain_end) {
-    if (processes_ == 1 && sum_delivered() >= sum_expected()) {
+  while (sum_delivered() < local_expected() && std::chrono::steady_clock::now() < drain_end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (const std::uint64_t d = sum_delivered(); d != last) {
+      last = d;
       end = now_ns();
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    const std::uint64_t now_delivered = sum_delivered();
-    if (now_delivered != last) {
-      last = now_delivered;
-      end = now_ns();
-    } else if (now_ns() - end > std::chrono::nanoseconds(quiet_period).count()) {
-      break;
     }
   }
 
@@ -167,11 +162,10 @@ Result TrafficScenario::run_phase(double rate, double seconds) {
     std::lock_guard lock(m);
     total.merge(threads_[t]->r);
     total.connections += ready;
-    if (sum_outstanding() > 0) {
-      std::int64_t n = threads_[t]->outstanding.load();
-      if (n > 0) total.count_error("ack_timeout", static_cast<std::uint64_t>(n));
+    if (const std::int64_t n = threads_[t]->outstanding.load(); n > 0) {
+      total.count_error("ack_timeout", static_cast<std::uint64_t>(n));
       // Forget them: a later phase must not wait for acks that never come.
-      threads_[t]->outstanding.store(0);
+      add_in_flight(*threads_[t], -n);
       for (std::size_t slot : threads_[t]->senders) conns_[slot].in_flight = 0;
     }
   });
@@ -238,8 +232,7 @@ void TrafficScenario::send_one(ThreadState& ts, Conn& c) {
   f += "\",\"ref\":\"s\"}";
   fleet_->send(c.slot, f);
   ++c.in_flight;
-  ts.outstanding.store(ts.outstanding.load(std::memory_order_relaxed) + 1,
-                       std::memory_order_relaxed);
+  add_in_flight(ts, 1);
   ++ts.r.sent;
 }
 
@@ -255,13 +248,11 @@ void TrafficScenario::on_frame(std::size_t slot, std::size_t t, const JsonFields
   if (f.type == "ack") {
     if (c.in_flight == 0) return;  // an ack of a send already written off
     --c.in_flight;
-    ts.outstanding.store(ts.outstanding.load(std::memory_order_relaxed) - 1,
-                         std::memory_order_relaxed);
     ++ts.r.acked;
     ++ts.r.room_acked[c.room];
-    if (processes_ == 1)
-      ts.expected.store(ts.expected.load(std::memory_order_relaxed) + room_ready_subs_[c.room],
-                        std::memory_order_relaxed);
+    // The room's ack count first: in-flight reaching zero must imply the acks are counted.
+    shared_->at(1 + c.room).fetch_add(1, std::memory_order_relaxed);
+    add_in_flight(ts, -1);
     const auto dot = f.client_id.rfind('.');
     if (dot != std::string_view::npos) {
       if (auto sent_at = parse_int(f.client_id.substr(dot + 1)))
@@ -273,8 +264,7 @@ void TrafficScenario::on_frame(std::size_t slot, std::size_t t, const JsonFields
     ts.r.count_error(std::string(f.code));
     if (f.ref == "s" && c.in_flight > 0) {
       --c.in_flight;
-      ts.outstanding.store(ts.outstanding.load(std::memory_order_relaxed) - 1,
-                           std::memory_order_relaxed);
+      add_in_flight(ts, -1);
     }
   }
 }
@@ -308,7 +298,7 @@ void TrafficScenario::on_lost(std::size_t slot, std::size_t t, std::string_view 
   c.ready = false;
   ts.r.count_error("closed: " + std::string(reason.substr(0, 60)));
   if (c.in_flight) {
-    ts.outstanding.store(ts.outstanding.load() - static_cast<std::int64_t>(c.in_flight));
+    add_in_flight(ts, -static_cast<std::int64_t>(c.in_flight));
     c.in_flight = 0;
   }
 }
@@ -319,16 +309,18 @@ std::uint64_t TrafficScenario::sum_delivered() const {
   return n;
 }
 
-std::int64_t TrafficScenario::sum_outstanding() const {
-  std::int64_t n = 0;
-  for (const auto& ts : threads_) n += ts->outstanding.load(std::memory_order_relaxed);
+std::uint64_t TrafficScenario::local_expected() const {
+  std::uint64_t n = 0;
+  for (std::size_t r = 0; r < room_ready_subs_.size(); ++r)
+    n += static_cast<std::uint64_t>(shared_->at(1 + r).load(std::memory_order_relaxed)) *
+         room_ready_subs_[r];
   return n;
 }
 
-std::uint64_t TrafficScenario::sum_expected() const {
-  std::uint64_t n = 0;
-  for (const auto& ts : threads_) n += ts->expected.load(std::memory_order_relaxed);
-  return n;
+void TrafficScenario::add_in_flight(ThreadState& ts, std::int64_t n) {
+  ts.outstanding.store(ts.outstanding.load(std::memory_order_relaxed) + n,
+                       std::memory_order_relaxed);
+  shared_->at(0).fetch_add(n, std::memory_order_release);
 }
 
 void TrafficScenario::close() {

@@ -14,6 +14,7 @@
 #include "fleet.hpp"
 #include "fleet_handler.hpp"
 #include "scenario.hpp"
+#include "shared_counters.hpp"
 
 namespace parley::bench {
 
@@ -24,6 +25,7 @@ class TrafficScenario : public Scenario, public FleetHandler {
 
   void prepare() override;
   Result open(std::size_t worker, std::size_t workers) override;
+  void before_phase() override;
   Result run_phase(double rate, double seconds) override;
   void close() override;
   bool rate_driven() const override { return true; }
@@ -56,15 +58,15 @@ class TrafficScenario : public Scenario, public FleetHandler {
     std::string scratch;
     std::atomic<std::uint64_t> delivered{0};  // written by the thread only
     std::atomic<std::int64_t> outstanding{0};
-    std::atomic<std::uint64_t> expected{0};
   };
 
   void tick(std::size_t thread);
   void send_one(ThreadState& ts, Conn& c);
   void on_message(ThreadState& ts, Conn& c, const JsonFields& f);
   std::uint64_t sum_delivered() const;
-  std::int64_t sum_outstanding() const;
-  std::uint64_t sum_expected() const;
+  // Deliveries this worker's subscribers owe: every process's acks per room × local subscribers.
+  std::uint64_t local_expected() const;
+  void add_in_flight(ThreadState& ts, std::int64_t n);
 
   const Options& o_;
   std::string tag_;
@@ -76,8 +78,9 @@ class TrafficScenario : public Scenario, public FleetHandler {
   std::vector<std::uint32_t> sender_local_;       // sender → index among its room's senders
   std::vector<std::uint32_t> room_sender_count_;  // room → senders
   std::uint64_t nonce_ = 0;
+  // [0]: sends in flight over all processes; [1 + room]: acks of the phase per room.
+  std::unique_ptr<SharedCounters> shared_;
   // This worker.
-  std::size_t processes_ = 1;
   std::unique_ptr<EventLoops> loops_;
   std::unique_ptr<Fleet> fleet_;
   std::vector<Conn> conns_;  // by fleet slot

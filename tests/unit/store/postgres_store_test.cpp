@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <map>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -245,19 +246,23 @@ TEST(PostgresStore, ConnectionKilledMidBatchStoresNothing) {
   TempDatabase db;
   PostgresStore store(db.url(), 1);
   User alice = *store.create_user("alice", "hash", kNow);
-  Room first = *store.create_room("first", false, alice.id, std::nullopt, kNow);
-  Room second = *store.create_room("second", false, alice.id, std::nullopt, kNow);
+  Room room = *store.create_room("general", false, alice.id, std::nullopt, kNow);
 
-  // Another session row-locks the second room, so the batch blocks there, mid-way.
+  // Another session inserts client id c-3 without committing: the batch's third insert waits
+  // for it (unique index), after the first two went in.
   PGconn* blocker = PQconnectdb(db.url().c_str());
   ASSERT_EQ(PQstatus(blocker), CONNECTION_OK);
   PQclear(PQexec(blocker, "BEGIN"));
-  std::string lock = "SELECT 1 FROM rooms WHERE id = " + std::to_string(second.id) + " FOR UPDATE";
-  PQclear(PQexec(blocker, lock.c_str()));
+  std::string insert = "INSERT INTO messages (room_id, user_id, body, client_id, ts) VALUES (" +
+                       std::to_string(room.id) + ", " + std::to_string(alice.id) +
+                       ", 'other', 'c-3', 0)";
+  PGresult* inserted = PQexec(blocker, insert.c_str());
+  ASSERT_EQ(PQresultStatus(inserted), PGRES_COMMAND_OK) << PQresultErrorMessage(inserted);
+  PQclear(inserted);
 
-  std::vector<NewMessage> batch = {{first.id, alice.id, "one", "c-1", {}},
-                                   {first.id, alice.id, "two", "c-2", {}},
-                                   {second.id, alice.id, "three", "c-3", {}}};
+  std::vector<NewMessage> batch = {{room.id, alice.id, "one", "c-1", {}},
+                                   {room.id, alice.id, "two", "c-2", {}},
+                                   {room.id, alice.id, "three", "c-3", {}}};
   auto append = std::async(std::launch::async, [&] { store.append_messages(batch, kNow); });
   ASSERT_TRUE(eventually([&] {
     return db.exec(
@@ -273,6 +278,59 @@ TEST(PostgresStore, ConnectionKilledMidBatchStoresNothing) {
   auto results = store.append_messages(batch, kNow);
   for (const auto& result : results) EXPECT_EQ(result.status, AppendStatus::stored);
   EXPECT_EQ(store.count_messages(), 3);
+}
+
+// A batch longer than one pipeline chunk, mixing verdicts and repeats across chunk boundaries:
+// every message gets its own verdict and stored ids follow the batch order.
+TEST(PostgresStore, LongBatchesKeepOrderAndVerdicts) {
+  TempDatabase db;
+  PostgresStore store(db.url());
+  User alice = *store.create_user("alice", "hash", kNow);
+  User bob = *store.create_user("bob", "hash", kNow);
+  Room open = *store.create_room("open", false, alice.id, std::nullopt, kNow);
+  Room secret = *store.create_room("secret", true, alice.id, std::nullopt, kNow);
+
+  std::vector<NewMessage> batch;
+  for (std::size_t i = 0; i < 600; ++i) {
+    switch (i % 4) {
+      case 0:  // repeats of ten client ids, the first of each stored
+        batch.push_back({open.id, alice.id, label("a", i), label("c", i % 40), {}});
+        break;
+      case 1:
+        batch.push_back({secret.id, alice.id, label("s", i), std::nullopt, {}});
+        break;
+      case 2:
+        batch.push_back({secret.id, bob.id, label("b", i), std::nullopt, {}});
+        break;
+      default:
+        batch.push_back({open.id + 1000, alice.id, "void", std::nullopt, {}});
+    }
+  }
+  auto results = store.append_messages(batch, kNow);
+  ASSERT_EQ(results.size(), batch.size());
+  std::int64_t last = 0;
+  std::map<std::string, std::int64_t> first_of;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const AppendResult& r = results[i];
+    if (i % 4 == 0) {
+      auto [it, fresh] = first_of.try_emplace(*batch[i].client_id, r.message.id);
+      EXPECT_EQ(r.status, fresh ? AppendStatus::stored : AppendStatus::duplicate) << i;
+      EXPECT_EQ(r.message.id, it->second) << i;
+    } else if (i % 4 == 1) {
+      EXPECT_EQ(r.status, AppendStatus::stored) << i;
+    } else if (i % 4 == 2) {
+      EXPECT_EQ(r.status, AppendStatus::not_member_private) << i;
+    } else {
+      EXPECT_EQ(r.status, AppendStatus::room_not_found) << i;
+    }
+    if (r.status == AppendStatus::stored) {
+      EXPECT_GT(r.message.id, last) << i;
+      last = r.message.id;
+      EXPECT_EQ(r.message.body, batch[i].body);
+      EXPECT_EQ(r.message.username, "alice");
+    }
+  }
+  EXPECT_EQ(store.count_messages(), 10 + 150);
 }
 
 TEST(PostgresStore, NamesFoldAsciiOnly) {

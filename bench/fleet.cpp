@@ -142,7 +142,9 @@ void Fleet::on_open(WsClient& client) {
   } else if (s.room) {
     client.send_text("{\"type\":\"join\",\"room\":" + std::to_string(s.room) + ",\"ref\":\"j\"}");
   } else {
-    became_ready(slot);
+    // With ?token= the server still loads the user after the upgrade and holds early frames in
+    // a small buffer: a pong proves the session is live before the scenario sends anything.
+    client.send_text("{\"type\":\"ping\",\"ref\":\"p\"}");
   }
 }
 
@@ -162,7 +164,7 @@ void Fleet::on_text(WsClient& client, std::string_view text) {
     } else {
       became_ready(slot);
     }
-  } else if (f.type == "joined") {
+  } else if (f.type == "joined" || f.type == "pong") {
     became_ready(slot);
   } else if (f.type == "error") {
     opening_failed(slot, "open: error " + std::string(f.code));

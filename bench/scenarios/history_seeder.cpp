@@ -3,6 +3,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "clock.hpp"
@@ -44,7 +45,10 @@ void HistorySeeder::seed(std::uint64_t count) {
   fleet.close_all();
   loops.stop();
   std::cerr << "seed: " << acked_.load() << " messages in "
-            << static_cast<double>(now_ns() - start) / 1e9 << " s\n";
+            << static_cast<double>(now_ns() - start) / 1e9 << " s";
+  std::lock_guard lock(m_);
+  for (const auto& [code, n] : refusals_) std::cerr << ", " << n << " refused with " << code;
+  std::cerr << "\n";
 }
 
 void HistorySeeder::on_ready(std::size_t slot, std::size_t) {
@@ -69,6 +73,10 @@ void HistorySeeder::on_frame(std::size_t slot, std::size_t thread, const JsonFie
     // Refused (rate limit): hand the message back and retry after a pause.
     ++refused_;
     --claimed_;
+    {
+      std::lock_guard lock(m_);
+      ++refusals_[std::string(f.code)];
+    }
     auto timer = std::make_shared<boost::asio::steady_timer>(loops_->at(thread),
                                                              std::chrono::milliseconds(100));
     timer->async_wait([this, slot, timer](const boost::system::error_code& ec) {

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "api_client.hpp"
@@ -38,6 +40,8 @@ class HistorySeeder : public FleetHandler {
   std::atomic<std::uint64_t> acked_{0};
   std::atomic<std::uint64_t> refused_{0};
   std::atomic<std::uint64_t> lost_connections_{0};
+  std::mutex m_;
+  std::map<std::string, std::uint64_t> refusals_;  // by error code, under m_
 };
 
 }  // namespace parley::bench

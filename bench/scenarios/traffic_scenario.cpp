@@ -51,14 +51,11 @@ void TrafficScenario::prepare() {
   accounts_ = create_accounts(o_, std::max<std::size_t>(1, std::min(o_.users, total)));
   room_ids_ = create_rooms(o_, accounts_[0], tag_, k);
   conn_sender_.assign(total, -1);
-  room_sender_count_.assign(k, 0);
   for (std::size_t j = 0; j < s; ++j) {
     // Senders spread over rooms first, then over members within a room.
     const std::size_t conn = (j % k) * m + (j / k) % m;
     sender_conn_.push_back(conn);
     conn_sender_[conn] = static_cast<std::int32_t>(j);
-    sender_local_.push_back(static_cast<std::uint32_t>(j / k));
-    ++room_sender_count_[j % k];
   }
   nonce_ = static_cast<std::uint64_t>(now_ns()) ^ (static_cast<std::uint64_t>(getpid()) << 40);
   shared_ = std::make_unique<SharedCounters>(1 + k);

@@ -42,10 +42,9 @@ class TrafficScenario : public Scenario, public FleetHandler {
     std::int32_t sender = -1;
     bool ready = false;
     std::int64_t last_id = 0;
-    std::vector<std::uint32_t> last_seq;  // per sender of the room, by its room-local index
-    std::uint64_t seq = 0;                // sender: messages sent so far
-    std::uint64_t phase_sent = 0;         // sender: sends due in this phase already handled
-    std::uint64_t in_flight = 0;          // sender: unacked
+    std::uint64_t seq = 0;         // sender: messages sent so far
+    std::uint64_t phase_sent = 0;  // sender: sends due in this phase already handled
+    std::uint64_t in_flight = 0;   // sender: unacked
     std::size_t slot = 0;
   };
   struct alignas(64) ThreadState {
@@ -73,10 +72,8 @@ class TrafficScenario : public Scenario, public FleetHandler {
   // The plan, computed in prepare() and inherited by every worker.
   std::vector<Account> accounts_;
   std::vector<std::int64_t> room_ids_;
-  std::vector<std::size_t> sender_conn_;          // sender → global conn index
-  std::vector<std::int32_t> conn_sender_;         // global conn → sender or -1
-  std::vector<std::uint32_t> sender_local_;       // sender → index among its room's senders
-  std::vector<std::uint32_t> room_sender_count_;  // room → senders
+  std::vector<std::size_t> sender_conn_;   // sender → global conn index
+  std::vector<std::int32_t> conn_sender_;  // global conn → sender or -1
   std::uint64_t nonce_ = 0;
   // [0]: sends in flight over all processes; [1 + room]: acks of the phase per room.
   std::unique_ptr<SharedCounters> shared_;

@@ -13,7 +13,8 @@ namespace parley::store {
 
 class PostgresStore : public Store {
  public:
-  // `url`: a libpq URI (postgres://user:pw@host:port/db). Connects and migrates the schema.
+  // `url`: a libpq URI (postgres://user:pw@host:port/db). Connects and migrates the schema, for
+  // which the user needs CREATE on the schema (on PostgreSQL 15: own the database, or a grant).
   // Throws StoreUnavailable when the server cannot be reached, std::runtime_error when the
   // schema is newer than this binary.
   explicit PostgresStore(std::string url, std::size_t pool_size = 4);

@@ -67,7 +67,7 @@ class PostgresServer {
                                log_tail(root_ + "/initdb.log"));
     }
     // A free port can be taken between probing and binding it: try a few.
-    for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) start(free_port());
+    for (int attempt = 0; attempt < 5 && pid_ <= 0; ++attempt) launch(free_port());
     if (pid_ <= 0) {
       throw std::runtime_error("postgres did not start:\n" + log_tail(root_ + "/postgres.log"));
     }
@@ -115,6 +115,15 @@ class PostgresServer {
     return out;
   }
 
+  // Starts the stopped server again on the same port and data.
+  void start() {
+    if (pid_ > 0) return;
+    launch(port_);
+    if (pid_ <= 0) {
+      throw std::runtime_error("postgres did not restart:\n" + log_tail(root_ + "/postgres.log"));
+    }
+  }
+
   // Fast shutdown (SIGINT), waiting for the server to exit; SIGKILL after a deadline.
   void stop() noexcept {
     if (pid_ <= 0) return;
@@ -147,7 +156,7 @@ class PostgresServer {
   }
 
   // Starts postgres on `port` and waits until it accepts connections; on failure leaves pid_ -1.
-  void start(int port) {
+  void launch(int port) {
     std::string port_text = std::to_string(port);
     pid_t pid = spawn(
         {bin_dir() + "/postgres", "-D", data_dir(), "-k", root_, "-c", "listen_addresses=127.0.0.1",

@@ -240,6 +240,29 @@ TEST(PostgresStore, KilledConnectionIsUnavailableThenRecovers) {
   EXPECT_TRUE(store.ping());
 }
 
+// The whole server goes away and comes back (a restart or failover): calls fail with
+// StoreUnavailable while it is down, and the store recovers without being reopened.
+TEST(PostgresStore, ServerRestartIsUnavailableThenRecovers) {
+  TempDatabase db;
+  PostgresStore store(db.url(), 2);
+  User alice = *store.create_user("alice", "hash", kNow);
+  Room room = *store.create_room("general", false, alice.id, std::nullopt, kNow);
+
+  server().stop();
+  NewMessage m{room.id, alice.id, "hi", "c-1", {}};
+  EXPECT_THROW(store.append_messages({&m, 1}, kNow), StoreUnavailable);
+  EXPECT_FALSE(store.ping());
+  EXPECT_THROW(store.find_user(alice.id), StoreUnavailable);
+  server().start();
+
+  // Connections opened before the restart are dead; each fails once at most, then is replaced.
+  bool recovered = false;
+  for (int attempt = 0; attempt < 3 && !recovered; ++attempt) recovered = store.ping();
+  EXPECT_TRUE(recovered);
+  EXPECT_EQ(store.append_messages({&m, 1}, kNow).at(0).status, AppendStatus::stored);
+  EXPECT_EQ(store.find_user(alice.id)->username, "alice");
+}
+
 // The connection dies in the middle of a batch, after some of its messages were inserted: the
 // batch is all or nothing.
 TEST(PostgresStore, ConnectionKilledMidBatchStoresNothing) {

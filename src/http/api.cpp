@@ -159,10 +159,10 @@ net::UpgradeDecision Api::upgrade(const net::HttpRequest& request) {
   std::string request_id = request_id_for(request);
   if (request.path != "/ws")
     return {make_error_response(ErrorCode::not_found, "no WebSocket endpoint here", request_id),
-            nullptr};
+            nullptr, {}};
   if (!origin_allowed(settings_.allowed_origins, request.header("Origin"), request.header("Host"))) {
     obs::metrics().count_error(ErrorCode::forbidden, "websocket origin not allowed");
-    return {make_error_response(ErrorCode::forbidden, "origin not allowed", request_id), nullptr};
+    return {make_error_response(ErrorCode::forbidden, "origin not allowed", request_id), nullptr, {}};
   }
   // A token given in the URL or the header, even an empty one, must be valid.
   std::optional<std::string> token;
@@ -174,7 +174,7 @@ net::UpgradeDecision Api::upgrade(const net::HttpRequest& request) {
     if (!claims) {
       obs::metrics().count_error(ErrorCode::unauthorized, "websocket upgrade with an invalid token");
       return {make_error_response(ErrorCode::unauthorized, "invalid or expired token", request_id),
-              nullptr};
+              nullptr, {}};
     }
   }
   return {std::nullopt, std::make_shared<realtime::ChatSession>(services_, std::move(claims)),

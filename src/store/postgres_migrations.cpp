@@ -16,7 +16,8 @@ constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(11258583468
 // Never edit a released migration: append a new one.
 // Identity columns come from sequences, which never hand out a value twice (not even after the
 // newest row was deleted or the server crashed), so ids are never reused.
-// Case-insensitive names use lower(... COLLATE "C"), which folds ASCII only, like SQLite's key.
+// Usernames (ASCII by contract) are unique on lower(... COLLATE "C"); room names on name_key, the
+// Unicode case folding computed in C++ (common/text.hpp), the same key SQLite stores.
 // rooms.member_count is kept by a trigger so that listing rooms never counts members.
 constexpr std::array<const char*, 1> kMigrations = {
     R"sql(
@@ -40,6 +41,7 @@ CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
 CREATE TABLE rooms (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   name TEXT NOT NULL,
+  name_key TEXT,
   is_private BOOLEAN NOT NULL,
   is_dm BOOLEAN NOT NULL,
   dm_key TEXT UNIQUE,
@@ -48,7 +50,7 @@ CREATE TABLE rooms (
   member_count BIGINT NOT NULL DEFAULT 0,
   created_at BIGINT NOT NULL
 );
-CREATE UNIQUE INDEX rooms_name_key ON rooms (lower(name COLLATE "C")) WHERE NOT is_dm;
+CREATE UNIQUE INDEX rooms_name_key ON rooms (name_key) WHERE NOT is_dm;
 CREATE TABLE members (
   room_id BIGINT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
   user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,

@@ -1,5 +1,7 @@
 #include "store/postgres_store.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <map>
@@ -230,10 +232,11 @@ std::optional<Room> PostgresStore::create_room(std::string_view name, bool is_pr
   auto connection = pool_.acquire();
   PostgresTransaction transaction(*connection);
   auto inserted = connection->query(
-      "INSERT INTO rooms (name, is_private, is_dm, owner_id, access_code_hash, created_at) "
-      "VALUES ($1, $2, FALSE, $3, $4, $5) "
-      "ON CONFLICT ((lower(name COLLATE \"C\"))) WHERE NOT is_dm DO NOTHING RETURNING id",
-      {name, PostgresParam::boolean(is_private), owner_id, access_code_hash, now_ms});
+      "INSERT INTO rooms (name, name_key, is_private, is_dm, owner_id, access_code_hash, "
+      "created_at) VALUES ($1, $6, $2, FALSE, $3, $4, $5) "
+      "ON CONFLICT (name_key) WHERE NOT is_dm DO NOTHING RETURNING id",
+      {name, PostgresParam::boolean(is_private), owner_id, access_code_hash, now_ms,
+       fold_case(name)});
   if (inserted.empty()) return std::nullopt;
   std::int64_t room_id = inserted.int64(0, 0);
   connection->query("INSERT INTO members (room_id, user_id, joined_at) VALUES ($1, $2, $3)",

@@ -1,5 +1,7 @@
 #include "store/sqlite_store.hpp"
 
+#include "common/text.hpp"
+
 #include <limits>
 #include <stdexcept>
 
@@ -237,7 +239,7 @@ std::optional<Room> SqliteStore::create_room(std::string_view name, bool is_priv
                                              std::int64_t owner_id,
                                              std::optional<std::string> access_code_hash,
                                              std::int64_t now_ms) {
-  std::string key = ascii_lower(name);
+  std::string key = fold_case(name);
   std::lock_guard lock(write_mutex_);
   SqliteTransaction transaction(writer_);
   std::int64_t room_id = 0;

@@ -261,21 +261,21 @@ def test_settings_from_environment_and_config_file(server_factory, tmp_path):
 
 def test_users_set_role_command(server_factory, tmp_path):
     import subprocess
-    from parley_client import binary_path
+    from parley_client import binary_path, extra_flags
     data_dir = tmp_path / "role-data"
     srv = server_factory([], data_dir=data_dir)
     u = srv.api.register()
     assert u.role == "user"
     srv.stop()
-    r = subprocess.run([str(binary_path()), "users", "set-role", u.username, "admin", "--data-dir", str(data_dir)],
-                       capture_output=True, text=True, timeout=30)
+    r = subprocess.run([str(binary_path()), "users", "set-role", u.username, "admin", "--data-dir", str(data_dir),
+                        *extra_flags(data_dir)], capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r.stderr
     srv2 = server_factory([], data_dir=data_dir, register_admin=False)
     r = srv2.api.login(u.username)
     assert r.status_code == 200 and r.json()["user"]["role"] == "admin"
     assert srv2.api.get("/api/admin/stats", r.json()["access_token"]).status_code == 200
     bad = subprocess.run([str(binary_path()), "users", "set-role", "no_such_user_x", "admin", "--data-dir",
-                          str(data_dir)], capture_output=True, text=True, timeout=30)
+                          str(data_dir), *extra_flags(data_dir)], capture_output=True, text=True, timeout=30)
     assert bad.returncode != 0
 
 

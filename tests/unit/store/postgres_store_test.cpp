@@ -356,7 +356,7 @@ TEST(PostgresStore, LongBatchesKeepOrderAndVerdicts) {
   EXPECT_EQ(store.count_messages(), 10 + 150);
 }
 
-TEST(PostgresStore, NamesFoldAsciiOnly) {
+TEST(PostgresStore, UsernamesFoldAsciiOnly) {
   TempDatabase db;
   PostgresStore store(db.url());
   ASSERT_TRUE(store.create_user("Émile", "hash", kNow));

@@ -179,6 +179,11 @@ TEST_P(StoreConformance, CreatesRoomsWithUniqueCaseInsensitiveNames) {
   EXPECT_FALSE(store().create_room("general", true, alice.id, std::nullopt, kNow).has_value());
   EXPECT_FALSE(store().create_room("GENERAL", false, alice.id, std::nullopt, kNow).has_value());
   EXPECT_EQ(store().count_rooms(), 1);
+  // Beyond ASCII too.
+  ASSERT_TRUE(store().create_room("Café Ωμέγα", false, alice.id, std::nullopt, kNow));
+  EXPECT_FALSE(store().create_room("CAFÉ ΩΜΈΓΑ", false, alice.id, std::nullopt, kNow));
+  ASSERT_TRUE(store().create_room("привет", false, alice.id, std::nullopt, kNow));
+  EXPECT_FALSE(store().create_room("ПРИВЕТ", false, alice.id, std::nullopt, kNow));
 }
 
 TEST_P(StoreConformance, FindRoomComputesJoinedAndMemberCount) {

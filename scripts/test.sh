@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command to test Parley: installs what is missing, builds, and runs every suite:
-#   unit (ctest), integration (pytest against the real binary), the same two under
-#   AddressSanitizer + UBSan, fuzzers (briefly), web (vitest + playwright), load smoke.
+#   unit (ctest; the store suite also against a real PostgreSQL), integration (pytest against the
+#   real binary, on SQLite and on PostgreSQL), unit and integration again under AddressSanitizer +
+#   UBSan, fuzzers (briefly), web (vitest + playwright), load smoke (parley-bench).
 # Set PARLEY_QUICK=1 to skip the sanitizer and fuzz stages; FUZZ_SECONDS sets each fuzzer's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,6 +60,8 @@ fuzz() {
 
 stage "unit tests" unit build
 stage "integration tests" integration build/parley
+stage "integration tests on PostgreSQL" env PARLEY_BIN=build/parley \
+  tests/integration/run_on_postgres.sh -q -p no:cacheprovider
 if [ -z "${PARLEY_QUICK:-}" ]; then
   stage "sanitizer build" build_sanitized
   stage "unit tests (ASan+UBSan)" unit build-asan

@@ -78,6 +78,7 @@ int serve(const config::Config& c) {
   std::unique_ptr<net::Server> server;
   realtime::Hub hub(net_config.threads,
                     [&server](std::size_t i, std::function<void()> task) { server->post(i, std::move(task)); });
+  writer.set_batch_hooks([&hub] { hub.begin_batch(); }, [&hub] { hub.end_batch(); });
   realtime::RealtimeSettings rt;
   rt.rate_limits = {c.rate_limit_per_second, c.rate_limit_burst, c.rate_limit_abuse_count,
                     c.rate_limit_abuse_window_ms};

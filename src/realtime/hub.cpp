@@ -11,10 +11,48 @@ Hub::Hub(std::size_t threads, Poster poster) : poster_(std::move(poster)) {
   for (std::size_t i = 0; i < threads; ++i) shards_.push_back(std::make_unique<HubShard>());
 }
 
+thread_local Hub::Batch* Hub::batch_ = nullptr;
+
+std::size_t Hub::relay(RemoteEvent event) { return relay_ ? relay_->forward(event) : 0; }
+
+void Hub::dispatch(std::size_t index, std::function<void()> task) {
+  if (batch_ != nullptr && batch_->hub == this) {
+    batch_->tasks[index].push_back(std::move(task));
+    return;
+  }
+  poster_(index, std::move(task));
+}
+
+void Hub::begin_batch() {
+  static thread_local Batch batch;
+  batch.hub = this;
+  batch.tasks.resize(shards_.size());
+  batch_ = &batch;
+}
+
+void Hub::end_batch() {
+  if (batch_ == nullptr) return;
+  Batch* batch = batch_;
+  batch_ = nullptr;
+  for (std::size_t i = 0; i < batch->tasks.size(); ++i) {
+    auto& tasks = batch->tasks[i];
+    if (tasks.empty()) continue;
+    if (tasks.size() == 1) {
+      poster_(i, std::move(tasks.front()));
+    } else {
+      poster_(i, [run = std::move(tasks)]() {
+        for (const auto& task : run) task();
+      });
+    }
+    tasks.clear();
+  }
+}
+
 void Hub::publish_to_room(Delivery delivery) {
+  if (relay_) relay({RemoteEvent::Target::room, delivery, {}, {}});
   auto shared = std::make_shared<const Delivery>(std::move(delivery));
   for (std::size_t i = 0; i < shards_.size(); ++i) {
-    poster_(i, [shard = shards_[i].get(), shared] {
+    dispatch(i, [shard = shards_[i].get(), shared] {
       std::size_t n = shard->deliver_to_room(*shared);
       if (shared->kind == Delivery::Kind::message) {
         obs::metrics().messages_out.add(n);
@@ -31,20 +69,23 @@ void Hub::publish_room_deleted(std::int64_t room_id) {
       Delivery{Delivery::Kind::room_deleted, room_id, 0, 0, 0,
                net::make_text_frame(protocol::room_deleted_frame(room_id))});
   presence_.drop_room(room_id);
+  relay({RemoteEvent::Target::room_deleted, *shared, {}, {}});
   for (std::size_t i = 0; i < shards_.size(); ++i)
-    poster_(i, [shard = shards_[i].get(), shared] { shard->deliver_room_deleted(*shared); });
+    dispatch(i, [shard = shards_[i].get(), shared] { shard->deliver_room_deleted(*shared); });
 }
 
 std::size_t Hub::publish_to_users(const std::vector<std::int64_t>& user_ids,
                                   net::SharedFrame frame) {
-  std::size_t targeted = 0;
-  for (auto id : user_ids) targeted += presence_.connections_of(id);
-  if (targeted == 0) return 0;
-  auto shared = std::make_shared<const Delivery>(
-      Delivery{Delivery::Kind::notification, 0, 0, 0, 0, std::move(frame)});
+  Delivery delivery{Delivery::Kind::notification, 0, 0, 0, 0, std::move(frame)};
+  std::size_t targeted = relay({RemoteEvent::Target::users, delivery, user_ids, {}});
+  std::size_t local = 0;
+  for (auto id : user_ids) local += presence_.connections_of(id);
+  if (local == 0) return targeted;
+  targeted += local;
+  auto shared = std::make_shared<const Delivery>(std::move(delivery));
   auto ids = std::make_shared<const std::vector<std::int64_t>>(user_ids);
   for (std::size_t i = 0; i < shards_.size(); ++i) {
-    poster_(i, [shard = shards_[i].get(), shared, ids] {
+    dispatch(i, [shard = shards_[i].get(), shared, ids] {
       std::size_t n = 0;
       for (auto id : *ids) n += shard->deliver_to_user(id, *shared);
       obs::metrics().notifications_out.add(n);
@@ -54,30 +95,36 @@ std::size_t Hub::publish_to_users(const std::vector<std::int64_t>& user_ids,
 }
 
 std::size_t Hub::publish_notification_to_room(std::int64_t room_id, net::SharedFrame frame) {
+  // publish_to_room relays it; the relay's count is not known here.
   std::size_t targeted = presence_.connections_in(room_id);
-  if (targeted == 0) return 0;
+  if (targeted == 0 && relay_ == nullptr) return 0;
   publish_to_room(Delivery{Delivery::Kind::notification, room_id, 0, 0, 0, std::move(frame)});
   return targeted;
 }
 
 void Hub::end_membership(std::int64_t room_id, std::int64_t user_id) {
+  relay({RemoteEvent::Target::end_membership,
+         Delivery{Delivery::Kind::message, room_id, 0, 0, 0, nullptr}, {user_id}, {}});
   for (std::size_t i = 0; i < shards_.size(); ++i)
-    poster_(i, [shard = shards_[i].get(), room_id, user_id] { shard->end_membership(room_id, user_id); });
+    dispatch(i, [shard = shards_[i].get(), room_id, user_id] { shard->end_membership(room_id, user_id); });
 }
 
 void Hub::change_role(std::int64_t user_id, const std::string& role) {
+  relay({RemoteEvent::Target::role_change, {}, {user_id}, role});
   presence_.change_role(user_id, role);
   for (std::size_t i = 0; i < shards_.size(); ++i)
-    poster_(i, [shard = shards_[i].get(), user_id, role] { shard->change_role(user_id, role); });
+    dispatch(i, [shard = shards_[i].get(), user_id, role] { shard->change_role(user_id, role); });
 }
 
 std::size_t Hub::publish_to_role(const std::string& role, net::SharedFrame frame) {
-  std::size_t targeted = presence_.connections_with_role(role);
-  if (targeted == 0) return 0;
-  auto shared = std::make_shared<const Delivery>(
-      Delivery{Delivery::Kind::notification, 0, 0, 0, 0, std::move(frame)});
+  Delivery delivery{Delivery::Kind::notification, 0, 0, 0, 0, std::move(frame)};
+  std::size_t targeted = relay({RemoteEvent::Target::role, delivery, {}, role});
+  std::size_t local = presence_.connections_with_role(role);
+  if (local == 0) return targeted;
+  targeted += local;
+  auto shared = std::make_shared<const Delivery>(std::move(delivery));
   for (std::size_t i = 0; i < shards_.size(); ++i) {
-    poster_(i, [shard = shards_[i].get(), shared, role] {
+    dispatch(i, [shard = shards_[i].get(), shared, role] {
       obs::metrics().notifications_out.add(shard->deliver_to_role(role, *shared));
     });
   }

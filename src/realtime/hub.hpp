@@ -1,8 +1,8 @@
 #pragma once
 // The realtime hub: one HubShard per network thread plus the process-wide Presence. Fanout posts
 // one shared frame to every shard; each shard hands it to its local subscribers. This is also the
-// single seam through which every targeted event (room, user, users, role) travels, so a cluster
-// bus can later forward the same calls to other instances.
+// single seam through which every targeted event (room, user, users, role) travels; a cluster
+// bus plugs in as its RemoteRelay to carry the same events to other instances.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include "realtime/delivery.hpp"
 #include "realtime/hub_shard.hpp"
 #include "realtime/presence.hpp"
+#include "realtime/remote_relay.hpp"
 
 namespace parley::realtime {
 
@@ -24,18 +25,28 @@ class Hub {
 
   Hub(std::size_t threads, Poster poster);
 
+  // Set once at startup, before any traffic; nullptr (the default) for a single instance.
+  void set_remote_relay(RemoteRelay* relay) noexcept { relay_ = relay; }
+
   // Must be called on thread `index`.
   HubShard& shard(std::size_t index) { return *shards_[index]; }
   std::size_t shard_count() const noexcept { return shards_.size(); }
   Presence& presence() noexcept { return presence_; }
 
   // Runs `task` on network thread `index`, after what was posted there before. Thread-safe.
-  void post(std::size_t index, std::function<void()> task) { poster_(index, std::move(task)); }
+  void post(std::size_t index, std::function<void()> task) { dispatch(index, std::move(task)); }
+
+  // Between these two calls, what this thread posts to the network threads is collected and then
+  // posted as one task per thread, in order: everything one commit batch sends (messages, acks)
+  // is queued on each connection before its next write, so it leaves in one gathered write.
+  void begin_batch();
+  void end_batch();
 
   // Thread-safe. Deliveries posted from one thread reach each subscriber in posting order.
   void publish_to_room(Delivery delivery);
   void publish_room_deleted(std::int64_t room_id);
-  // Return the number of connections targeted (known from Presence at the time of the call).
+  // Return the number of connections targeted (known from Presence at the time of the call) plus
+  // those the relay queued on other instances.
   std::size_t publish_to_users(const std::vector<std::int64_t>& user_ids, net::SharedFrame frame);
   std::size_t publish_to_role(const std::string& role, net::SharedFrame frame);
   std::size_t publish_notification_to_room(std::int64_t room_id, net::SharedFrame frame);
@@ -45,7 +56,17 @@ class Hub {
   void change_role(std::int64_t user_id, const std::string& role);
 
  private:
+  std::size_t relay(RemoteEvent event);
+  void dispatch(std::size_t index, std::function<void()> task);
+
+  struct Batch {
+    const Hub* hub = nullptr;
+    std::vector<std::vector<std::function<void()>>> tasks;  // per network thread
+  };
+  static thread_local Batch* batch_;
+
   Poster poster_;
+  RemoteRelay* relay_ = nullptr;
   std::vector<std::unique_ptr<HubShard>> shards_;
   Presence presence_;
 };

@@ -58,9 +58,17 @@ void run_callback(const MessageWriter::Callback& done, const AppendResult* resul
 
 }  // namespace
 
+void MessageWriter::set_batch_hooks(BatchHook before_callbacks, BatchHook after_callbacks) {
+  std::lock_guard lock(mutex_);
+  before_callbacks_ = std::move(before_callbacks);
+  after_callbacks_ = std::move(after_callbacks);
+}
+
 void MessageWriter::run() {
   std::vector<Pending> batch;
   std::vector<NewMessage> messages;
+  BatchHook before_callbacks;
+  BatchHook after_callbacks;
   for (;;) {
     batch.clear();
     messages.clear();
@@ -68,6 +76,10 @@ void MessageWriter::run() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued is committed
+      if (!before_callbacks) {
+        before_callbacks = before_callbacks_;
+        after_callbacks = after_callbacks_;
+      }
       while (!queue_.empty() && batch.size() < max_batch_) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -102,7 +114,9 @@ void MessageWriter::run() {
       if (results[i].status == AppendStatus::stored) ++stored;
     }
     metrics.messages_in.add(stored);
+    if (before_callbacks) before_callbacks();
     for (std::size_t i = 0; i < batch.size(); ++i) run_callback(batch[i].done, &results[i]);
+    if (after_callbacks) after_callbacks();
   }
 }
 

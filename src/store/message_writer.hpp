@@ -26,6 +26,11 @@ class MessageWriter {
   MessageWriter(const MessageWriter&) = delete;
   MessageWriter& operator=(const MessageWriter&) = delete;
 
+  // Run on the writer thread before and after the callbacks of each committed batch, so that the
+  // caller can hand everything one batch produces onwards at once. Set before any submit().
+  using BatchHook = std::function<void()>;
+  void set_batch_hooks(BatchHook before_callbacks, BatchHook after_callbacks);
+
   // Thread-safe. false when the queue is full or the writer is stopping (caller: `unavailable`).
   bool submit(NewMessage message, Callback done);
 
@@ -49,6 +54,8 @@ class MessageWriter {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
+  BatchHook before_callbacks_;
+  BatchHook after_callbacks_;
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -1,0 +1,33 @@
+#pragma once
+// Where a cluster bus plugs into the hub. Every event the hub fans out to its local connections is
+// also offered to the relay, which carries it to the other instances; the single-instance server
+// has none. (The bus that implements it, and the path back in, come with the cluster.)
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "realtime/delivery.hpp"
+
+namespace parley::realtime {
+
+struct RemoteEvent {
+  enum class Target { room, users, role, room_deleted, end_membership, role_change };
+
+  Target target = Target::room;
+  Delivery delivery;                   // the frame and its ordering facts (room targets)
+  std::vector<std::int64_t> user_ids;  // users, end_membership, role_change
+  std::string role;                    // role, role_change
+};
+
+class RemoteRelay {
+ public:
+  virtual ~RemoteRelay() = default;
+
+  // Thread-safe; must not block. Returns how many connections on other instances the event was
+  // queued for, when the relay knows (0 otherwise).
+  virtual std::size_t forward(const RemoteEvent& event) = 0;
+};
+
+}  // namespace parley::realtime

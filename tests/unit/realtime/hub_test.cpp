@@ -1,0 +1,106 @@
+#include "realtime/hub.hpp"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <vector>
+
+namespace parley::realtime {
+namespace {
+
+class RecordingRelay : public RemoteRelay {
+ public:
+  std::size_t forward(const RemoteEvent& event) override {
+    events.push_back(event);
+    return remote_connections;
+  }
+  std::vector<RemoteEvent> events;
+  std::size_t remote_connections = 0;
+};
+
+class CountingSubscriber : public Subscriber {
+ public:
+  explicit CountingSubscriber(std::int64_t user) : user_(user) {}
+  std::int64_t user_id() const noexcept override { return user_; }
+  const std::string& role() const noexcept override { return role_; }
+  void deliver(const Delivery&) override { ++delivered; }
+  void on_membership_ended(std::int64_t) override {}
+  void on_role_changed(const std::string& role) override { role_ = role; }
+  int delivered = 0;
+
+ private:
+  std::int64_t user_;
+  std::string role_ = "user";
+};
+
+// Tasks run at once, as if every shard's thread were the caller's.
+Hub inline_hub(std::size_t threads) {
+  return Hub(threads, [](std::size_t, std::function<void()> task) { task(); });
+}
+
+store::User user(std::int64_t id) {
+  store::User u;
+  u.id = id;
+  u.role = "user";
+  return u;
+}
+
+TEST(Hub, FansOutToEveryShardAndOffersEachEventToTheRelay) {
+  Hub hub = inline_hub(2);
+  RecordingRelay relay;
+  relay.remote_connections = 5;
+  hub.set_remote_relay(&relay);
+  CountingSubscriber a(1), b(2);
+  hub.shard(0).subscribe(7, &a);
+  hub.shard(1).subscribe(7, &b);
+  hub.publish_to_room({Delivery::Kind::message, 7, 1, 0, 0, net::make_text_frame("{}")});
+  EXPECT_EQ(a.delivered, 1);
+  EXPECT_EQ(b.delivered, 1);
+  ASSERT_EQ(relay.events.size(), 1u);
+  EXPECT_EQ(relay.events[0].target, RemoteEvent::Target::room);
+  EXPECT_EQ(relay.events[0].delivery.room_id, 7);
+
+  hub.presence().connect(user(1));
+  hub.shard(0).add_connection(&a);
+  EXPECT_EQ(hub.publish_to_users({1, 3}, net::make_text_frame("{}")), 1u + 5u);
+  EXPECT_EQ(a.delivered, 2);
+  EXPECT_EQ(hub.publish_to_role("admin", net::make_text_frame("{}")), 5u);  // remote only
+  EXPECT_EQ(relay.events.back().target, RemoteEvent::Target::role);
+  EXPECT_EQ(relay.events.back().role, "admin");
+}
+
+TEST(Hub, WithoutARelayCountsLocalConnectionsOnly) {
+  Hub hub = inline_hub(1);
+  CountingSubscriber a(1);
+  hub.presence().connect(user(1));
+  hub.shard(0).add_connection(&a);
+  EXPECT_EQ(hub.publish_to_users({1}, net::make_text_frame("{}")), 1u);
+  EXPECT_EQ(hub.publish_to_users({2}, net::make_text_frame("{}")), 0u);
+  EXPECT_EQ(hub.publish_to_role("user", net::make_text_frame("{}")), 1u);
+  hub.change_role(1, "admin");
+  EXPECT_EQ(a.role(), "admin");
+  EXPECT_EQ(hub.publish_to_role("admin", net::make_text_frame("{}")), 1u);
+}
+
+TEST(Hub, ABatchPostsOneTaskPerThreadInOrder) {
+  std::vector<std::pair<std::size_t, std::function<void()>>> posted;
+  Hub hub(2, [&](std::size_t i, std::function<void()> task) { posted.emplace_back(i, std::move(task)); });
+  std::vector<int> ran;
+  hub.begin_batch();
+  hub.post(0, [&] { ran.push_back(1); });
+  hub.post(1, [&] { ran.push_back(2); });
+  hub.post(0, [&] { ran.push_back(3); });
+  EXPECT_TRUE(posted.empty());
+  hub.end_batch();
+  ASSERT_EQ(posted.size(), 2u);
+  EXPECT_EQ(posted[0].first, 0u);
+  posted[0].second();
+  EXPECT_EQ(ran, (std::vector<int>{1, 3}));
+  posted[1].second();
+  EXPECT_EQ(ran, (std::vector<int>{1, 3, 2}));
+  hub.post(1, [] {});  // outside a batch: posted at once
+  EXPECT_EQ(posted.size(), 3u);
+}
+
+}  // namespace
+}  // namespace parley::realtime

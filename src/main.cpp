@@ -65,8 +65,9 @@ int serve(const config::Config& c) {
     auto loaded = auth::load_or_create_secret(c.data_dir);
     secret = loaded.secret;
     if (loaded.created)
-      obs::log_warn("no --jwt-secret given: generated one and stored it in the data directory",
-                    {obs::field("file", (std::filesystem::path(c.data_dir) / "jwt-secret").string())});
+      obs::log_warn(
+          "no --jwt-secret given: generated one and stored it in the data directory",
+          {obs::field("file", (std::filesystem::path(c.data_dir) / "jwt-secret").string())});
   }
   auto durability = c.durability == "normal" ? store::Durability::normal : store::Durability::full;
   auto store = store::open_store(c.database, c.data_dir, durability);
@@ -76,8 +77,9 @@ int serve(const config::Config& c) {
 
   auto net_config = server_config(c);
   std::unique_ptr<net::Server> server;
-  realtime::Hub hub(net_config.threads,
-                    [&server](std::size_t i, std::function<void()> task) { server->post(i, std::move(task)); });
+  realtime::Hub hub(net_config.threads, [&server](std::size_t i, std::function<void()> task) {
+    server->post(i, std::move(task));
+  });
   writer.set_batch_hooks([&hub] { hub.begin_batch(); }, [&hub] { hub.end_batch(); });
   realtime::RealtimeSettings rt;
   rt.rate_limits = {c.rate_limit_per_second, c.rate_limit_burst, c.rate_limit_abuse_count,
@@ -122,9 +124,12 @@ int main(int argc, char** argv) {
   try {
     auth::init_crypto();
     switch (inv.command) {
-      case config::Command::set_role: return cli::set_role(inv);
-      case config::Command::publish: return cli::publish(inv.publish);
-      default: return serve(inv.config);
+      case config::Command::set_role:
+        return cli::set_role(inv);
+      case config::Command::publish:
+        return cli::publish(inv.publish);
+      default:
+        return serve(inv.config);
     }
   } catch (const std::exception& e) {
     obs::log_error("fatal", {obs::field("error", e.what())});

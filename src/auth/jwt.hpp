@@ -1,6 +1,7 @@
 #pragma once
 // HS256 JSON Web Tokens for access tokens. The algorithm is pinned: a token whose header names any
-// other algorithm is rejected before its signature is looked at. Signatures compare in constant time.
+// other algorithm is rejected before its signature is looked at. Signatures compare in constant
+// time.
 
 #include <cstdint>
 #include <optional>
@@ -10,9 +11,9 @@
 namespace parley::auth {
 
 struct AccessClaims {
-  std::int64_t user_id = 0;  // "sub", a decimal string on the wire
-  std::string username;      // "name"
-  std::string role;          // "role"
+  std::int64_t user_id = 0;     // "sub", a decimal string on the wire
+  std::string username;         // "name"
+  std::string role;             // "role"
   std::int64_t issued_at = 0;   // "iat", seconds
   std::int64_t expires_at = 0;  // "exp", seconds
 };

@@ -22,7 +22,8 @@ LoadedSecret load_or_create_secret(const std::string& data_dir) {
     content << in.rdbuf();
     std::string secret = content.str();
     while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
-    if (secret.size() < 32) throw std::runtime_error(path.string() + " holds a secret that is too short");
+    if (secret.size() < 32)
+      throw std::runtime_error(path.string() + " holds a secret that is too short");
     return {secret, false};
   }
   std::string secret = random_token(48);
@@ -33,7 +34,8 @@ LoadedSecret load_or_create_secret(const std::string& data_dir) {
     throw std::runtime_error("cannot create " + path.string() + ": " + std::strerror(errno));
   }
   std::string line = secret + "\n";
-  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+            ::fsync(fd) == 0;
   ::close(fd);
   if (!ok) throw std::runtime_error("cannot write " + path.string());
   return {secret, true};

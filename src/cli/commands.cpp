@@ -16,9 +16,9 @@ namespace json = boost::json;
 
 int set_role(const config::Invocation& inv) {
   const auto& c = inv.config;
-  auto store = store::open_store(c.database, c.data_dir,
-                                 c.durability == "normal" ? store::Durability::normal
-                                                          : store::Durability::full);
+  auto store = store::open_store(
+      c.database, c.data_dir,
+      c.durability == "normal" ? store::Durability::normal : store::Durability::full);
   auto user = store->find_user_by_name(inv.username);
   if (!user) {
     std::cerr << "parley: no user '" << inv.username << "'\n";
@@ -68,10 +68,11 @@ int http_post(const Url& url, const std::string& path, const std::string& key,
   }
   freeaddrinfo(found);
   if (fd < 0) return -1;
-  std::string request = "POST " + url.prefix + path + " HTTP/1.1\r\nHost: " + url.host + ":" +
-                        url.port + "\r\nAuthorization: Bearer " + key +
-                        "\r\nContent-Type: application/json\r\nContent-Length: " +
-                        std::to_string(payload.size()) + "\r\nConnection: close\r\n\r\n" + payload;
+  std::string request =
+      "POST " + url.prefix + path + " HTTP/1.1\r\nHost: " + url.host + ":" + url.port +
+      "\r\nAuthorization: Bearer " + key +
+      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(payload.size()) +
+      "\r\nConnection: close\r\n\r\n" + payload;
   for (std::size_t sent = 0; sent < request.size();) {
     ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) {
@@ -82,7 +83,8 @@ int http_post(const Url& url, const std::string& path, const std::string& key,
   }
   std::string response;
   char buf[4096];
-  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) response.append(buf, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;)
+    response.append(buf, static_cast<std::size_t>(n));
   ::close(fd);
   int status = 0;
   if (std::sscanf(response.c_str(), "HTTP/1.%*d %d", &status) != 1) return -1;
@@ -130,8 +132,10 @@ int publish(const config::PublishArgs& args) {
       if (comma == std::string::npos) break;
       start = comma + 1;
     }
-    if (kind == "users") body["users"] = json::value_from(ids);
-    else body[kind] = ids.front();
+    if (kind == "users")
+      body["users"] = json::value_from(ids);
+    else
+      body[kind] = ids.front();
   }
   std::string reply;
   int status = http_post(url, "/api/publish", args.key, json::serialize(body), reply);

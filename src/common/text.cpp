@@ -18,7 +18,11 @@ locale_t utf8_locale() {
 std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
   auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   unsigned char b0 = byte(i);
-  std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
+  std::size_t len = b0 < 0x80           ? 1
+                    : (b0 >> 5) == 0x6  ? 2
+                    : (b0 >> 4) == 0xE  ? 3
+                    : (b0 >> 3) == 0x1E ? 4
+                                        : 0;
   if (len == 0 || i + len > s.size()) return 0;
   cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1F) : len == 3 ? (b0 & 0x0F) : (b0 & 0x07);
   for (std::size_t k = 1; k < len; ++k) {
@@ -65,7 +69,8 @@ std::string fold_case(std::string_view utf8) {
       out += utf8[i++];
       continue;
     }
-    char32_t lower = locale ? static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), locale)) : cp;
+    char32_t lower =
+        locale ? static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), locale)) : cp;
     encode(lower, out);
     i += len;
   }

@@ -25,7 +25,8 @@ struct OptionSpec {
 
 std::string env_name(std::string_view flag) {
   std::string out = "PARLEY_";
-  for (char c : flag) out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : flag)
+    out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -34,8 +35,8 @@ Int parse_int(std::string_view flag, const std::string& text, Int min, Int max) 
   Int value{};
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max) {
-    throw ConfigError("--" + std::string(flag) + ": expected an integer in [" + std::to_string(min) +
-                      ", " + std::to_string(max) + "], got '" + text + "'");
+    throw ConfigError("--" + std::string(flag) + ": expected an integer in [" +
+                      std::to_string(min) + ", " + std::to_string(max) + "], got '" + text + "'");
   }
   return value;
 }
@@ -44,7 +45,8 @@ double parse_positive_double(std::string_view flag, const std::string& text) {
   char* end = nullptr;
   double v = std::strtod(text.c_str(), &end);
   if (text.empty() || end != text.c_str() + text.size() || !(v > 0) || v > 1e9)
-    throw ConfigError("--" + std::string(flag) + ": expected a positive number, got '" + text + "'");
+    throw ConfigError("--" + std::string(flag) + ": expected a positive number, got '" + text +
+                      "'");
   return v;
 }
 
@@ -53,7 +55,8 @@ void parse_listen(Config& c, const std::string& text) {
   if (colon == std::string::npos || colon == 0)
     throw ConfigError("--listen: expected HOST:PORT, got '" + text + "'");
   std::string host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   c.listen_host = host;
   c.listen_port = parse_int<std::uint16_t>("listen", text.substr(colon + 1), 0, 65535);
 }
@@ -81,9 +84,11 @@ std::string format_double(double v) {
 const std::vector<OptionSpec>& server_options() {
   static const std::vector<OptionSpec> specs = [] {
     std::vector<OptionSpec> s;
-    s.push_back({"listen", "HOST:PORT", "address to listen on; port 0 picks a free port", parse_listen,
-                 [](const Config& c) { return c.listen_host + ":" + std::to_string(c.listen_port); }});
-    s.push_back(string_option("data-dir", "DIR", "SQLite file and generated secret", &Config::data_dir));
+    s.push_back(
+        {"listen", "HOST:PORT", "address to listen on; port 0 picks a free port", parse_listen,
+         [](const Config& c) { return c.listen_host + ":" + std::to_string(c.listen_port); }});
+    s.push_back(
+        string_option("data-dir", "DIR", "SQLite file and generated secret", &Config::data_dir));
     s.push_back(string_option("database", "URL",
                               "sqlite:PATH or postgres://user:pw@host:port/db (default: SQLite in "
                               "--data-dir)",
@@ -109,7 +114,8 @@ const std::vector<OptionSpec>& server_options() {
                  [](const Config&) { return std::string(); }, true});
     s.push_back(string_option("web-root", "DIR", "static web app (default: the built web/dist)",
                               &Config::web_root));
-    s.push_back(string_option("tls-cert", "FILE", "TLS certificate chain (PEM)", &Config::tls_cert));
+    s.push_back(
+        string_option("tls-cert", "FILE", "TLS certificate chain (PEM)", &Config::tls_cert));
     s.push_back(string_option("tls-key", "FILE", "TLS private key (PEM)", &Config::tls_key));
     s.push_back(int_option<std::size_t>("threads", "network threads (0: one per core)",
                                         &Config::threads, 0, 256));
@@ -141,7 +147,8 @@ const std::vector<OptionSpec>& server_options() {
                                         &Config::max_outbound_bytes, 1024, std::size_t{1} << 32));
     s.push_back(int_option<std::int64_t>("ws-ping-interval-ms", "server ping period",
                                          &Config::ws_ping_interval_ms, 10, 86'400'000));
-    s.push_back(int_option<std::int64_t>("ws-idle-timeout-ms", "close a connection silent this long",
+    s.push_back(int_option<std::int64_t>("ws-idle-timeout-ms",
+                                         "close a connection silent this long",
                                          &Config::ws_idle_timeout_ms, 10, 86'400'000));
     s.push_back(int_option<std::int64_t>("ws-auth-timeout-ms", "time allowed for the auth frame",
                                          &Config::ws_auth_timeout_ms, 10, 3'600'000));
@@ -316,10 +323,14 @@ Invocation parse_command_line(const std::vector<std::string>& args, EnvLookup en
       auto it = flags.find(std::string(spec.name));
       if (it == flags.end()) continue;
       const std::string& v = it->second.back();
-      if (spec.name == "url") inv.publish.url = v;
-      else if (spec.name == "key") inv.publish.key = v;
-      else if (spec.name == "event") inv.publish.event = v;
-      else if (spec.name == "data") inv.publish.data = v;
+      if (spec.name == "url")
+        inv.publish.url = v;
+      else if (spec.name == "key")
+        inv.publish.key = v;
+      else if (spec.name == "event")
+        inv.publish.event = v;
+      else if (spec.name == "data")
+        inv.publish.data = v;
       else {
         if (inv.publish.target_kind)
           throw ConfigError("publish: give exactly one of --room, --user, --users, --role");

@@ -73,7 +73,8 @@ std::string Api::request_id_for(const net::HttpRequest& request) const {
 }
 
 const auth::AccessClaims& require_user(const ExchangePtr& exchange) {
-  if (!exchange->claims) throw ApiError(ErrorCode::unauthorized, "missing, invalid or expired token");
+  if (!exchange->claims)
+    throw ApiError(ErrorCode::unauthorized, "missing, invalid or expired token");
   return *exchange->claims;
 }
 
@@ -93,8 +94,10 @@ void Api::handle(net::HttpRequest request, Respond respond) {
     bool match = true;
     std::vector<std::string> params;
     for (std::size_t i = 0; i < segments.size() && match; ++i) {
-      if (route.segments[i] == "{}") params.push_back(segments[i]);
-      else match = route.segments[i] == segments[i];
+      if (route.segments[i] == "{}")
+        params.push_back(segments[i]);
+      else
+        match = route.segments[i] == segments[i];
     }
     if (!match) continue;
     path_matched = true;
@@ -133,14 +136,13 @@ void Api::invoke(const Handler& handler, const ExchangePtr& exchange) {
     exchange->fail(e.code(), e.what(), e.retry_after_seconds());
   } catch (const store::StoreUnavailable& e) {
     obs::log_error("store unavailable", {obs::field("request_id", exchange->request_id()),
-                                          obs::field("error", e.what())});
+                                         obs::field("error", e.what())});
     exchange->fail(ErrorCode::unavailable, "a backing store is unavailable; nothing was changed");
   } catch (const std::exception& e) {
-    obs::log_error("request failed", {obs::field("request_id", exchange->request_id()),
-                                       obs::field("path", exchange->request().path),
-                                       obs::field("error", e.what())});
-    exchange->fail(ErrorCode::internal,
-                   "internal error; request id " + exchange->request_id());
+    obs::log_error("request failed",
+                   {obs::field("request_id", exchange->request_id()),
+                    obs::field("path", exchange->request().path), obs::field("error", e.what())});
+    exchange->fail(ErrorCode::internal, "internal error; request id " + exchange->request_id());
   }
 }
 
@@ -159,25 +161,33 @@ net::UpgradeDecision Api::upgrade(const net::HttpRequest& request) {
   std::string request_id = request_id_for(request);
   if (request.path != "/ws")
     return {make_error_response(ErrorCode::not_found, "no WebSocket endpoint here", request_id),
-            nullptr, {}};
-  if (!origin_allowed(settings_.allowed_origins, request.header("Origin"), request.header("Host"))) {
+            nullptr,
+            {}};
+  if (!origin_allowed(settings_.allowed_origins, request.header("Origin"),
+                      request.header("Host"))) {
     obs::metrics().count_error(ErrorCode::forbidden, "websocket origin not allowed");
-    return {make_error_response(ErrorCode::forbidden, "origin not allowed", request_id), nullptr, {}};
+    return {
+        make_error_response(ErrorCode::forbidden, "origin not allowed", request_id), nullptr, {}};
   }
   // A token given in the URL or the header, even an empty one, must be valid.
   std::optional<std::string> token;
-  if (auto q = query_param(request.query, "token")) token = std::move(*q);
-  else if (!request.header("Authorization").empty()) token = std::string(bearer_token(request));
+  if (auto q = query_param(request.query, "token"))
+    token = std::move(*q);
+  else if (!request.header("Authorization").empty())
+    token = std::string(bearer_token(request));
   std::optional<auth::AccessClaims> claims;
   if (token) {
     claims = services_.jwt.verify(*token, now_ms() / 1000);
     if (!claims) {
-      obs::metrics().count_error(ErrorCode::unauthorized, "websocket upgrade with an invalid token");
+      obs::metrics().count_error(ErrorCode::unauthorized,
+                                 "websocket upgrade with an invalid token");
       return {make_error_response(ErrorCode::unauthorized, "invalid or expired token", request_id),
-              nullptr, {}};
+              nullptr,
+              {}};
     }
   }
-  return {std::nullopt, std::make_shared<realtime::ChatSession>(services_, std::move(claims)),
+  return {std::nullopt,
+          std::make_shared<realtime::ChatSession>(services_, std::move(claims)),
           {{"X-Request-Id", std::move(request_id)}}};
 }
 

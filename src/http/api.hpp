@@ -52,8 +52,9 @@ class Api : public net::HttpHandler {
   using Endpoint = void (*)(Api&, const ExchangePtr&);
   void add_endpoint(std::string method, std::string pattern, Endpoint endpoint,
                     Run run = Run::on_worker) {
-    add_route(std::move(method), std::move(pattern),
-              [this, endpoint](const ExchangePtr& ex) { endpoint(*this, ex); }, run);
+    add_route(
+        std::move(method), std::move(pattern),
+        [this, endpoint](const ExchangePtr& ex) { endpoint(*this, ex); }, run);
   }
 
  private:

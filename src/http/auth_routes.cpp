@@ -34,9 +34,9 @@ json::object token_reply(Api& api, const store::User& user, const std::string& r
 // Starts a new refresh-token family for a fresh session.
 json::object new_session(Api& api, const store::User& user) {
   std::string refresh = auth::random_token(32);
-  api.services().store.insert_refresh_token(
-      auth::hash_token(refresh), user.id, auth::random_token(16),
-      now_ms() + api.settings().refresh_token_ttl_s * 1000);
+  api.services().store.insert_refresh_token(auth::hash_token(refresh), user.id,
+                                            auth::random_token(16),
+                                            now_ms() + api.settings().refresh_token_ttl_s * 1000);
   return token_reply(api, user, refresh);
 }
 
@@ -67,8 +67,8 @@ void login(Api& api, const ExchangePtr& ex) {
   const std::string& address = ex->request().remote_address;
   if (int wait = api.login_throttle().retry_after(key, address, now_ms()); wait > 0)
     throw ApiError(ErrorCode::rate_limited, "too many failed logins; try again later", wait);
-  auto credentials = username.size() <= 128 ? api.services().store.find_credentials(username)
-                                            : std::nullopt;
+  auto credentials =
+      username.size() <= 128 ? api.services().store.find_credentials(username) : std::nullopt;
   bool ok = credentials ? auth::verify_password(credentials->password_hash, password)
                         : (auth::verify_password(dummy_hash(), password), false);
   if (!ok) {
@@ -84,8 +84,9 @@ void refresh(Api& api, const ExchangePtr& ex) {
   auto token = string_field(body, "refresh_token");
   auto& store = api.services().store;
   std::string next = auth::random_token(32);
-  auto result = store.rotate_refresh_token(auth::hash_token(token), auth::hash_token(next), now_ms(),
-                                           now_ms() + api.settings().refresh_token_ttl_s * 1000);
+  auto result =
+      store.rotate_refresh_token(auth::hash_token(token), auth::hash_token(next), now_ms(),
+                                 now_ms() + api.settings().refresh_token_ttl_s * 1000);
   if (result.status == store::RotateStatus::reused)
     throw ApiError(ErrorCode::unauthorized, "refresh token already used; session revoked");
   if (result.status != store::RotateStatus::rotated)

@@ -56,7 +56,9 @@ void Exchange::reply_no_content() {
   finish(std::move(response));
 }
 
-void Exchange::reply_raw(net::HttpResponse response) { finish(std::move(response)); }
+void Exchange::reply_raw(net::HttpResponse response) {
+  finish(std::move(response));
+}
 
 void Exchange::fail(ErrorCode code, std::string_view message, int retry_after_seconds) {
   obs::metrics().count_error(code, message);
@@ -82,7 +84,8 @@ net::HttpResponse make_error_response(ErrorCode code, std::string_view message,
   response.status = http_status(code);
   response.set_header("Content-Type", "application/json; charset=utf-8");
   response.set_header("X-Request-Id", request_id);
-  if (retry_after_seconds > 0) response.set_header("Retry-After", std::to_string(retry_after_seconds));
+  if (retry_after_seconds > 0)
+    response.set_header("Retry-After", std::to_string(retry_after_seconds));
   response.body = protocol::error_body(code, message);
   return response;
 }
@@ -108,7 +111,8 @@ bool optional_bool_field(const json::object& body, std::string_view name, bool f
   const json::value* v = body.if_contains(name);
   if (v == nullptr || v->is_null()) return fallback;
   if (!v->is_bool())
-    throw ApiError(ErrorCode::bad_request, "field '" + std::string(name) + "' must be true or false");
+    throw ApiError(ErrorCode::bad_request,
+                   "field '" + std::string(name) + "' must be true or false");
   return v->get_bool();
 }
 

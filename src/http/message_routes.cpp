@@ -16,7 +16,8 @@ namespace {
 constexpr int kDefaultLimit = 50;
 constexpr int kMaxLimit = 100;
 
-std::optional<std::int64_t> id_query(const ExchangePtr& ex, std::string_view name, std::int64_t min) {
+std::optional<std::int64_t> id_query(const ExchangePtr& ex, std::string_view name,
+                                     std::int64_t min) {
   auto text = query_param(ex->request().query, name);
   if (!text) return std::nullopt;
   auto id = protocol::parse_id(*text, min);
@@ -41,8 +42,7 @@ void list_messages(Api& api, const ExchangePtr& ex) {
   auto before = id_query(ex, "before", 1);
   auto after = id_query(ex, "after", 0);
   int limit = limit_query(ex);
-  if (before && after)
-    throw ApiError(ErrorCode::bad_request, "give 'before' or 'after', not both");
+  if (before && after) throw ApiError(ErrorCode::bad_request, "give 'before' or 'after', not both");
   auto& store = api.services().store;
   member_room(store, room_id, user.user_id);
 
@@ -53,8 +53,8 @@ void list_messages(Api& api, const ExchangePtr& ex) {
   if (more) rows.pop_back();
   std::optional<std::int64_t> cursor;
   if (more) cursor = rows.back().id;
-  ex->reply_json_text(200, protocol::message_page_text(rows, after ? "next_after" : "next_before",
-                                                        cursor));
+  ex->reply_json_text(
+      200, protocol::message_page_text(rows, after ? "next_after" : "next_before", cursor));
 }
 
 void post_message(Api& api, const ExchangePtr& ex) {
@@ -74,28 +74,27 @@ void post_message(Api& api, const ExchangePtr& ex) {
   if (meta.error) throw ApiError(ErrorCode::bad_request, *meta.error);
   message.meta_json = std::move(meta.json);
 
-  realtime::send_message(api.services(), std::move(message),
-                         [ex, room_id](const realtime::SendOutcome& outcome) {
-                           using Status = realtime::SendOutcome::Status;
-                           switch (outcome.status) {
-                             case Status::stored:
-                               ex->reply_json_text(201, protocol::message_text(outcome.message));
-                               return;
-                             case Status::duplicate:
-                               ex->reply_json_text(200, protocol::message_text(outcome.message));
-                               return;
-                             case Status::forbidden:
-                               ex->fail(ErrorCode::forbidden,
-                                        "not a member of room " + std::to_string(room_id));
-                               return;
-                             case Status::not_found:
-                               ex->fail(ErrorCode::not_found, "no room " + std::to_string(room_id));
-                               return;
-                             case Status::unavailable:
-                               ex->fail(ErrorCode::unavailable, "message not stored; try again");
-                               return;
-                           }
-                         });
+  realtime::send_message(
+      api.services(), std::move(message), [ex, room_id](const realtime::SendOutcome& outcome) {
+        using Status = realtime::SendOutcome::Status;
+        switch (outcome.status) {
+          case Status::stored:
+            ex->reply_json_text(201, protocol::message_text(outcome.message));
+            return;
+          case Status::duplicate:
+            ex->reply_json_text(200, protocol::message_text(outcome.message));
+            return;
+          case Status::forbidden:
+            ex->fail(ErrorCode::forbidden, "not a member of room " + std::to_string(room_id));
+            return;
+          case Status::not_found:
+            ex->fail(ErrorCode::not_found, "no room " + std::to_string(room_id));
+            return;
+          case Status::unavailable:
+            ex->fail(ErrorCode::unavailable, "message not stored; try again");
+            return;
+        }
+      });
 }
 
 }  // namespace

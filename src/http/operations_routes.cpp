@@ -15,7 +15,9 @@ namespace {
 
 const std::int64_t kStartedMs = now_ms();
 
-void healthz(Api&, const ExchangePtr& ex) { ex->reply(200, json::object{{"status", "ok"}}); }
+void healthz(Api&, const ExchangePtr& ex) {
+  ex->reply(200, json::object{{"status", "ok"}});
+}
 
 void readyz(Api& api, const ExchangePtr& ex) {
   json::array failing;
@@ -26,7 +28,8 @@ void readyz(Api& api, const ExchangePtr& ex) {
   }
   if (!store_ok) failing.push_back("store");
   if (api.settings().readiness_failures)
-    for (const auto& name : api.settings().readiness_failures()) failing.push_back(json::string(name));
+    for (const auto& name : api.settings().readiness_failures())
+      failing.push_back(json::string(name));
   if (failing.empty()) {
     ex->reply(200, json::object{{"status", "ready"}});
     return;
@@ -42,7 +45,9 @@ void metrics_text(Api&, const ExchangePtr& ex) {
   ex->reply_raw(std::move(response));
 }
 
-double ms(std::uint64_t us) { return static_cast<double>(us) / 1000.0; }
+double ms(std::uint64_t us) {
+  return static_cast<double>(us) / 1000.0;
+}
 
 void stats(Api& api, const ExchangePtr& ex) {
   require_admin(api, ex);
@@ -57,9 +62,8 @@ void stats(Api& api, const ExchangePtr& ex) {
   }
   json::array recent;
   for (const auto& e : obs::recent_errors().snapshot())
-    recent.push_back(json::object{{"ts", format_rfc3339_ms(e.ts_ms)},
-                                  {"code", to_string(e.code)},
-                                  {"message", e.message}});
+    recent.push_back(json::object{
+        {"ts", format_rfc3339_ms(e.ts_ms)}, {"code", to_string(e.code)}, {"message", e.message}});
   json::object reply{
       {"ts", format_rfc3339_ms(now_ms())},
       {"uptime_s", (now_ms() - kStartedMs) / 1000},
@@ -99,13 +103,14 @@ void set_role(Api& api, const ExchangePtr& ex) {
   if (role != "admin" && role != "user")
     throw ApiError(ErrorCode::bad_request, "field 'role' must be \"admin\" or \"user\"");
   auto& store = api.services().store;
-  if (!store.set_role(user_id, role)) throw ApiError(ErrorCode::not_found, "no user " + std::to_string(user_id));
+  if (!store.set_role(user_id, role))
+    throw ApiError(ErrorCode::not_found, "no user " + std::to_string(user_id));
   auto user = store.find_user(user_id);
   if (!user) throw ApiError(ErrorCode::not_found, "no user " + std::to_string(user_id));
   api.services().hub.change_role(user_id, role);
   auto data = json::serialize(json::object{{"user", protocol::user_json(*user)}, {"role", role}});
-  api.services().hub.publish_to_users(
-      {user_id}, net::make_text_frame(protocol::notification_frame("user.role_changed", data, now_ms())));
+  api.services().hub.publish_to_users({user_id}, net::make_text_frame(protocol::notification_frame(
+                                                     "user.role_changed", data, now_ms())));
   ex->reply(200, json::object{{"user", protocol::user_json(*user)}});
 }
 

@@ -20,7 +20,8 @@ constexpr std::size_t kMaxDataBytes = 64 * 1024;
 
 std::string_view bearer(const net::HttpRequest& request) {
   std::string_view h = request.header("Authorization");
-  if (h.size() > 7 && (h.substr(0, 7) == "Bearer " || h.substr(0, 7) == "bearer ")) return h.substr(7);
+  if (h.size() > 7 && (h.substr(0, 7) == "Bearer " || h.substr(0, 7) == "bearer "))
+    return h.substr(7);
   return {};
 }
 
@@ -50,7 +51,8 @@ void publish(Api& api, const ExchangePtr& ex) {
   const json::value* data = body.if_contains("data");
   std::string data_json = "{}";
   if (data != nullptr) {
-    if (!data->is_object()) throw ApiError(ErrorCode::bad_request, "field 'data' must be a JSON object");
+    if (!data->is_object())
+      throw ApiError(ErrorCode::bad_request, "field 'data' must be a JSON object");
     if (!protocol::all_numbers_finite(*data))
       throw ApiError(ErrorCode::bad_request, "field 'data' holds a number out of range");
     data_json = json::serialize(*data);
@@ -75,7 +77,8 @@ void publish(Api& api, const ExchangePtr& ex) {
     delivered = hub.publish_to_users({*id}, frame);
   } else if (const json::value* users = body.if_contains("users")) {
     if (!users->is_array() || users->as_array().empty() || users->as_array().size() > kMaxUsers)
-      throw ApiError(ErrorCode::bad_request, "field 'users' must be an array of 1 to 1000 user ids");
+      throw ApiError(ErrorCode::bad_request,
+                     "field 'users' must be an array of 1 to 1000 user ids");
     std::vector<std::int64_t> ids;
     for (const auto& v : users->as_array()) {
       auto id = protocol::as_id(v);
@@ -96,6 +99,8 @@ void publish(Api& api, const ExchangePtr& ex) {
 
 }  // namespace
 
-void add_publish_routes(Api& api) { api.add_endpoint("POST", "/api/publish", publish); }
+void add_publish_routes(Api& api) {
+  api.add_endpoint("POST", "/api/publish", publish);
+}
 
 }  // namespace parley::http

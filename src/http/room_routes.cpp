@@ -32,7 +32,8 @@ void create_room(Api& api, const ExchangePtr& ex) {
   auto code = optional_string_field(body, "access_code");
   std::optional<std::string> code_hash;
   if (code) {
-    if (!is_private) throw ApiError(ErrorCode::bad_request, "access_code is only for private rooms");
+    if (!is_private)
+      throw ApiError(ErrorCode::bad_request, "access_code is only for private rooms");
     auto n = protocol::count_code_points(*code);
     if (n < 1 || n > kMaxAccessCodeChars)
       throw ApiError(ErrorCode::bad_request, "access_code must be 1 to 128 characters");
@@ -46,7 +47,8 @@ void create_room(Api& api, const ExchangePtr& ex) {
 
 void get_room(Api& api, const ExchangePtr& ex) {
   const auto& user = require_user(ex);
-  ex->reply(200, protocol::room_json(visible_room(api.services().store, ex->id_param(0), user.user_id)));
+  ex->reply(200,
+            protocol::room_json(visible_room(api.services().store, ex->id_param(0), user.user_id)));
 }
 
 void join_room(Api& api, const ExchangePtr& ex) {
@@ -61,7 +63,8 @@ void join_room(Api& api, const ExchangePtr& ex) {
     if (room->is_private) {
       auto hash = store.access_code_hash(room_id);
       if (!hash || !code || !auth::verify_password(*hash, *code))
-        throw ApiError(ErrorCode::forbidden, "wrong access code for room " + std::to_string(room_id));
+        throw ApiError(ErrorCode::forbidden,
+                       "wrong access code for room " + std::to_string(room_id));
     }
     if (store.add_member(room_id, user.user_id, now_ms())) ++room->member_count;
     room->joined = true;
@@ -104,16 +107,16 @@ void add_member(Api& api, const ExchangePtr& ex) {
   std::int64_t room_id = ex->id_param(0);
   auto room = visible_room(store, room_id, user.user_id);
   if (room.owner_id != user.user_id)
-    throw ApiError(ErrorCode::forbidden, "only the owner of room " + std::to_string(room_id) +
-                                             " can add members");
+    throw ApiError(ErrorCode::forbidden,
+                   "only the owner of room " + std::to_string(room_id) + " can add members");
   if (room.is_dm) throw ApiError(ErrorCode::forbidden, "a direct-message room has two members");
   auto target = store.find_user_by_name(username);
   if (!target) throw ApiError(ErrorCode::not_found, "no user '" + username + "'");
   bool added = store.add_member(room_id, target->id, now_ms());
   if (added) {
-    auto data = json::serialize(json::object{{"room", protocol::room_json(room)},
-                                             {"by", json::object{{"id", user.user_id},
-                                                                 {"username", user.username}}}});
+    auto data = json::serialize(
+        json::object{{"room", protocol::room_json(room)},
+                     {"by", json::object{{"id", user.user_id}, {"username", user.username}}}});
     api.services().hub.publish_to_users(
         {target->id},
         net::make_text_frame(protocol::notification_frame("room.member_added", data, now_ms())));
@@ -127,7 +130,8 @@ void delete_room(Api& api, const ExchangePtr& ex) {
   std::int64_t room_id = ex->id_param(0);
   auto room = visible_room(store, room_id, user.user_id);
   if (room.owner_id != user.user_id)
-    throw ApiError(ErrorCode::forbidden, "only the owner can delete room " + std::to_string(room_id));
+    throw ApiError(ErrorCode::forbidden,
+                   "only the owner can delete room " + std::to_string(room_id));
   if (store.delete_room(room_id)) api.services().hub.publish_room_deleted(room_id);
   ex->reply_no_content();
 }

@@ -65,8 +65,9 @@ std::optional<net::HttpResponse> StaticFiles::serve(std::string_view raw_path) c
   if (!is_file) {
     // Client-side routes (/, /admin, /rooms/7) get the app; missing assets are a 404.
     auto last_slash = rel.rfind('/');
-    std::string_view last = last_slash == std::string::npos ? std::string_view(rel)
-                                                            : std::string_view(rel).substr(last_slash + 1);
+    std::string_view last = last_slash == std::string::npos
+                                ? std::string_view(rel)
+                                : std::string_view(rel).substr(last_slash + 1);
     if (last.find('.') != std::string_view::npos) return std::nullopt;
     file = fs::path(root_) / "index.html";
   }
@@ -77,7 +78,8 @@ std::optional<net::HttpResponse> StaticFiles::serve(std::string_view raw_path) c
   std::string name = file.filename().string();
   response.set_header("Content-Type", std::string(content_type_for(name)));
   bool hashed_asset = rel.rfind("assets/", 0) == 0 && is_file;
-  response.set_header("Cache-Control", hashed_asset ? "public, max-age=31536000, immutable" : "no-cache");
+  response.set_header("Cache-Control",
+                      hashed_asset ? "public, max-age=31536000, immutable" : "no-cache");
   response.set_header("X-Content-Type-Options", "nosniff");
   response.body = std::move(*body);
   return response;

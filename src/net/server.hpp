@@ -19,8 +19,8 @@ struct ServerConfig {
   std::size_t threads = 0;    // 0: hardware concurrency
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 << 10;
-  std::size_t max_frame_bytes = 64 << 10;       // also caps a reassembled message
-  std::size_t max_outbound_bytes = 4 << 20;     // slow-consumer cap: close 1013 beyond it
+  std::size_t max_frame_bytes = 64 << 10;    // also caps a reassembled message
+  std::size_t max_outbound_bytes = 4 << 20;  // slow-consumer cap: close 1013 beyond it
   std::chrono::milliseconds ping_interval{30'000};
   std::chrono::milliseconds idle_timeout{75'000};
   std::chrono::milliseconds handshake_timeout{10'000};  // HTTP request header read deadline
@@ -40,7 +40,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens; throws std::runtime_error on failure. Raises RLIMIT_NOFILE to its hard limit.
+  // Binds and listens; throws std::runtime_error on failure. Raises RLIMIT_NOFILE to its hard
+  // limit.
   void start();
 
   // The bound port (useful with port 0). Valid after start().

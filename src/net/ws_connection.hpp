@@ -1,5 +1,6 @@
 #pragma once
-// The WebSocket seam: what net/ offers a connected peer (WsConnection) and what it calls (WsHandler).
+// The WebSocket seam: what net/ offers a connected peer (WsConnection) and what it calls
+// (WsHandler).
 
 #include <chrono>
 #include <cstddef>

@@ -12,20 +12,28 @@ namespace {
 
 spdlog::level::level_enum to_spdlog(LogLevel level) {
   switch (level) {
-    case LogLevel::debug: return spdlog::level::debug;
-    case LogLevel::info: return spdlog::level::info;
-    case LogLevel::warn: return spdlog::level::warn;
-    case LogLevel::error: return spdlog::level::err;
+    case LogLevel::debug:
+      return spdlog::level::debug;
+    case LogLevel::info:
+      return spdlog::level::info;
+    case LogLevel::warn:
+      return spdlog::level::warn;
+    case LogLevel::error:
+      return spdlog::level::err;
   }
   return spdlog::level::info;
 }
 
 std::string_view level_name(LogLevel level) {
   switch (level) {
-    case LogLevel::debug: return "debug";
-    case LogLevel::info: return "info";
-    case LogLevel::warn: return "warn";
-    case LogLevel::error: return "error";
+    case LogLevel::debug:
+      return "debug";
+    case LogLevel::info:
+      return "info";
+    case LogLevel::warn:
+      return "warn";
+    case LogLevel::error:
+      return "error";
   }
   return "info";
 }
@@ -37,9 +45,12 @@ void init_logging(std::string_view level) {
   logger->set_pattern("%v");
   spdlog::set_default_logger(logger);
   spdlog::level::level_enum l = spdlog::level::info;
-  if (level == "debug") l = spdlog::level::debug;
-  else if (level == "warn") l = spdlog::level::warn;
-  else if (level == "error") l = spdlog::level::err;
+  if (level == "debug")
+    l = spdlog::level::debug;
+  else if (level == "warn")
+    l = spdlog::level::warn;
+  else if (level == "error")
+    l = spdlog::level::err;
   spdlog::set_level(l);
   spdlog::flush_on(spdlog::level::info);
 }
@@ -47,11 +58,21 @@ void init_logging(std::string_view level) {
 void append_json_escaped(std::string& out, std::string_view s) {
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];

@@ -17,14 +17,17 @@ struct LogField {
   bool quoted = true;  // false: value is already JSON (a number, true/false)
 };
 
-inline LogField field(std::string_view key, std::string value) { return {key, std::move(value), true}; }
+inline LogField field(std::string_view key, std::string value) {
+  return {key, std::move(value), true};
+}
 inline LogField field(std::string_view key, std::string_view value) {
   return {key, std::string(value), true};
 }
-inline LogField field(std::string_view key, const char* value) { return {key, std::string(value), true}; }
+inline LogField field(std::string_view key, const char* value) {
+  return {key, std::string(value), true};
+}
 template <typename Int>
-  requires std::is_integral_v<Int>
-LogField field(std::string_view key, Int value) {
+requires std::is_integral_v<Int> LogField field(std::string_view key, Int value) {
   return {key, std::to_string(value), false};
 }
 
@@ -33,10 +36,18 @@ void init_logging(std::string_view level);
 
 void log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields = {});
 
-inline void log_debug(std::string_view msg, std::initializer_list<LogField> f = {}) { log(LogLevel::debug, msg, f); }
-inline void log_info(std::string_view msg, std::initializer_list<LogField> f = {}) { log(LogLevel::info, msg, f); }
-inline void log_warn(std::string_view msg, std::initializer_list<LogField> f = {}) { log(LogLevel::warn, msg, f); }
-inline void log_error(std::string_view msg, std::initializer_list<LogField> f = {}) { log(LogLevel::error, msg, f); }
+inline void log_debug(std::string_view msg, std::initializer_list<LogField> f = {}) {
+  log(LogLevel::debug, msg, f);
+}
+inline void log_info(std::string_view msg, std::initializer_list<LogField> f = {}) {
+  log(LogLevel::info, msg, f);
+}
+inline void log_warn(std::string_view msg, std::initializer_list<LogField> f = {}) {
+  log(LogLevel::warn, msg, f);
+}
+inline void log_error(std::string_view msg, std::initializer_list<LogField> f = {}) {
+  log(LogLevel::error, msg, f);
+}
 
 // Appends `s` to `out` as the inside of a JSON string (no surrounding quotes).
 void append_json_escaped(std::string& out, std::string_view s);

@@ -14,7 +14,8 @@ void Metrics::count_error(ErrorCode code, std::string_view message) {
 
 void Histogram::observe_us(std::uint64_t us) noexcept {
   auto it = std::lower_bound(kBoundsUs.begin(), kBoundsUs.end(), us);
-  buckets_[static_cast<std::size_t>(it - kBoundsUs.begin())].fetch_add(1, std::memory_order_relaxed);
+  buckets_[static_cast<std::size_t>(it - kBoundsUs.begin())].fetch_add(1,
+                                                                       std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
   sum_us_.fetch_add(us, std::memory_order_relaxed);
 }
@@ -61,7 +62,8 @@ void render_histogram(std::string& out, const char* name, const char* help, cons
                 static_cast<unsigned long long>(cumulative));
   }
   cumulative += h.bucket(Histogram::kBoundsUs.size());
-  append_line(out, "%s_bucket{le=\"+Inf\"} %llu\n", name, static_cast<unsigned long long>(cumulative));
+  append_line(out, "%s_bucket{le=\"+Inf\"} %llu\n", name,
+              static_cast<unsigned long long>(cumulative));
   append_line(out, "%s_sum %.6f\n%s_count %llu\n", name, static_cast<double>(h.sum_us()) / 1e6,
               name, static_cast<unsigned long long>(h.count()));
 }
@@ -97,11 +99,13 @@ std::string Metrics::render_prometheus() const {
                    store_latency);
   render_histogram(out, "parley_delivery_latency_seconds",
                    "Commit to queued for every local subscriber.", delivery_latency);
-  out += "# HELP parley_errors_total Errors answered, by code.\n# TYPE parley_errors_total counter\n";
+  out +=
+      "# HELP parley_errors_total Errors answered, by code.\n# TYPE parley_errors_total counter\n";
   for (int i = 0; i < kErrorCodeCount; ++i) {
     auto name = to_string(static_cast<ErrorCode>(i));
     append_line(out, "parley_errors_total{code=\"%.*s\"} %llu\n", static_cast<int>(name.size()),
-                name.data(), static_cast<unsigned long long>(errors[static_cast<std::size_t>(i)].value()));
+                name.data(),
+                static_cast<unsigned long long>(errors[static_cast<std::size_t>(i)].value()));
   }
   return out;
 }

@@ -36,8 +36,8 @@ class Gauge {
 class Histogram {
  public:
   static constexpr std::array<std::uint64_t, 16> kBoundsUs = {
-      50, 100, 250, 500, 1'000, 2'500, 5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 500'000,
-      1'000'000, 2'500'000, 10'000'000};
+      50,     100,    250,     500,     1'000,   2'500,     5'000,     10'000,
+      25'000, 50'000, 100'000, 250'000, 500'000, 1'000'000, 2'500'000, 10'000'000};
 
   void observe_us(std::uint64_t us) noexcept;
   std::uint64_t count() const noexcept { return count_.load(std::memory_order_relaxed); }
@@ -56,20 +56,20 @@ class Histogram {
 
 struct Metrics {
   Counter http_requests;
-  Gauge ws_connections;            // open WebSocket connections
-  Counter ws_connections_total;    // accepted since start
-  Gauge users_online;              // distinct users with at least one authenticated connection
-  Gauge rooms_active;              // rooms with at least one live subscriber
-  Counter messages_in;             // messages stored (WebSocket and REST)
-  Counter messages_out;            // message frames queued to subscribers
-  Counter notifications_out;       // notification frames queued
-  Counter frames_in;               // client frames received
-  Counter rate_limited;            // sends refused by the rate limiter
-  Counter rate_limit_closes;       // connections closed 1008
-  Counter slow_consumer_closes;    // connections closed 1013
-  Counter store_batches;           // group-commit transactions
-  Histogram store_latency;         // submit -> committed, per message
-  Histogram delivery_latency;      // committed -> queued to the last local subscriber
+  Gauge ws_connections;          // open WebSocket connections
+  Counter ws_connections_total;  // accepted since start
+  Gauge users_online;            // distinct users with at least one authenticated connection
+  Gauge rooms_active;            // rooms with at least one live subscriber
+  Counter messages_in;           // messages stored (WebSocket and REST)
+  Counter messages_out;          // message frames queued to subscribers
+  Counter notifications_out;     // notification frames queued
+  Counter frames_in;             // client frames received
+  Counter rate_limited;          // sends refused by the rate limiter
+  Counter rate_limit_closes;     // connections closed 1008
+  Counter slow_consumer_closes;  // connections closed 1013
+  Counter store_batches;         // group-commit transactions
+  Histogram store_latency;       // submit -> committed, per message
+  Histogram delivery_latency;    // committed -> queued to the last local subscriber
   std::array<Counter, kErrorCodeCount> errors;  // by ErrorCode
 
   // Counts an error answered to a client and remembers it for the dashboard.

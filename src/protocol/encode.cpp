@@ -97,13 +97,13 @@ std::string message_frame(const store::Message& m) {
 }
 
 std::string ack_frame(const std::optional<std::string>& ref, const store::Message& m) {
-  json::object o{{"type", "ack"},
-                 {"room", m.room_id},
-                 {"id", m.id},
-                 {"ts", format_rfc3339_ms(m.ts_ms)}};
+  json::object o{
+      {"type", "ack"}, {"room", m.room_id}, {"id", m.id}, {"ts", format_rfc3339_ms(m.ts_ms)}};
   set_ref(o, ref);
-  if (m.client_id) o["client_id"] = *m.client_id;
-  else o["client_id"] = nullptr;
+  if (m.client_id)
+    o["client_id"] = *m.client_id;
+  else
+    o["client_id"] = nullptr;
   return json::serialize(o);
 }
 

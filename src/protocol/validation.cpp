@@ -28,8 +28,7 @@ std::size_t count_code_points(std::string_view utf8) noexcept {
 }
 
 std::optional<std::string> check_username(std::string_view username) {
-  if (username.size() < 3 || username.size() > 32)
-    return "username must be 3 to 32 characters";
+  if (username.size() < 3 || username.size() > 32) return "username must be 3 to 32 characters";
   for (char c : username)
     if (!is_name_char(c)) return "username may only contain A-Z a-z 0-9 _ . -";
   return std::nullopt;
@@ -82,10 +81,12 @@ bool is_valid_request_id(std::string_view id) {
 
 std::optional<std::int64_t> as_id(const boost::json::value& v, std::int64_t min) {
   std::int64_t id = 0;
-  if (v.is_int64()) id = v.get_int64();
+  if (v.is_int64())
+    id = v.get_int64();
   else if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(kMaxId))
     id = static_cast<std::int64_t>(v.get_uint64());
-  else return std::nullopt;
+  else
+    return std::nullopt;
   if (id < min || id > kMaxId) return std::nullopt;
   return id;
 }
@@ -101,7 +102,8 @@ std::optional<std::int64_t> parse_id(std::string_view text, std::int64_t min) {
 
 bool all_numbers_finite(const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::double_: return std::isfinite(v.get_double());
+    case boost::json::kind::double_:
+      return std::isfinite(v.get_double());
     case boost::json::kind::array:
       for (const auto& e : v.get_array())
         if (!all_numbers_finite(e)) return false;
@@ -110,7 +112,8 @@ bool all_numbers_finite(const boost::json::value& v) {
       for (const auto& e : v.get_object())
         if (!all_numbers_finite(e.value())) return false;
       return true;
-    default: return true;
+    default:
+      return true;
   }
 }
 

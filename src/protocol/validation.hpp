@@ -42,8 +42,8 @@ std::optional<std::int64_t> parse_id(std::string_view text, std::int64_t min = 1
 // false when a number in `v` parsed as infinity (beyond a double's range): JSON cannot carry it.
 bool all_numbers_finite(const boost::json::value& v);
 
-// `meta`: absent or null -> nullopt with no error; an object of at most kMaxMetaBytes compact -> its
-// compact text; anything else -> error. Returns {meta_json, error}.
+// `meta`: absent or null -> nullopt with no error; an object of at most kMaxMetaBytes compact ->
+// its compact text; anything else -> error. Returns {meta_json, error}.
 struct MetaResult {
   std::optional<std::string> json;
   std::optional<std::string> error;

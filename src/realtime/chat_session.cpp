@@ -18,7 +18,9 @@ constexpr std::uint16_t kCloseTryAgainLater = 1013;
 // Frames a client pipelines while its user record loads are kept, within a byte budget.
 constexpr std::size_t kMaxEarlyBytes = 1 << 20;
 
-std::int64_t monotonic_ms() { return monotonic_us() / 1000; }
+std::int64_t monotonic_ms() {
+  return monotonic_us() / 1000;
+}
 
 }  // namespace
 
@@ -33,15 +35,15 @@ void ChatSession::off_thread(Work work, Then then) {
   std::weak_ptr<ChatSession> weak = weak_from_this();
   Hub& hub = services_.hub;
   std::size_t thread = thread_;
-  bool accepted = services_.workers.submit([weak, &hub, thread, work = std::move(work),
-                                            then = std::move(then)]() mutable {
-    if (weak.expired()) return;
-    auto result = work();
-    hub.post(thread, [weak, then = std::move(then), result = std::move(result)]() mutable {
-      auto self = weak.lock();
-      if (self && self->state_ != State::closed) then(std::move(result));
-    });
-  });
+  bool accepted = services_.workers.submit(
+      [weak, &hub, thread, work = std::move(work), then = std::move(then)]() mutable {
+        if (weak.expired()) return;
+        auto result = work();
+        hub.post(thread, [weak, then = std::move(then), result = std::move(result)]() mutable {
+          auto self = weak.lock();
+          if (self && self->state_ != State::closed) then(std::move(result));
+        });
+      });
   if (!accepted) send_error(std::nullopt, ErrorCode::unavailable, "server is busy, try again");
 }
 
@@ -76,8 +78,10 @@ void ChatSession::on_text(std::string_view payload) {
   }
   auto parsed = protocol::parse_client_frame(payload);
   if (auto* error = std::get_if<protocol::FrameError>(&parsed)) {
-    if (error->type == "auth" && state_ == State::awaiting_auth) fail_auth(error->ref, error->message);
-    else send_error(error->ref, ErrorCode::bad_request, error->message);
+    if (error->type == "auth" && state_ == State::awaiting_auth)
+      fail_auth(error->ref, error->message);
+    else
+      send_error(error->ref, ErrorCode::bad_request, error->message);
     return;
   }
   handle(std::move(std::get<protocol::ClientFrame>(parsed)));
@@ -100,11 +104,16 @@ void ChatSession::handle(protocol::ClientFrame frame) {
   std::visit(
       [&](auto& body) {
         using T = std::decay_t<decltype(body)>;
-        if constexpr (std::is_same_v<T, protocol::JoinFrame>) on_join(ref, body);
-        else if constexpr (std::is_same_v<T, protocol::LeaveFrame>) on_leave(ref, body);
-        else if constexpr (std::is_same_v<T, protocol::SendFrame>) on_send(ref, std::move(body));
-        else if constexpr (std::is_same_v<T, protocol::TypingFrame>) on_typing(ref, body);
-        else if constexpr (std::is_same_v<T, protocol::PingFrame>) send_text(protocol::pong_frame(ref));
+        if constexpr (std::is_same_v<T, protocol::JoinFrame>)
+          on_join(ref, body);
+        else if constexpr (std::is_same_v<T, protocol::LeaveFrame>)
+          on_leave(ref, body);
+        else if constexpr (std::is_same_v<T, protocol::SendFrame>)
+          on_send(ref, std::move(body));
+        else if constexpr (std::is_same_v<T, protocol::TypingFrame>)
+          on_typing(ref, body);
+        else if constexpr (std::is_same_v<T, protocol::PingFrame>)
+          send_text(protocol::pong_frame(ref));
       },
       frame.body);
 }
@@ -232,8 +241,10 @@ void ChatSession::on_join(const std::optional<std::string>& ref, const protocol:
       [this, ref, room_id](JoinResult r) {
         Subscription* sub = find_subscription(room_id);
         if (r.error) {
-          if (sub != nullptr && !sub->announced) drop_subscription(room_id, false);
-          else if (sub != nullptr) flush_buffer(*sub);
+          if (sub != nullptr && !sub->announced)
+            drop_subscription(room_id, false);
+          else if (sub != nullptr)
+            flush_buffer(*sub);
           send_error(ref, *r.error, r.error_message);
           return;
         }
@@ -284,14 +295,16 @@ void ChatSession::drop_subscription(std::int64_t room_id, bool announce_leave) {
   }
 }
 
-void ChatSession::on_leave(const std::optional<std::string>& ref, const protocol::LeaveFrame& frame) {
+void ChatSession::on_leave(const std::optional<std::string>& ref,
+                           const protocol::LeaveFrame& frame) {
   drop_subscription(frame.room, true);
   send_text(protocol::left_frame(ref, frame.room));
 }
 
 void ChatSession::on_send(const std::optional<std::string>& ref, protocol::SendFrame frame) {
   switch (limiter_.on_send(monotonic_ms())) {
-    case RateLimiter::Verdict::allowed: break;
+    case RateLimiter::Verdict::allowed:
+      break;
     case RateLimiter::Verdict::refused:
       obs::metrics().rate_limited.add();
       send_error(ref, ErrorCode::rate_limited, "too many messages; slow down");
@@ -319,8 +332,9 @@ void ChatSession::on_send(const std::optional<std::string>& ref, protocol::SendF
                      text = protocol::ack_frame(ref, outcome.message);
                      break;
                    case SendOutcome::Status::forbidden:
-                     text = protocol::error_frame(ref, ErrorCode::forbidden,
-                                                  "not a member of room " + std::to_string(room_id));
+                     text =
+                         protocol::error_frame(ref, ErrorCode::forbidden,
+                                               "not a member of room " + std::to_string(room_id));
                      break;
                    case SendOutcome::Status::not_found:
                      text = protocol::error_frame(ref, ErrorCode::not_found,
@@ -357,8 +371,9 @@ void ChatSession::on_typing(const std::optional<std::string>& ref,
         },
         [this, ref, room_id](ErrorCode code) {
           send_error(ref, code,
-                     code == ErrorCode::forbidden ? "join room " + std::to_string(room_id) + " first"
-                                                  : "no room " + std::to_string(room_id));
+                     code == ErrorCode::forbidden
+                         ? "join room " + std::to_string(room_id) + " first"
+                         : "no room " + std::to_string(room_id));
         });
     return;
   }
@@ -406,7 +421,9 @@ void ChatSession::deliver(const Delivery& delivery) {
       connection_->send(delivery.frame);
       return;
     }
-    case Delivery::Kind::notification: connection_->send(delivery.frame); return;
+    case Delivery::Kind::notification:
+      connection_->send(delivery.frame);
+      return;
   }
 }
 

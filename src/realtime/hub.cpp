@@ -13,7 +13,9 @@ Hub::Hub(std::size_t threads, Poster poster) : poster_(std::move(poster)) {
 
 thread_local Hub::Batch* Hub::batch_ = nullptr;
 
-std::size_t Hub::relay(RemoteEvent event) { return relay_ ? relay_->forward(event) : 0; }
+std::size_t Hub::relay(RemoteEvent event) {
+  return relay_ ? relay_->forward(event) : 0;
+}
 
 void Hub::dispatch(std::size_t index, std::function<void()> task) {
   if (batch_ != nullptr && batch_->hub == this) {
@@ -104,9 +106,13 @@ std::size_t Hub::publish_notification_to_room(std::int64_t room_id, net::SharedF
 
 void Hub::end_membership(std::int64_t room_id, std::int64_t user_id) {
   relay({RemoteEvent::Target::end_membership,
-         Delivery{Delivery::Kind::message, room_id, 0, 0, 0, nullptr}, {user_id}, {}});
+         Delivery{Delivery::Kind::message, room_id, 0, 0, 0, nullptr},
+         {user_id},
+         {}});
   for (std::size_t i = 0; i < shards_.size(); ++i)
-    dispatch(i, [shard = shards_[i].get(), room_id, user_id] { shard->end_membership(room_id, user_id); });
+    dispatch(i, [shard = shards_[i].get(), room_id, user_id] {
+      shard->end_membership(room_id, user_id);
+    });
 }
 
 void Hub::change_role(std::int64_t user_id, const std::string& role) {

@@ -17,11 +17,13 @@ void send_message(Services& services, store::NewMessage message,
     switch (result->status) {
       case store::AppendStatus::stored:
         outcome.status = SendOutcome::Status::stored;
-        hub.publish_to_room(Delivery{Delivery::Kind::message, result->message.room_id,
-                                     result->message.id, 0, monotonic_us(),
-                                     net::make_text_frame(protocol::message_frame(result->message))});
+        hub.publish_to_room(Delivery{
+            Delivery::Kind::message, result->message.room_id, result->message.id, 0, monotonic_us(),
+            net::make_text_frame(protocol::message_frame(result->message))});
         break;
-      case store::AppendStatus::duplicate: outcome.status = SendOutcome::Status::duplicate; break;
+      case store::AppendStatus::duplicate:
+        outcome.status = SendOutcome::Status::duplicate;
+        break;
       case store::AppendStatus::not_member_public:
         outcome.status = SendOutcome::Status::forbidden;
         break;

@@ -9,8 +9,8 @@ RateLimiter::RateLimiter(const RateLimits& limits) noexcept
 
 RateLimiter::Verdict RateLimiter::on_send(std::int64_t now_ms) {
   if (last_ms_ >= 0 && now_ms > last_ms_) {
-    tokens_ = std::min(limits_->burst,
-                       tokens_ + static_cast<double>(now_ms - last_ms_) * limits_->per_second / 1000.0);
+    tokens_ = std::min(limits_->burst, tokens_ + static_cast<double>(now_ms - last_ms_) *
+                                                     limits_->per_second / 1000.0);
   }
   if (last_ms_ < 0 || now_ms > last_ms_) last_ms_ = now_ms;
   if (tokens_ >= 1.0) {

@@ -27,7 +27,8 @@ class RateLimiter {
   const RateLimits* limits_;
   double tokens_;
   std::int64_t last_ms_ = -1;
-  std::vector<std::int64_t> refusals_;  // ring of the last abuse_count refusal times; empty until needed
+  std::vector<std::int64_t>
+      refusals_;  // ring of the last abuse_count refusal times; empty until needed
   std::size_t next_ = 0;
 };
 

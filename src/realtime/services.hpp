@@ -20,7 +20,7 @@ struct RealtimeSettings {
   std::int64_t auth_timeout_ms = 10'000;
   std::size_t missed_max = 500;
   std::size_t missed_max_bytes = 1 << 20;  // `joined` stays far below the outbound cap
-  std::size_t max_pending_frames = 4096;  // live frames buffered while a join completes
+  std::size_t max_pending_frames = 4096;   // live frames buffered while a join completes
 };
 
 struct Services {

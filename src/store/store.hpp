@@ -29,8 +29,7 @@ class Store {
 
   // --- users. Usernames are unique case-insensitively (ASCII). ---
   // nullopt when the name is taken. The very first user created gets role "admin" (atomically).
-  virtual std::optional<User> create_user(std::string_view username,
-                                          std::string_view password_hash,
+  virtual std::optional<User> create_user(std::string_view username, std::string_view password_hash,
                                           std::int64_t now_ms) = 0;
   virtual std::optional<Credentials> find_credentials(std::string_view username) = 0;
   virtual std::optional<User> find_user(std::int64_t user_id) = 0;
@@ -82,8 +81,7 @@ class Store {
                                                     std::int64_t now_ms) = 0;
   // Newest first: ids < before (or the newest when nullopt), at most `limit`.
   virtual std::vector<Message> messages_before(std::int64_t room_id,
-                                               std::optional<std::int64_t> before,
-                                               int limit) = 0;
+                                               std::optional<std::int64_t> before, int limit) = 0;
   // Oldest first: ids > after, at most `limit`.
   virtual std::vector<Message> messages_after(std::int64_t room_id, std::int64_t after,
                                               int limit) = 0;

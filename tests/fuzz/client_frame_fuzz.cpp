@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto* send = std::get_if<parley::protocol::SendFrame>(&frame->body)) {
       if (parley::protocol::check_body(send->body)) __builtin_trap();
       if (send->room < 1 || send->room > parley::protocol::kMaxId) __builtin_trap();
-      if (send->meta_json && send->meta_json->size() > parley::protocol::kMaxMetaBytes) __builtin_trap();
+      if (send->meta_json && send->meta_json->size() > parley::protocol::kMaxMetaBytes)
+        __builtin_trap();
     }
   }
   return 0;

@@ -9,6 +9,8 @@ TEST(Clock, FormatsRfc3339WithMilliseconds) {
   EXPECT_EQ(format_rfc3339_ms(1795402741123), "2026-11-23T02:59:01.123Z");
 }
 
-TEST(Clock, NowIsAfter2024) { EXPECT_GT(now_ms(), 1'700'000'000'000); }
+TEST(Clock, NowIsAfter2024) {
+  EXPECT_GT(now_ms(), 1'700'000'000'000);
+}
 
 }  // namespace parley

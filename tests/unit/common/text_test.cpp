@@ -15,7 +15,10 @@ TEST(FoldCase, AsciiAndBeyond) {
 TEST(FoldCase, KeepsInvalidBytes) {
   std::string bad = "A\xC3";
   EXPECT_EQ(fold_case(bad), "a\xC3");
-  EXPECT_EQ(fold_case("\xFF\xFE" "B"), "\xFF\xFE" "b");
+  EXPECT_EQ(fold_case("\xFF\xFE"
+                      "B"),
+            "\xFF\xFE"
+            "b");
 }
 
 }  // namespace parley

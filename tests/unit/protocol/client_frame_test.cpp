@@ -38,8 +38,10 @@ TEST(ClientFrame, ParsesEveryType) {
   EXPECT_EQ(send.body, "hi");
   EXPECT_EQ(*send.client_id, "c-1");
   EXPECT_EQ(*send.meta_json, R"({"reply_to":5})");
-  EXPECT_FALSE(expect_frame<SendFrame>(R"({"type":"send","room":7,"body":"x","meta":null})").meta_json);
-  EXPECT_EQ(*expect_frame<SendFrame>(R"({"type":"send","room":7,"body":"x","meta":{}})").meta_json, "{}");
+  EXPECT_FALSE(
+      expect_frame<SendFrame>(R"({"type":"send","room":7,"body":"x","meta":null})").meta_json);
+  EXPECT_EQ(*expect_frame<SendFrame>(R"({"type":"send","room":7,"body":"x","meta":{}})").meta_json,
+            "{}");
 }
 
 TEST(ClientFrame, KeepsRefOnErrors) {
@@ -78,8 +80,8 @@ TEST(ClientFrame, BodyLimitCountsCodePoints) {
   for (int i = 0; i < 4000; ++i) ok += "\xC3\xA9";
   expect_frame<SendFrame>(R"({"type":"send","room":1,"body":")" + ok + "\"}");
   expect_error(R"({"type":"send","room":1,"body":")" + ok + "e\"}");
-  std::string big_meta = R"({"type":"send","room":1,"body":"x","meta":{"k":")" +
-                         std::string(4100, 'm') + "\"}}";
+  std::string big_meta =
+      R"({"type":"send","room":1,"body":"x","meta":{"k":")" + std::string(4100, 'm') + "\"}}";
   expect_error(big_meta);
 }
 

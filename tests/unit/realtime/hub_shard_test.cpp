@@ -11,7 +11,8 @@ namespace {
 // Records what it was handed; optionally unsubscribes itself during a delivery.
 class FakeSubscriber : public Subscriber {
  public:
-  FakeSubscriber(std::int64_t user, std::string role = "user") : user_(user), role_(std::move(role)) {}
+  FakeSubscriber(std::int64_t user, std::string role = "user")
+      : user_(user), role_(std::move(role)) {}
   std::int64_t user_id() const noexcept override { return user_; }
   const std::string& role() const noexcept override { return role_; }
   void deliver(const Delivery& d) override {
@@ -87,8 +88,8 @@ TEST(HubShard, RoomDeletedDropsEverySubscription) {
   HubShard shard;
   FakeSubscriber a(1);
   shard.subscribe(7, &a);
-  shard.deliver_room_deleted({Delivery::Kind::room_deleted, 7, 0, 0, 0,
-                              std::make_shared<const std::string>("x")});
+  shard.deliver_room_deleted(
+      {Delivery::Kind::room_deleted, 7, 0, 0, 0, std::make_shared<const std::string>("x")});
   EXPECT_EQ(a.received.size(), 1u);
   EXPECT_EQ(shard.subscriber_count(7), 0u);
 }

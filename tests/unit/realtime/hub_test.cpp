@@ -84,7 +84,9 @@ TEST(Hub, WithoutARelayCountsLocalConnectionsOnly) {
 
 TEST(Hub, ABatchPostsOneTaskPerThreadInOrder) {
   std::vector<std::pair<std::size_t, std::function<void()>>> posted;
-  Hub hub(2, [&](std::size_t i, std::function<void()> task) { posted.emplace_back(i, std::move(task)); });
+  Hub hub(2, [&](std::size_t i, std::function<void()> task) {
+    posted.emplace_back(i, std::move(task));
+  });
   std::vector<int> ran;
   hub.begin_batch();
   hub.post(0, [&] { ran.push_back(1); });

@@ -4,12 +4,12 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev libcli11-dev
-  libpq-dev libhiredis-dev libgtest-dev libbenchmark-dev)
+  libssl-dev libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev libpq-dev
+  libgtest-dev libbenchmark-dev)
 for what in "$@"; do
   case "$what" in
     test) packages+=(python3 python3-pytest python3-websockets python3-requests clang
-                     postgresql redis-server nodejs npm chromium) ;;
+                     libclang-rt-14-dev postgresql nodejs npm chromium) ;;
     web) packages+=(nodejs npm) ;;
   esac
 done

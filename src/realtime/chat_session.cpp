@@ -31,7 +31,7 @@ ChatSession::ChatSession(Services& services, std::optional<auth::AccessClaims> c
       typing_limiter_(services.settings.typing_limits) {}
 
 template <typename Work, typename Then>
-void ChatSession::off_thread(Work work, Then then) {
+void ChatSession::off_thread(const std::optional<std::string>& ref, Work work, Then then) {
   std::weak_ptr<ChatSession> weak = weak_from_this();
   Hub& hub = services_.hub;
   std::size_t thread = thread_;
@@ -44,7 +44,7 @@ void ChatSession::off_thread(Work work, Then then) {
           if (self && self->state_ != State::closed) then(std::move(result));
         });
       });
-  if (!accepted) send_error(std::nullopt, ErrorCode::unavailable, "server is busy, try again");
+  if (!accepted) send_error(ref, ErrorCode::unavailable, "server is busy, try again");
 }
 
 void ChatSession::on_open(std::shared_ptr<net::WsConnection> connection) {
@@ -132,6 +132,7 @@ void ChatSession::load_user(std::optional<std::string> ref, auth::AccessClaims c
   store::Store& store = services_.store;
   std::int64_t id = claims.user_id;
   off_thread(
+      ref,
       [&store, id]() -> std::optional<store::User> {
         try {
           return store.find_user(id);
@@ -139,7 +140,7 @@ void ChatSession::load_user(std::optional<std::string> ref, auth::AccessClaims c
           return std::nullopt;
         }
       },
-      [this, ref = std::move(ref), reply](std::optional<store::User> user) {
+      [this, ref, reply](std::optional<store::User> user) {
         on_user_loaded(ref, reply, std::move(user));
       });
 }
@@ -203,6 +204,7 @@ void ChatSession::on_join(const std::optional<std::string>& ref, const protocol:
   std::size_t missed_max = services_.settings.missed_max;
   std::size_t missed_bytes = services_.settings.missed_max_bytes;
   off_thread(
+      ref,
       [&store, room_id, user_id, since, missed_max, missed_bytes]() {
         JoinResult r;
         try {
@@ -360,6 +362,7 @@ void ChatSession::on_typing(const std::optional<std::string>& ref,
     std::int64_t room_id = frame.room;
     std::int64_t user_id = user_.id;
     off_thread(
+        ref,
         [&store, room_id, user_id]() {
           try {
             auto room = store.find_room(room_id, user_id);

@@ -75,9 +75,9 @@ class ChatSession : public net::WsHandler,
   void fail_auth(const std::optional<std::string>& ref, std::string_view message);
 
   // Runs `work` on the worker pool, then `then(result)` on this connection's thread if the
-  // connection is still open.
+  // connection is still open. A full pool answers `unavailable` to the frame `ref` names.
   template <typename Work, typename Then>
-  void off_thread(Work work, Then then);
+  void off_thread(const std::optional<std::string>& ref, Work work, Then then);
 
   Services& services_;
   std::shared_ptr<net::WsConnection> connection_;

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh build web
 scripts/build.sh
 if [ -f web/package.json ]; then
-  scripts/build-web.sh
+  # The web app needs Node.js >= 20.19 (Vite 7); without it the server still runs, API only.
+  scripts/build-web.sh || echo "run: the web app could not be built (see above); serving the API only" >&2
 fi
 exec build/parley "$@"

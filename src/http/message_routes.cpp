@@ -79,10 +79,10 @@ void post_message(Api& api, const ExchangePtr& ex) {
         using Status = realtime::SendOutcome::Status;
         switch (outcome.status) {
           case Status::stored:
-            ex->reply_json_text(201, protocol::message_text(outcome.message));
+            ex->reply_json_text(201, protocol::message_text(*outcome.message));
             return;
           case Status::duplicate:
-            ex->reply_json_text(200, protocol::message_text(outcome.message));
+            ex->reply_json_text(200, protocol::message_text(*outcome.message));
             return;
           case Status::forbidden:
             ex->fail(ErrorCode::forbidden, "not a member of room " + std::to_string(room_id));

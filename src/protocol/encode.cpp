@@ -96,15 +96,27 @@ std::string message_frame(const store::Message& m) {
   return out;
 }
 
+// Built by hand: one ack per stored message, on the writer thread's hot path.
 std::string ack_frame(const std::optional<std::string>& ref, const store::Message& m) {
-  json::object o{
-      {"type", "ack"}, {"room", m.room_id}, {"id", m.id}, {"ts", format_rfc3339_ms(m.ts_ms)}};
-  set_ref(o, ref);
+  std::string out;
+  out.reserve(128);
+  out += "{\"type\":\"ack\",\"room\":";
+  out += std::to_string(m.room_id);
+  out += ",\"id\":";
+  out += std::to_string(m.id);
+  out += ",\"ts\":";
+  append_string(out, format_rfc3339_ms(m.ts_ms));
+  if (ref) {
+    out += ",\"ref\":";
+    append_string(out, *ref);
+  }
+  out += ",\"client_id\":";
   if (m.client_id)
-    o["client_id"] = *m.client_id;
+    append_string(out, *m.client_id);
   else
-    o["client_id"] = nullptr;
-  return json::serialize(o);
+    out += "null";
+  out += '}';
+  return out;
 }
 
 std::string error_frame(const std::optional<std::string>& ref, ErrorCode code,

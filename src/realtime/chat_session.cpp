@@ -331,7 +331,7 @@ void ChatSession::on_send(const std::optional<std::string>& ref, protocol::SendF
                  switch (outcome.status) {
                    case SendOutcome::Status::stored:
                    case SendOutcome::Status::duplicate:
-                     text = protocol::ack_frame(ref, outcome.message);
+                     text = protocol::ack_frame(ref, *outcome.message);
                      break;
                    case SendOutcome::Status::forbidden:
                      text =

@@ -32,7 +32,7 @@ void send_message(Services& services, store::NewMessage message,
         outcome.status = SendOutcome::Status::not_found;
         break;
     }
-    outcome.message = result->message;
+    outcome.message = &result->message;
     done(outcome);
   };
   if (!services.writer.submit(std::move(message), std::move(callback))) done(SendOutcome{});

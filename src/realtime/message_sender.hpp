@@ -12,7 +12,8 @@ namespace parley::realtime {
 struct SendOutcome {
   enum class Status { stored, duplicate, forbidden, not_found, unavailable };
   Status status = Status::unavailable;
-  store::Message message;  // stored / duplicate
+  // stored / duplicate: the message, valid only during the `done` call.
+  const store::Message* message = nullptr;
 };
 
 // `done` runs on the writer thread after the commit and after the fanout was posted (or on the

@@ -10,6 +10,8 @@
 #include "auth/password.hpp"
 #include "auth/secret_file.hpp"
 #include "cli/commands.hpp"
+#include "cluster/redis_bus.hpp"
+#include "cluster/redis_url.hpp"
 #include "common/worker_pool.hpp"
 #include "config/command_line.hpp"
 #include "http/api.hpp"
@@ -19,6 +21,7 @@
 #include "realtime/services.hpp"
 #include "store/message_writer.hpp"
 #include "store/open_store.hpp"
+#include "store/postgres_store.hpp"
 
 namespace {
 
@@ -69,8 +72,17 @@ int serve(const config::Config& c) {
           "no --jwt-secret given: generated one and stored it in the data directory",
           {obs::field("file", (std::filesystem::path(c.data_dir) / "jwt-secret").string())});
   }
+  bool clustered = !c.redis.empty();
+  if (clustered && c.database.rfind("postgres://", 0) != 0 &&
+      c.database.rfind("postgresql://", 0) != 0)
+    throw std::runtime_error(
+        "--redis needs --database postgres://...: the instances of a cluster share one "
+        "database, and SQLite cannot be shared between servers");
+  if (clustered) cluster::RedisUrl::parse(c.redis);  // a bad URL fails before anything starts
   auto durability = c.durability == "normal" ? store::Durability::normal : store::Durability::full;
   auto store = store::open_store(c.database, c.data_dir, durability);
+  // A cluster publishes messages in id order across instances (see set_ordered_publish).
+  if (clustered) dynamic_cast<store::PostgresStore&>(*store).set_ordered_publish(true);
   store::MessageWriter writer(*store);
   WorkerPool workers(c.workers);
   auth::JwtCodec jwt(secret);
@@ -81,14 +93,26 @@ int serve(const config::Config& c) {
     server->post(i, std::move(task));
   });
   writer.set_batch_hooks([&hub] { hub.begin_batch(); }, [&hub] { hub.end_batch(); });
+  std::unique_ptr<cluster::RedisBus> bus;
+  if (clustered) {
+    bus = std::make_unique<cluster::RedisBus>(c.redis, hub);
+    hub.set_remote_relay(bus.get());
+  }
   realtime::RealtimeSettings rt;
   rt.rate_limits = {c.rate_limit_per_second, c.rate_limit_burst, c.rate_limit_abuse_count,
                     c.rate_limit_abuse_window_ms};
   rt.auth_timeout_ms = c.ws_auth_timeout_ms;
   rt.missed_max_bytes = std::min<std::size_t>(1 << 20, c.max_outbound_bytes / 4);
   realtime::Services services{*store, writer, jwt, workers, hub, rt};
-  http::Api api(services, api_settings(c));
+  auto settings = api_settings(c);
+  if (bus)
+    settings.readiness_failures = [&bus]() -> std::vector<std::string> {
+      if (bus->connected()) return {};
+      return {"bus"};
+    };
+  http::Api api(services, std::move(settings));
   server = std::make_unique<net::Server>(net_config, api);
+  if (bus) bus->start();
   server->start();
 
   obs::log_info("listening", {obs::field("host", c.listen_host), obs::field("port", server->port()),
@@ -102,6 +126,8 @@ int serve(const config::Config& c) {
   server->run([&writer] { writer.stop(); });
   workers.stop();
   writer.stop();
+  // After the writer: its last batches still publish. The hub's relay is not used after this.
+  if (bus) bus->stop();
   obs::log_info("stopped");
   return 0;
 }

@@ -52,6 +52,10 @@ void Hub::end_batch() {
 
 void Hub::publish_to_room(Delivery delivery) {
   if (relay_) relay({RemoteEvent::Target::room, delivery, {}, {}});
+  fan_out_to_room(std::move(delivery));
+}
+
+void Hub::fan_out_to_room(Delivery delivery) {
   auto shared = std::make_shared<const Delivery>(std::move(delivery));
   for (std::size_t i = 0; i < shards_.size(); ++i) {
     dispatch(i, [shard = shards_[i].get(), shared] {
@@ -70,8 +74,12 @@ void Hub::publish_room_deleted(std::int64_t room_id) {
   auto shared = std::make_shared<const Delivery>(
       Delivery{Delivery::Kind::room_deleted, room_id, 0, 0, 0,
                net::make_text_frame(protocol::room_deleted_frame(room_id))});
-  presence_.drop_room(room_id);
   relay({RemoteEvent::Target::room_deleted, *shared, {}, {}});
+  fan_out_room_deleted(std::move(shared));
+}
+
+void Hub::fan_out_room_deleted(std::shared_ptr<const Delivery> shared) {
+  presence_.drop_room(shared->room_id);
   for (std::size_t i = 0; i < shards_.size(); ++i)
     dispatch(i, [shard = shards_[i].get(), shared] { shard->deliver_room_deleted(*shared); });
 }
@@ -83,7 +91,11 @@ std::size_t Hub::publish_to_users(const std::vector<std::int64_t>& user_ids,
   std::size_t local = 0;
   for (auto id : user_ids) local += presence_.connections_of(id);
   if (local == 0) return targeted;
-  targeted += local;
+  fan_out_to_users(user_ids, std::move(delivery));
+  return targeted + local;
+}
+
+void Hub::fan_out_to_users(const std::vector<std::int64_t>& user_ids, Delivery delivery) {
   auto shared = std::make_shared<const Delivery>(std::move(delivery));
   auto ids = std::make_shared<const std::vector<std::int64_t>>(user_ids);
   for (std::size_t i = 0; i < shards_.size(); ++i) {
@@ -93,7 +105,6 @@ std::size_t Hub::publish_to_users(const std::vector<std::int64_t>& user_ids,
       obs::metrics().notifications_out.add(n);
     });
   }
-  return targeted;
 }
 
 std::size_t Hub::publish_notification_to_room(std::int64_t room_id, net::SharedFrame frame) {
@@ -109,6 +120,10 @@ void Hub::end_membership(std::int64_t room_id, std::int64_t user_id) {
          Delivery{Delivery::Kind::message, room_id, 0, 0, 0, nullptr},
          {user_id},
          {}});
+  fan_out_end_membership(room_id, user_id);
+}
+
+void Hub::fan_out_end_membership(std::int64_t room_id, std::int64_t user_id) {
   for (std::size_t i = 0; i < shards_.size(); ++i)
     dispatch(i, [shard = shards_[i].get(), room_id, user_id] {
       shard->end_membership(room_id, user_id);
@@ -117,6 +132,10 @@ void Hub::end_membership(std::int64_t room_id, std::int64_t user_id) {
 
 void Hub::change_role(std::int64_t user_id, const std::string& role) {
   relay({RemoteEvent::Target::role_change, {}, {user_id}, role});
+  fan_out_role_change(user_id, role);
+}
+
+void Hub::fan_out_role_change(std::int64_t user_id, const std::string& role) {
   presence_.change_role(user_id, role);
   for (std::size_t i = 0; i < shards_.size(); ++i)
     dispatch(i, [shard = shards_[i].get(), user_id, role] { shard->change_role(user_id, role); });
@@ -127,14 +146,48 @@ std::size_t Hub::publish_to_role(const std::string& role, net::SharedFrame frame
   std::size_t targeted = relay({RemoteEvent::Target::role, delivery, {}, role});
   std::size_t local = presence_.connections_with_role(role);
   if (local == 0) return targeted;
-  targeted += local;
+  fan_out_to_role(role, std::move(delivery));
+  return targeted + local;
+}
+
+void Hub::fan_out_to_role(const std::string& role, Delivery delivery) {
   auto shared = std::make_shared<const Delivery>(std::move(delivery));
   for (std::size_t i = 0; i < shards_.size(); ++i) {
     dispatch(i, [shard = shards_[i].get(), shared, role] {
       obs::metrics().notifications_out.add(shard->deliver_to_role(role, *shared));
     });
   }
-  return targeted;
+}
+
+void Hub::apply_remote(const RemoteEvent& event) {
+  using Target = RemoteEvent::Target;
+  switch (event.target) {
+    case Target::room:
+      if (event.delivery.frame) fan_out_to_room(event.delivery);
+      break;
+    case Target::room_deleted:
+      if (event.delivery.frame)
+        fan_out_room_deleted(std::make_shared<const Delivery>(event.delivery));
+      break;
+    case Target::users:
+      if (!event.delivery.frame) break;
+      for (auto id : event.user_ids) {
+        if (presence_.connections_of(id) == 0) continue;
+        fan_out_to_users(event.user_ids, event.delivery);
+        break;
+      }
+      break;
+    case Target::role:
+      if (event.delivery.frame && presence_.connections_with_role(event.role) > 0)
+        fan_out_to_role(event.role, event.delivery);
+      break;
+    case Target::end_membership:
+      for (auto id : event.user_ids) fan_out_end_membership(event.delivery.room_id, id);
+      break;
+    case Target::role_change:
+      for (auto id : event.user_ids) fan_out_role_change(id, event.role);
+      break;
+  }
 }
 
 }  // namespace parley::realtime

@@ -55,8 +55,19 @@ class Hub {
   void end_membership(std::int64_t room_id, std::int64_t user_id);
   void change_role(std::int64_t user_id, const std::string& role);
 
+  // An event another instance relayed (its frame already re-encoded here, once): the same local
+  // fanout as the publish/membership functions above, but never relayed again. Thread-safe.
+  void apply_remote(const RemoteEvent& event);
+
  private:
   std::size_t relay(RemoteEvent event);
+  // Local fanouts, shared by the publish functions and apply_remote.
+  void fan_out_to_room(Delivery delivery);
+  void fan_out_room_deleted(std::shared_ptr<const Delivery> delivery);
+  void fan_out_to_users(const std::vector<std::int64_t>& user_ids, Delivery delivery);
+  void fan_out_to_role(const std::string& role, Delivery delivery);
+  void fan_out_end_membership(std::int64_t room_id, std::int64_t user_id);
+  void fan_out_role_change(std::int64_t user_id, const std::string& role);
   void dispatch(std::size_t index, std::function<void()> task);
 
   struct Batch {

@@ -1,7 +1,8 @@
 #pragma once
 // Where a cluster bus plugs into the hub. Every event the hub fans out to its local connections is
 // also offered to the relay, which carries it to the other instances; the single-instance server
-// has none. (The bus that implements it, and the path back in, come with the cluster.)
+// has none. cluster::RedisBus implements it; events from other instances come back in through
+// Hub::apply_remote.
 
 #include <cstddef>
 #include <cstdint>
@@ -25,8 +26,10 @@ class RemoteRelay {
  public:
   virtual ~RemoteRelay() = default;
 
-  // Thread-safe; must not block. Returns how many connections on other instances the event was
-  // queued for, when the relay knows (0 otherwise).
+  // Thread-safe and quick: it runs on the message writer's thread and on network threads. (The
+  // Redis bus does one synchronous PUBLISH round trip, as the cross-instance order of messages
+  // rests on it.) Returns how many connections on other instances the event was queued for,
+  // when the relay knows (0 otherwise).
   virtual std::size_t forward(const RemoteEvent& event) = 0;
 };
 

@@ -101,6 +101,7 @@ void MessageWriter::run() {
     }
     if (!committed) {
       for (const Pending& pending : batch) run_callback(pending.done, nullptr);
+      finish_batch();
       continue;
     }
 
@@ -117,6 +118,15 @@ void MessageWriter::run() {
     if (before_callbacks) before_callbacks();
     for (std::size_t i = 0; i < batch.size(); ++i) run_callback(batch[i].done, &results[i]);
     if (after_callbacks) after_callbacks();
+    finish_batch();
+  }
+}
+
+void MessageWriter::finish_batch() {
+  try {
+    store_.finish_append_batch();
+  } catch (const std::exception& e) {
+    obs::log_error("finishing a message batch failed", {obs::field("error", e.what())});
   }
 }
 

@@ -41,6 +41,8 @@ class MessageWriter {
 
  private:
   void run();
+  // Store::finish_append_batch, after the callbacks and hooks of every batch, failed ones too.
+  void finish_batch();
 
   struct Pending {
     NewMessage message;

@@ -26,6 +26,11 @@ constexpr const char* kUsersLock = "SELECT pg_advisory_xact_lock(112585834685545
 // commit is visible, so the next batch draws larger ids strictly after it. An advisory lock
 // rather than LOCK TABLE, so that readers and deletes are not blocked by it.
 constexpr const char* kMessagesLock = "SELECT pg_advisory_xact_lock(112585834685545475)";
+// Publish (cluster only, a session-level lock): held from before a batch's transaction until its
+// messages were published on the bus, so that the bus carries every instance's messages in id
+// order (see set_ordered_publish).
+constexpr const char* kPublishLock = "SELECT pg_advisory_lock(112585834685545476)";
+constexpr const char* kPublishUnlock = "SELECT pg_advisory_unlock(112585834685545476)";
 
 // SQLSTATE of a foreign-key violation: the row referenced was deleted meanwhile.
 constexpr const char* kForeignKeyViolation = "23503";
@@ -363,9 +368,18 @@ std::vector<AppendResult> PostgresStore::append_messages(std::span<const NewMess
                                                          std::int64_t now_ms) {
   std::vector<AppendResult> results(batch.size());
   if (batch.empty()) return results;
-  auto connection = pool_.acquire();
-  PostgresTransaction transaction(*connection);
-  connection->exec(kMessagesLock);
+  // A batch not finished (a caller other than the message writer) would otherwise leave its lock
+  // on a pooled connection and block this one forever.
+  finish_append_batch();
+  // A pointer, as a Lease does not move: kept past this call when ordered publish is on.
+  std::unique_ptr<PostgresPool::Lease> lease(new PostgresPool::Lease(pool_.acquire()));
+  PostgresConnection& connection = **lease;
+  if (ordered_publish_) {
+    connection.exec(kPublishLock);
+    ordered_lease_ = std::move(lease);
+  }
+  PostgresTransaction transaction(connection);
+  connection.exec(kMessagesLock);
 
   // Each distinct (room, sender) is checked once, all of them in one pipeline. FOR KEY SHARE
   // keeps a checked room from being deleted until this batch commits, so that no message insert
@@ -375,7 +389,7 @@ std::vector<AppendResult> PostgresStore::append_messages(std::span<const NewMess
   std::vector<std::vector<PostgresParam>> rows;
   rows.reserve(std::max(verdicts.size(), batch.size()));
   for (const auto& entry : verdicts) rows.push_back({entry.first.first, entry.first.second});
-  auto checks = connection->query_pipelined(
+  auto checks = connection.query_pipelined(
       "SELECT r.is_private, EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND "
       "m.user_id = $2::bigint) FROM rooms r WHERE r.id = $1::bigint FOR KEY SHARE OF r",
       rows);
@@ -404,7 +418,7 @@ std::vector<AppendResult> PostgresStore::append_messages(std::span<const NewMess
     allowed.push_back(i);
     rows.push_back({in.room_id, in.user_id, in.body, in.client_id, in.meta_json, now_ms});
   }
-  auto inserted = connection->query_pipelined(
+  auto inserted = connection.query_pipelined(
       "WITH inserted AS (INSERT INTO messages (room_id, user_id, body, client_id, meta, ts) "
       "VALUES ($1, $2, $3, $4, $5, $6) "
       "ON CONFLICT (room_id, user_id, client_id) WHERE client_id IS NOT NULL DO NOTHING "
@@ -415,7 +429,7 @@ std::vector<AppendResult> PostgresStore::append_messages(std::span<const NewMess
     AppendResult& out = results[allowed[j]];
     if (inserted[j].empty()) {
       // Rare (a retry): fetched one by one.
-      auto existing = connection->query(kMessageByClientId, {in.room_id, in.user_id, in.client_id});
+      auto existing = connection.query(kMessageByClientId, {in.room_id, in.user_id, in.client_id});
       if (existing.empty()) throw std::logic_error("message insert ignored without a duplicate");
       out.status = AppendStatus::duplicate;
       out.message = read_message(existing);
@@ -432,6 +446,17 @@ std::vector<AppendResult> PostgresStore::append_messages(std::span<const NewMess
   }
   transaction.commit();
   return results;
+}
+
+void PostgresStore::finish_append_batch() {
+  if (!ordered_lease_) return;
+  try {
+    (*ordered_lease_)->exec(kPublishUnlock);
+  } catch (const std::exception&) {
+    // Closing the connection (the pool drops a broken one) releases the lock on the server.
+    (*ordered_lease_)->mark_broken();
+  }
+  ordered_lease_.reset();
 }
 
 std::vector<Message> PostgresStore::messages_before(std::int64_t room_id,

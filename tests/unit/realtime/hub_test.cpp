@@ -82,6 +82,39 @@ TEST(Hub, WithoutARelayCountsLocalConnectionsOnly) {
   EXPECT_EQ(hub.publish_to_role("admin", net::make_text_frame("{}")), 1u);
 }
 
+TEST(Hub, AppliesRemoteEventsLocallyWithoutRelayingThemAgain) {
+  Hub hub = inline_hub(2);
+  RecordingRelay relay;
+  hub.set_remote_relay(&relay);
+  CountingSubscriber a(1), b(2);
+  hub.shard(0).subscribe(7, &a);
+  hub.shard(1).subscribe(7, &b);
+  hub.presence().connect(user(1));
+  hub.shard(0).add_connection(&a);
+
+  RemoteEvent room;
+  room.delivery = {Delivery::Kind::message, 7, 1, 0, 0, net::make_text_frame("{}")};
+  hub.apply_remote(room);
+  EXPECT_EQ(a.delivered, 1);
+  EXPECT_EQ(b.delivered, 1);
+
+  RemoteEvent users;
+  users.target = RemoteEvent::Target::users;
+  users.user_ids = {1, 9};
+  users.delivery = {Delivery::Kind::notification, 0, 0, 0, 0, net::make_text_frame("{}")};
+  hub.apply_remote(users);
+  EXPECT_EQ(a.delivered, 2);
+  EXPECT_EQ(b.delivered, 1);
+
+  RemoteEvent role;
+  role.target = RemoteEvent::Target::role_change;
+  role.user_ids = {1};
+  role.role = "admin";
+  hub.apply_remote(role);
+  EXPECT_EQ(a.role(), "admin");
+  EXPECT_TRUE(relay.events.empty());
+}
+
 TEST(Hub, ABatchPostsOneTaskPerThreadInOrder) {
   std::vector<std::pair<std::size_t, std::function<void()>>> posted;
   Hub hub(2, [&](std::size_t i, std::function<void()> task) {

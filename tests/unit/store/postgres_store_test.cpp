@@ -221,6 +221,31 @@ TEST(PostgresStore, ConcurrentAppendsFromTwoServersKeepIdsInCommitOrder) {
   EXPECT_EQ(seen.size(), all.size());
 }
 
+TEST(PostgresStore, OrderedPublishHoldsThePublishLockUntilTheBatchIsFinished) {
+  TempDatabase db;
+  PostgresStore store(db.url(), 2);
+  User alice = *store.create_user("alice", "hash", kNow);
+  Room room = *store.create_room("general", false, alice.id, std::nullopt, kNow);
+  std::vector<NewMessage> batch{{room.id, alice.id, "hi", std::nullopt, {}}};
+  // Another session may take the lock exactly when no batch holds it (its connection closes
+  // right after, releasing it again).
+  auto lock_is_free = [&] {
+    return db.exec("SELECT pg_try_advisory_lock(112585834685545476)") == "t";
+  };
+
+  store.append_messages(batch, kNow);  // off by default: nothing held after the call
+  EXPECT_TRUE(lock_is_free());
+  store.finish_append_batch();
+
+  store.set_ordered_publish(true);
+  ASSERT_EQ(store.append_messages(batch, kNow)[0].status, AppendStatus::stored);
+  EXPECT_FALSE(lock_is_free());          // committed, but the batch is not yet published
+  EXPECT_EQ(store.count_messages(), 2);  // the other pool connection still serves
+  store.finish_append_batch();
+  EXPECT_TRUE(lock_is_free());
+  store.finish_append_batch();  // nothing held: a no-op
+}
+
 TEST(PostgresStore, KilledConnectionIsUnavailableThenRecovers) {
   TempDatabase db;
   PostgresStore store(db.url(), 1);

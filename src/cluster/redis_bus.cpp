@@ -1,0 +1,222 @@
+#include "cluster/redis_bus.hpp"
+
+#include <hiredis/hiredis.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <random>
+
+#include "cluster/event_codec.hpp"
+#include "observability/log.hpp"
+
+namespace parley::cluster {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// The publisher runs on the message writer's thread, and on network threads for typing,
+// presence and notifications: while Redis is down it tries again at most this often, so that
+// callers do not each wait for a connect timeout.
+constexpr auto kPublisherRetry = 1s;
+constexpr auto kConnectTimeout = 1s;
+constexpr auto kPublishTimeout = 2s;
+// How often the subscriber looks at stop(); and its reconnect backoff bounds.
+constexpr int kPollMs = 200;
+constexpr auto kBackoffMin = 50ms;
+constexpr auto kBackoffMax = 2s;
+
+std::string random_instance_id() {
+  std::random_device random;
+  std::uniform_int_distribution<unsigned> digit(0, 15);
+  std::string id(16, '0');
+  for (char& c : id) c = "0123456789abcdef"[digit(random)];
+  return id;
+}
+
+timeval to_timeval(std::chrono::milliseconds ms) {
+  return timeval{static_cast<time_t>(ms.count() / 1000),
+                 static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
+}
+
+struct ReplyDeleter {
+  void operator()(redisReply* reply) const noexcept { freeReplyObject(reply); }
+};
+using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
+
+}  // namespace
+
+RedisBus::RedisBus(const std::string& url, realtime::Hub& hub, std::string channel)
+    : url_(RedisUrl::parse(url)),
+      hub_(hub),
+      channel_(std::move(channel)),
+      instance_id_(random_instance_id()) {}
+
+RedisBus::~RedisBus() {
+  stop();
+}
+
+redisContext* RedisBus::connect(std::chrono::milliseconds timeout) {
+  redisContext* context =
+      redisConnectWithTimeout(url_.host.c_str(), url_.port, to_timeval(timeout));
+  if (context == nullptr) return nullptr;
+  if (context->err) {
+    obs::log_warn("redis connect failed", {obs::field("error", std::string(context->errstr))});
+    redisFree(context);
+    return nullptr;
+  }
+  if (!url_.password.empty()) {
+    Reply reply(static_cast<redisReply*>(redisCommand(context, "AUTH %s", url_.password.c_str())));
+    if (!reply || reply->type == REDIS_REPLY_ERROR) {
+      obs::log_warn("redis AUTH failed",
+                    {obs::field("error", reply ? std::string(reply->str) : "no reply")});
+      redisFree(context);
+      return nullptr;
+    }
+  }
+  return context;
+}
+
+void RedisBus::start() {
+  {
+    std::lock_guard lock(publisher_mutex_);
+    publisher_ = connect(kConnectTimeout);
+    if (publisher_ != nullptr) redisSetTimeout(publisher_, to_timeval(kPublishTimeout));
+    publisher_failed_ = publisher_ == nullptr;
+    if (publisher_ == nullptr) next_attempt_ = std::chrono::steady_clock::now() + kPublisherRetry;
+  }
+  subscriber_ = std::thread([this] { run_subscriber(); });
+  obs::log_info("cluster bus started",
+                {obs::field("instance", instance_id_), obs::field("redis", url_.host),
+                 obs::field("port", url_.port)});
+}
+
+void RedisBus::stop() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    stopping_ = true;
+  }
+  stop_requested_ = true;
+  stop_wake_.notify_all();
+  if (subscriber_.joinable()) subscriber_.join();
+  std::lock_guard lock(publisher_mutex_);
+  if (publisher_ != nullptr) redisFree(publisher_);
+  publisher_ = nullptr;
+}
+
+std::size_t RedisBus::forward(const realtime::RemoteEvent& event) {
+  std::string payload = encode_event(instance_id_, event);
+  std::lock_guard lock(publisher_mutex_);
+  if (publish_locked(payload)) return 0;
+  // The connection may have died since its last use (a Redis restart): one fresh attempt.
+  if (publish_locked(payload)) return 0;
+  obs::log_warn("cluster event not published", {obs::field("bytes", payload.size())});
+  return 0;
+}
+
+bool RedisBus::publish_locked(const std::string& payload) {
+  if (publisher_ == nullptr) {
+    auto now = std::chrono::steady_clock::now();
+    if (now < next_attempt_ || stop_requested_) return false;
+    publisher_ = connect(kConnectTimeout);
+    if (publisher_ == nullptr) {
+      next_attempt_ = now + kPublisherRetry;
+      publisher_failed_ = true;
+      return false;
+    }
+    redisSetTimeout(publisher_, to_timeval(kPublishTimeout));
+  }
+  Reply reply(
+      static_cast<redisReply*>(redisCommand(publisher_, "PUBLISH %b %b", channel_.data(),
+                                            channel_.size(), payload.data(), payload.size())));
+  if (!reply || publisher_->err) {
+    redisFree(publisher_);
+    publisher_ = nullptr;
+    publisher_failed_ = true;
+    return false;
+  }
+  publisher_failed_ = reply->type == REDIS_REPLY_ERROR;
+  return !publisher_failed_;
+}
+
+// Redis answers again: reopen a publisher that failed now rather than on the next event, so that
+// readiness recovers on an idle instance too.
+void RedisBus::reopen_publisher() {
+  std::lock_guard lock(publisher_mutex_);
+  if (publisher_ != nullptr) return;
+  publisher_ = connect(kConnectTimeout);
+  if (publisher_ == nullptr) return;
+  redisSetTimeout(publisher_, to_timeval(kPublishTimeout));
+  publisher_failed_ = false;
+}
+
+bool RedisBus::wait_stopping(std::chrono::milliseconds delay) {
+  std::unique_lock lock(stop_mutex_);
+  return stop_wake_.wait_for(lock, delay, [this] { return stopping_; });
+}
+
+void RedisBus::run_subscriber() {
+  std::chrono::milliseconds backoff = kBackoffMin;
+  while (!stop_requested_) {
+    redisContext* context = connect(kConnectTimeout);
+    if (context != nullptr) {
+      Reply reply(static_cast<redisReply*>(
+          redisCommand(context, "SUBSCRIBE %b", channel_.data(), channel_.size())));
+      if (reply && !context->err && reply->type == REDIS_REPLY_ARRAY) {
+        subscribed_ = true;
+        backoff = kBackoffMin;
+        obs::log_info("cluster bus subscribed", {obs::field("channel", channel_)});
+        reopen_publisher();
+        receive_on(context);
+        subscribed_ = false;
+        if (!stop_requested_) obs::log_warn("cluster bus connection lost; reconnecting");
+      }
+      redisFree(context);
+    }
+    if (wait_stopping(backoff)) break;
+    backoff =
+        std::min(backoff * 2, std::chrono::duration_cast<std::chrono::milliseconds>(kBackoffMax));
+  }
+}
+
+// Reads pushed messages until the connection fails or stop() is called. poll() with a short
+// timeout rather than a socket read timeout: a timed-out hiredis context cannot be used again.
+void RedisBus::receive_on(redisContext* context) {
+  while (!stop_requested_) {
+    void* raw = nullptr;
+    if (redisGetReplyFromReader(context, &raw) != REDIS_OK) return;
+    if (raw == nullptr) {
+      pollfd fd{context->fd, POLLIN, 0};
+      int ready = ::poll(&fd, 1, kPollMs);
+      if (ready < 0 && errno != EINTR) return;
+      if (ready > 0 && redisBufferRead(context) != REDIS_OK) return;
+      continue;
+    }
+    Reply reply(static_cast<redisReply*>(raw));
+    // ["message", channel, payload]
+    if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
+        reply->element[0]->type == REDIS_REPLY_STRING &&
+        std::strcmp(reply->element[0]->str, "message") == 0 &&
+        reply->element[2]->type == REDIS_REPLY_STRING)
+      on_message(reply->element[2]->str, reply->element[2]->len);
+  }
+}
+
+void RedisBus::on_message(const char* data, std::size_t size) {
+  auto message = decode_event(std::string_view(data, size));
+  if (!message) {
+    obs::log_warn("malformed cluster event ignored", {obs::field("bytes", size)});
+    return;
+  }
+  if (message->origin == instance_id_) return;  // our own, already delivered locally
+  try {
+    hub_.apply_remote(message->event);
+  } catch (const std::exception& e) {
+    obs::log_error("cluster event failed", {obs::field("error", e.what())});
+  }
+}
+
+}  // namespace parley::cluster

@@ -1,0 +1,67 @@
+#include "cluster/event_codec.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "net/ws_connection.hpp"
+
+namespace parley::cluster {
+namespace {
+
+using realtime::Delivery;
+using realtime::RemoteEvent;
+
+TEST(EventCodec, FramePayloadStripsEveryHeaderSize) {
+  for (std::size_t size : {0u, 5u, 125u, 126u, 200u, 65535u, 65536u, 70000u}) {
+    std::string text(size, 'x');
+    auto frame = net::make_text_frame(text);
+    EXPECT_EQ(frame_payload(*frame), text) << size;
+  }
+}
+
+TEST(EventCodec, RoomMessageRoundTrips) {
+  RemoteEvent event;
+  event.target = RemoteEvent::Target::room;
+  event.delivery = Delivery{Delivery::Kind::message,
+                            7,
+                            42,
+                            3,
+                            123,
+                            net::make_text_frame(R"({"type":"message","body":"h\u00e9"})")};
+  auto decoded = decode_event(encode_event("abc", event));
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->origin, "abc");
+  EXPECT_EQ(decoded->event.target, RemoteEvent::Target::room);
+  EXPECT_EQ(decoded->event.delivery.kind, Delivery::Kind::message);
+  EXPECT_EQ(decoded->event.delivery.room_id, 7);
+  EXPECT_EQ(decoded->event.delivery.message_id, 42);
+  EXPECT_EQ(decoded->event.delivery.exclude_user, 3);
+  EXPECT_EQ(decoded->event.delivery.committed_us, 0);  // monotonic time means nothing elsewhere
+  ASSERT_TRUE(decoded->event.delivery.frame);
+  EXPECT_EQ(*decoded->event.delivery.frame, *event.delivery.frame);
+}
+
+TEST(EventCodec, UsersRoleAndMembershipEventsRoundTrip) {
+  RemoteEvent event;
+  event.target = RemoteEvent::Target::role_change;
+  event.user_ids = {12, 13};
+  event.role = "admin";
+  auto decoded = decode_event(encode_event("i", event));
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->event.target, RemoteEvent::Target::role_change);
+  EXPECT_EQ(decoded->event.user_ids, (std::vector<std::int64_t>{12, 13}));
+  EXPECT_EQ(decoded->event.role, "admin");
+  EXPECT_FALSE(decoded->event.delivery.frame);
+}
+
+TEST(EventCodec, RejectsMalformedPayloads) {
+  for (const char* bad : {"", "nope", "[]", R"({"target":"room","kind":"message"})",
+                          R"({"origin":"a","target":"moon","kind":"message"})",
+                          R"({"origin":"a","target":"room","kind":"shout"})",
+                          R"({"origin":1,"target":"room","kind":"message"})"})
+    EXPECT_FALSE(decode_event(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace parley::cluster

@@ -27,17 +27,6 @@ std::vector<std::string> split_path(std::string_view path) {
   return out;
 }
 
-std::string_view bearer_token(const net::HttpRequest& request) {
-  std::string_view h = request.header("Authorization");
-  constexpr std::string_view prefix = "Bearer ";
-  if (h.size() <= prefix.size()) return {};
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(h[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i])))
-      return {};
-  return h.substr(prefix.size());
-}
-
 bool origin_allowed(const std::vector<std::string>& allowed, std::string_view origin,
                     std::string_view host) {
   if (origin.empty()) return true;  // not a browser
@@ -70,6 +59,17 @@ std::string Api::request_id_for(const net::HttpRequest& request) const {
   std::string_view given = request.header("X-Request-Id");
   if (protocol::is_valid_request_id(given)) return std::string(given);
   return auth::random_token(12);
+}
+
+std::string_view bearer_token(const net::HttpRequest& request) {
+  std::string_view h = request.header("Authorization");
+  constexpr std::string_view prefix = "Bearer ";
+  if (h.size() <= prefix.size()) return {};
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(h[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i])))
+      return {};
+  return h.substr(prefix.size());
 }
 
 const auth::AccessClaims& require_user(const ExchangePtr& exchange) {

@@ -83,6 +83,10 @@ void add_message_routes(Api& api);
 void add_operations_routes(Api& api);
 void add_publish_routes(Api& api);
 
+// The credential of an `Authorization: Bearer <credential>` header (scheme case-insensitive), or
+// empty.
+std::string_view bearer_token(const net::HttpRequest& request);
+
 // The verified caller, or 401.
 const auth::AccessClaims& require_user(const ExchangePtr& exchange);
 

@@ -5,6 +5,7 @@
 #include "auth/password.hpp"
 #include "auth/tokens.hpp"
 #include "common/clock.hpp"
+#include "common/text.hpp"
 #include "http/api.hpp"
 #include "protocol/encode.hpp"
 #include "protocol/validation.hpp"
@@ -12,12 +13,6 @@
 namespace parley::http {
 namespace json = boost::json;
 namespace {
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The register/login/refresh reply: a fresh access token next to `refresh_token`.
 json::object token_reply(Api& api, const store::User& user, const std::string& refresh_token) {
@@ -63,7 +58,7 @@ void login(Api& api, const ExchangePtr& ex) {
   auto body = ex->json_body();
   auto username = string_field(body, "username");
   auto password = string_field(body, "password");
-  std::string key = lowercase(username);
+  std::string key = fold_case(username);
   const std::string& address = ex->request().remote_address;
   if (int wait = api.login_throttle().retry_after(key, address, now_ms()); wait > 0)
     throw ApiError(ErrorCode::rate_limited, "too many failed logins; try again later", wait);

@@ -18,13 +18,6 @@ namespace {
 constexpr std::size_t kMaxUsers = 1000;
 constexpr std::size_t kMaxDataBytes = 64 * 1024;
 
-std::string_view bearer(const net::HttpRequest& request) {
-  std::string_view h = request.header("Authorization");
-  if (h.size() > 7 && (h.substr(0, 7) == "Bearer " || h.substr(0, 7) == "bearer "))
-    return h.substr(7);
-  return {};
-}
-
 // Compares against every key without stopping early, so timing tells nothing about which matched.
 bool matches_api_key(const std::vector<ApiKeyEntry>& keys, std::string_view presented) {
   bool match = false;
@@ -33,7 +26,7 @@ bool matches_api_key(const std::vector<ApiKeyEntry>& keys, std::string_view pres
 }
 
 void authorize(Api& api, const ExchangePtr& ex) {
-  std::string_view presented = bearer(ex->request());
+  std::string_view presented = bearer_token(ex->request());
   if (presented.empty()) throw ApiError(ErrorCode::unauthorized, "missing API key");
   if (matches_api_key(api.settings().api_keys, presented)) return;
   if (ex->claims) {

@@ -47,6 +47,28 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
   );
 }
 
+/** A dialog form's error line and its Cancel / submit buttons. */
+function FormFooter({ error, busy, submitLabel, onCancel }: { error: string | null; busy: boolean; submitLabel: string; onCancel: () => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="button" onClick={onCancel}>
+          {t.cancel}
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          {submitLabel}
+        </button>
+      </div>
+    </>
+  );
+}
+
 function describe(t: Strings, err: unknown, map: Partial<Record<string, string>>): string {
   if (err instanceof ApiError) return map[err.code] ?? errorText(t, err.code, err.message, err.retryAfter);
   return String(err);
@@ -102,19 +124,7 @@ export function CreateRoomDialog({ chat, onClose, onDone }: DialogProps) {
             <input name="access-code" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" />
           </label>
         )}
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="form-actions">
-          <button type="button" onClick={onClose}>
-            {t.cancel}
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {t.create}
-          </button>
-        </div>
+        <FormFooter error={error} busy={busy} submitLabel={t.create} onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -142,19 +152,7 @@ export function JoinCodeDialog({ chat, onClose, onDone, initialRoom }: DialogPro
           {t.accessCode}
           <input name="access-code" value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" />
         </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="form-actions">
-          <button type="button" onClick={onClose}>
-            {t.cancel}
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {t.join}
-          </button>
-        </div>
+        <FormFooter error={error} busy={busy} submitLabel={t.join} onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -177,19 +175,7 @@ export function DmDialog({ chat, onClose, onDone }: DialogProps) {
           {t.username}
           <input name="dm-username" required value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
         </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="form-actions">
-          <button type="button" onClick={onClose}>
-            {t.cancel}
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {t.start}
-          </button>
-        </div>
+        <FormFooter error={error} busy={busy} submitLabel={t.start} onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -212,19 +198,7 @@ export function AddMemberDialog({ chat, roomId, onClose }: { chat: ChatStore; ro
           {t.username}
           <input name="member-username" required value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" />
         </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="form-actions">
-          <button type="button" onClick={() => onClose()}>
-            {t.cancel}
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {t.add}
-          </button>
-        </div>
+        <FormFooter error={error} busy={busy} submitLabel={t.add} onCancel={() => onClose()} />
       </form>
     </Modal>
   );

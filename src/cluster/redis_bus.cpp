@@ -211,7 +211,10 @@ void RedisBus::on_message(const char* data, std::size_t size) {
     obs::log_warn("malformed cluster event ignored", {obs::field("bytes", size)});
     return;
   }
-  if (message->origin == instance_id_) return;  // our own, already delivered locally
+  // Our own events were delivered locally already, except room messages (loops_back_messages).
+  bool own_message = message->event.target == realtime::RemoteEvent::Target::room &&
+                     message->event.delivery.kind == realtime::Delivery::Kind::message;
+  if (message->origin == instance_id_ && !own_message) return;
   try {
     hub_.apply_remote(message->event);
   } catch (const std::exception& e) {

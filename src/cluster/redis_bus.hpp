@@ -37,6 +37,9 @@ class RedisBus : public realtime::RemoteRelay {
   // retries once; while Redis is unreachable, events are dropped (connections catch up through
   // history). Thread-safe. Returns 0: counts on other instances are not known.
   std::size_t forward(const realtime::RemoteEvent& event) override;
+  // Room messages come back through Redis to this instance too: every instance then delivers
+  // them in the one order Redis saw, which is commit (id) order.
+  bool loops_back_messages() const noexcept override { return true; }
 
   // Subscribed to the channel and the publisher not failing: for /readyz. Thread-safe.
   bool connected() const noexcept { return subscribed_ && !publisher_failed_; }

@@ -51,7 +51,10 @@ void Hub::end_batch() {
 }
 
 void Hub::publish_to_room(Delivery delivery) {
-  if (relay_) relay({RemoteEvent::Target::room, delivery, {}, {}});
+  if (relay_) {
+    relay({RemoteEvent::Target::room, delivery, {}, {}});
+    if (delivery.kind == Delivery::Kind::message && relay_->loops_back_messages()) return;
+  }
   fan_out_to_room(std::move(delivery));
 }
 

@@ -31,6 +31,11 @@ class RemoteRelay {
   // rests on it.) Returns how many connections on other instances the event was queued for,
   // when the relay knows (0 otherwise).
   virtual std::size_t forward(const RemoteEvent& event) = 0;
+
+  // true when the relay hands room messages back to this instance too (through
+  // Hub::apply_remote), in the one order every instance sees; the hub then does not deliver them
+  // locally first, which could put a local message ahead of an earlier remote one.
+  virtual bool loops_back_messages() const noexcept { return false; }
 };
 
 }  // namespace parley::realtime

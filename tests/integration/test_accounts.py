@@ -213,10 +213,11 @@ def test_login_failures_per_address(server_factory):
 
 
 def test_expired_access_token_is_refused(server_factory):
-    srv = server_factory(["--access-token-ttl-s", "1"])
+    # Claims are in whole seconds, so a 1 s lifetime may end a few milliseconds after issue: use 3.
+    srv = server_factory(["--access-token-ttl-s", "3"])
     u = srv.api.register()
     assert srv.api.get("/api/me", u.access).status_code == 200
-    wait_for(lambda: srv.api.get("/api/me", u.access).status_code == 401, 6, "the token to expire")
+    wait_for(lambda: srv.api.get("/api/me", u.access).status_code == 401, 8, "the token to expire")
     assert_error(srv.api.get("/api/me", u.access), 401, "unauthorized")
     # The WebSocket refuses it too, on the upgrade and in an auth frame.
     from parley_client import RawWs, raw_ws

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "cluster/event_codec.hpp"
+#include "common/thread_name.hpp"
 #include "observability/log.hpp"
 
 namespace parley::cluster {
@@ -88,7 +89,10 @@ void RedisBus::start() {
     publisher_failed_ = publisher_ == nullptr;
     if (publisher_ == nullptr) next_attempt_ = std::chrono::steady_clock::now() + kPublisherRetry;
   }
-  subscriber_ = std::thread([this] { run_subscriber(); });
+  subscriber_ = std::thread([this] {
+    name_this_thread("parley-bus");
+    run_subscriber();
+  });
   obs::log_info("cluster bus started",
                 {obs::field("instance", instance_id_), obs::field("redis", url_.host),
                  obs::field("port", url_.port)});

@@ -1,10 +1,16 @@
 #include "common/worker_pool.hpp"
 
+#include "common/thread_name.hpp"
+
 namespace parley {
 
 WorkerPool::WorkerPool(std::size_t threads, std::size_t max_queue) : max_queue_(max_queue) {
   threads_.reserve(threads);
-  for (std::size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+  for (std::size_t i = 0; i < threads; ++i)
+    threads_.emplace_back([this] {
+      name_this_thread("parley-worker");
+      run();
+    });
 }
 
 WorkerPool::~WorkerPool() {

@@ -10,8 +10,10 @@
 #include <csignal>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
+#include "common/thread_name.hpp"
 #include "net/detail/asio_types.hpp"
 #include "net/detail/http_session.hpp"
 #include "net/detail/server_state.hpp"
@@ -248,7 +250,10 @@ void Server::run(BeforeClose before_close) {
   for (auto& t : im.state.threads) guards.push_back(asio::make_work_guard(t->ioc));
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < im.state.threads.size(); ++i)
-    threads.emplace_back([&im, i] { im.state.threads[i]->ioc.run(); });
+    threads.emplace_back([&im, i] {
+      name_this_thread("parley-net-" + std::to_string(i));
+      im.state.threads[i]->ioc.run();
+    });
   im.main_context().run();
   for (auto& t : threads) t.join();
   if (im.before_close_thread.joinable()) im.before_close_thread.join();

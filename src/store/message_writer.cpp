@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "common/thread_name.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 
@@ -13,7 +14,10 @@ MessageWriter::MessageWriter(Store& store, std::size_t max_batch, std::size_t ma
     : store_(store),
       max_batch_(max_batch == 0 ? 1 : max_batch),
       max_queue_(max_queue),
-      thread_([this] { run(); }) {}
+      thread_([this] {
+        name_this_thread("parley-store");
+        run();
+      }) {}
 
 MessageWriter::~MessageWriter() {
   stop();

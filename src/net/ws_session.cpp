@@ -58,6 +58,10 @@ class WsSession final : public SessionBase, public WsConnection {
 
   void shutdown() override { begin_close(1001, "server shutting down", false); }
   void terminate() override { finish(); }
+  void flush() override {
+    flush_posted_ = false;
+    do_write();
+  }
 
  private:
   enum class State : std::uint8_t { open, closing, closed };
@@ -76,7 +80,10 @@ class WsSession final : public SessionBase, public WsConnection {
   void enqueue(SharedFrame frame);
   void schedule_flush();
   void do_write();
-  void on_write(error_code ec);
+  void write_now();
+  void on_write(error_code ec, std::size_t written);
+  void release_written(std::size_t bytes);
+  void after_written();
   void on_close_written();
 
   void begin_close(std::uint16_t code, std::string_view reason, bool drop_unsent);
@@ -92,6 +99,7 @@ class WsSession final : public SessionBase, public WsConnection {
   std::vector<SharedFrame> queue_;  // [head_, write_end_) in flight, [write_end_, end) waiting
   std::unique_ptr<char[]> tls_buffer_;
   std::size_t head_ = 0;
+  std::size_t head_offset_ = 0;  // bytes of queue_[head_] already written (plain sockets)
   std::size_t write_end_ = 0;
   std::size_t queued_bytes_ = 0;
   Clock::time_point last_received_;
@@ -253,41 +261,87 @@ void WsSession<Stream>::enqueue(SharedFrame frame) {
   schedule_flush();
 }
 
-// Corking: everything queued until the posted flush runs goes out in one gathered write.
+// Corking: everything queued until the thread's flush runs goes out in one gathered write.
 template <class Stream>
 void WsSession<Stream>::schedule_flush() {
   if (writing_ || flush_posted_) return;
   flush_posted_ = true;
-  asio::post(executor(), [self = self()] {
-    self->flush_posted_ = false;
-    self->do_write();
-  });
+  server_.threads[index_]->flushes.add(shared_from_this());
 }
 
 template <class Stream>
 void WsSession<Stream>::do_write() {
   if (writing_ || state_ == State::closed || head_ == queue_.size()) return;
-  writing_ = true;
-  write_end_ = std::min(queue_.size(), head_ + kMaxFramesPerWrite);
-  auto handler = [self = self()](error_code ec, std::size_t) { self->on_write(ec); };
-  if (write_end_ - head_ == 1)
-    asio::async_write(stream_, asio::buffer(*queue_[head_]), std::move(handler));
-  else
-    asio::async_write(stream_, FrameBuffers(queue_, head_, write_end_), std::move(handler));
+  if constexpr (!kTls) {
+    write_now();
+  } else {
+    writing_ = true;
+    write_end_ = std::min(queue_.size(), head_ + kMaxFramesPerWrite);
+    auto handler = [self = self()](error_code ec, std::size_t n) { self->on_write(ec, n); };
+    if (write_end_ - head_ == 1)
+      asio::async_write(stream_, asio::buffer(*queue_[head_]), std::move(handler));
+    else
+      asio::async_write(stream_, FrameBuffers(queue_, head_, write_end_), std::move(handler));
+  }
+}
+
+// Plain sockets: gathered non-blocking writes of whatever the kernel takes now. Nearly every
+// write completes at once, so no asynchronous operation (and no completion) is needed; only a
+// full socket buffer makes the session wait for writability.
+template <class Stream>
+void WsSession<Stream>::write_now() {
+  while (head_ < queue_.size()) {
+    const std::size_t end = std::min(queue_.size(), head_ + kMaxFramesPerWrite);
+    error_code ec;
+    const std::size_t n = stream_.write_some(FrameBuffers(queue_, head_, end, head_offset_), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      writing_ = true;
+      write_end_ = head_ + (head_offset_ > 0 ? 1 : 0);  // a partly written frame must finish
+      stream_.async_wait(PlainStream::wait_write, [self = self()](error_code wait_ec) {
+        self->writing_ = false;
+        if (self->state_ == State::closed) return;
+        if (wait_ec) return self->finish();
+        self->write_now();
+      });
+      return;
+    }
+    if (ec) return finish();
+    release_written(n);
+  }
+  after_written();
 }
 
 template <class Stream>
-void WsSession<Stream>::on_write(error_code ec) {
+void WsSession<Stream>::on_write(error_code ec, std::size_t written) {
   writing_ = false;
   if (state_ == State::closed) return;
   if (ec) return finish();
-  for (std::size_t i = head_; i < write_end_; ++i) {
-    queued_bytes_ -= queue_[i]->size();
-    queue_[i].reset();
+  release_written(written);
+  after_written();
+}
+
+// Drops the frames (and the part of the head frame) that the kernel has taken.
+template <class Stream>
+void WsSession<Stream>::release_written(std::size_t bytes) {
+  while (bytes > 0 && head_ < queue_.size()) {
+    const std::size_t size = queue_[head_]->size();
+    const std::size_t left = size - head_offset_;
+    if (bytes < left) {
+      head_offset_ += bytes;
+      return;
+    }
+    bytes -= left;
+    queued_bytes_ -= size;
+    queue_[head_].reset();
+    ++head_;
+    head_offset_ = 0;
   }
-  head_ = write_end_;
+}
+
+template <class Stream>
+void WsSession<Stream>::after_written() {
   if (head_ == queue_.size()) {
-    head_ = write_end_ = 0;
+    head_ = write_end_ = head_offset_ = 0;
     if (queue_.capacity() > kKeepQueueCapacity)
       std::vector<SharedFrame>().swap(queue_);
     else
@@ -322,7 +376,7 @@ void WsSession<Stream>::begin_close(std::uint16_t code, std::string_view reason,
   if (state_ != State::open) return;
   state_ = State::closing;
   if (drop_unsent) {
-    const std::size_t keep = writing_ ? write_end_ : head_;
+    const std::size_t keep = writing_ ? write_end_ : head_ + (head_offset_ > 0 ? 1 : 0);
     for (std::size_t i = keep; i < queue_.size(); ++i) queued_bytes_ -= queue_[i]->size();
     queue_.resize(keep);
   }

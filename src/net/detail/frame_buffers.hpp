@@ -12,7 +12,8 @@
 namespace parley::net::detail {
 
 // Refers to the queue by index, so frames pushed (and the vector reallocated) during the write do
-// not invalidate it; the range itself must stay untouched until the write completes.
+// not invalidate it; the range itself must stay untouched until the write completes. The first
+// frame may start `offset` bytes in, after a partial write.
 class FrameBuffers {
  public:
   class const_iterator {
@@ -24,11 +25,14 @@ class FrameBuffers {
     using reference = value_type;
 
     const_iterator() = default;
-    const_iterator(const std::vector<SharedFrame>* queue, std::size_t i) : queue_(queue), i_(i) {}
+    const_iterator(const std::vector<SharedFrame>* queue, std::size_t i, std::size_t first,
+                   std::size_t offset)
+        : queue_(queue), i_(i), first_(first), offset_(offset) {}
 
     value_type operator*() const {
       const auto& frame = (*queue_)[i_];
-      return {frame->data(), frame->size()};
+      const std::size_t skip = i_ == first_ ? offset_ : 0;
+      return {frame->data() + skip, frame->size() - skip};
     }
     const_iterator& operator++() {
       ++i_;
@@ -54,18 +58,22 @@ class FrameBuffers {
    private:
     const std::vector<SharedFrame>* queue_ = nullptr;
     std::size_t i_ = 0;
+    std::size_t first_ = 0;
+    std::size_t offset_ = 0;
   };
 
-  FrameBuffers(const std::vector<SharedFrame>& queue, std::size_t begin, std::size_t end)
-      : queue_(&queue), begin_(begin), end_(end) {}
+  FrameBuffers(const std::vector<SharedFrame>& queue, std::size_t begin, std::size_t end,
+               std::size_t offset = 0)
+      : queue_(&queue), begin_(begin), end_(end), offset_(offset) {}
 
-  const_iterator begin() const { return {queue_, begin_}; }
-  const_iterator end() const { return {queue_, end_}; }
+  const_iterator begin() const { return {queue_, begin_, begin_, offset_}; }
+  const_iterator end() const { return {queue_, end_, begin_, offset_}; }
 
  private:
   const std::vector<SharedFrame>* queue_;
   std::size_t begin_;
   std::size_t end_;
+  std::size_t offset_;
 };
 
 }  // namespace parley::net::detail

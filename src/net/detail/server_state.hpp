@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "net/detail/flush_queue.hpp"
 #include "net/detail/session_base.hpp"
 #include "net/server.hpp"
 
@@ -21,6 +22,7 @@ struct ThreadState {
   // still unlink themselves from it.
   SessionList sessions;
   boost::asio::io_context ioc{1};
+  FlushQueue flushes{ioc};  // destroyed before ioc: its posted task only holds a pointer
 };
 
 class ServerState {

@@ -22,6 +22,9 @@ class SessionBase : public std::enable_shared_from_this<SessionBase> {
   // Closes at once, without any handshake: the server is stopping and its threads no longer run.
   virtual void terminate() = 0;
 
+  // Writes what was queued (see FlushQueue). On the session's thread.
+  virtual void flush() {}
+
  protected:
   SessionBase(ServerState& server, std::size_t index) noexcept : server_(server), index_(index) {}
 

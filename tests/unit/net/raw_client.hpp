@@ -50,10 +50,13 @@ struct HttpReply {
 
 class RawClient {
  public:
-  explicit RawClient(std::uint16_t port, int timeout_seconds = 5) {
+  // receive_buffer > 0: a small SO_RCVBUF (set before connecting, so the window stays small).
+  explicit RawClient(std::uint16_t port, int timeout_seconds = 5, int receive_buffer = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval tv{timeout_seconds, 0};
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (receive_buffer > 0)
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     int one = 1;
     ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     sockaddr_in addr{};

@@ -367,6 +367,22 @@ TEST(Server, ManyQueuedFramesArriveIntactAndInOrder) {
   EXPECT_EQ(client.read_frame().payload, "done");
 }
 
+TEST(Server, FramesSurvivePartialWritesToASlowReader) {
+  ServerConfig config = test_config();
+  config.max_outbound_bytes = 64 << 20;
+  Running running(config);
+  // 8 MB at once into a 4 KiB receive window: more than the kernel's buffers take (4 MiB at
+  // most), so writes stop part-way through frames and resume as the client reads.
+  RawClient client(running.port(), 5, 4096);
+  ASSERT_EQ(client.upgrade().status, 101);
+  const std::string filler(1000, 'f');
+  client.send_text("burst 8000 big");
+  for (int i = 0; i < 8000; ++i)
+    ASSERT_EQ(client.read_frame().payload, "msg " + std::to_string(i) + filler) << i;
+  client.send_text("done");
+  EXPECT_EQ(client.read_frame().payload, "done");
+}
+
 TEST(Server, SlowConsumerIsClosedWith1013) {
   Running running;
   const auto before = obs::metrics().slow_consumer_closes.value();

@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cluster/redis_bus.hpp"
 #include "cluster/redis_url.hpp"
+#include "common/ip_network.hpp"
 #include "common/worker_pool.hpp"
 #include "config/command_line.hpp"
 #include "http/api.hpp"
@@ -57,6 +58,9 @@ http::ApiSettings api_settings(const config::Config& c) {
   s.allowed_origins = c.allowed_origins;
   s.web_root = c.web_root.empty() ? default_web_root() : c.web_root;
   for (const auto& k : c.api_keys) s.api_keys.push_back({k.name, k.key});
+  std::vector<IpNetwork> proxies;
+  for (const auto& p : c.trusted_proxies) proxies.push_back(IpNetwork::parse(p).value());
+  s.client_address = http::ClientAddress(std::move(proxies));
   return s;
 }
 

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "common/ip_network.hpp"
+
 namespace parley::config {
 namespace {
 
@@ -111,6 +113,16 @@ const std::vector<OptionSpec>& server_options() {
                  "browser Origin allowed to open /ws; repeat; '*' for any (default: same origin as "
                  "Host)",
                  [](Config& c, const std::string& v) { c.allowed_origins.push_back(v); },
+                 [](const Config&) { return std::string(); }, true});
+    s.push_back({"trusted-proxy", "CIDR",
+                 "reverse proxy (address or network) whose X-Forwarded-For names the client, "
+                 "e.g. for per-address login limits; repeat (default: none)",
+                 [](Config& c, const std::string& v) {
+                   if (!IpNetwork::parse(v))
+                     throw ConfigError("--trusted-proxy: expected an address or CIDR, got '" + v +
+                                       "'");
+                   c.trusted_proxies.push_back(v);
+                 },
                  [](const Config&) { return std::string(); }, true});
     s.push_back(string_option("web-root", "DIR", "static web app (default: the built web/dist)",
                               &Config::web_root));

@@ -23,6 +23,7 @@ struct Config {
   std::string jwt_secret;
   std::vector<ApiKey> api_keys;
   std::vector<std::string> allowed_origins;  // empty: same origin as Host
+  std::vector<std::string> trusted_proxies;  // CIDRs whose X-Forwarded-For is believed
   std::string web_root;                      // empty: auto-detected web/dist
   std::string tls_cert;
   std::string tls_key;

@@ -80,6 +80,7 @@ const auth::AccessClaims& require_user(const ExchangePtr& exchange) {
 
 void Api::handle(net::HttpRequest request, Respond respond) {
   obs::metrics().http_requests.add();
+  request.remote_address = settings_.client_address.of(request);
   std::string request_id = request_id_for(request);
   auto exchange =
       std::make_shared<Exchange>(std::move(request), std::move(request_id), std::move(respond));

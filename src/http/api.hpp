@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "http/client_address.hpp"
 #include "http/exchange.hpp"
 #include "http/login_throttle.hpp"
 #include "http/static_files.hpp"
@@ -28,6 +29,7 @@ struct ApiSettings {
   std::vector<std::string> allowed_origins;  // empty: same origin as Host
   std::string web_root;                      // empty: no web app
   std::vector<ApiKeyEntry> api_keys;
+  ClientAddress client_address;  // who the client is behind trusted proxies
   std::function<std::vector<std::string>()> readiness_failures;  // names of failing dependencies
 };
 

@@ -73,8 +73,8 @@ void Exchange::finish(net::HttpResponse response) {
   auto level = response.status >= 400 ? obs::LogLevel::info : obs::LogLevel::debug;
   obs::log(level, "request",
            {obs::field("request_id", request_id_), obs::field("method", request_.method),
-            obs::field("path", request_.path), obs::field("status", response.status),
-            obs::field("us", monotonic_us() - started_us_)});
+            obs::field("path", request_.path), obs::field("client", request_.remote_address),
+            obs::field("status", response.status), obs::field("us", monotonic_us() - started_us_)});
   respond_(std::move(response));
 }
 

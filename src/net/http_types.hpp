@@ -20,7 +20,7 @@ struct HttpRequest {
   std::string query;   // target after '?', or empty
   std::vector<Header> headers;
   std::string body;
-  std::string remote_address;  // peer IP as text
+  std::string remote_address;  // peer IP as text (the API: the client behind trusted proxies)
   unsigned version = 11;       // 10 or 11
 
   // Case-insensitive lookup; empty view when absent.

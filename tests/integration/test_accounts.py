@@ -1,5 +1,6 @@
 """Accounts and tokens: register, login, refresh rotation, logout, /api/me, JWT claims, errors."""
 
+import subprocess
 import time
 
 import pytest
@@ -210,6 +211,45 @@ def test_login_failures_per_address(server_factory):
     assert_error(r, 429, "rate_limited")
     assert (r.headers.get("Retry-After") or "").isdigit()
     del u
+
+
+def failed_login(api, forwarded_for=None):
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else None
+    return api.post("/api/auth/login", {"username": unique("ghost"), "password": "wrong-password!"},
+                    headers=headers)
+
+
+def test_login_limit_per_client_behind_a_trusted_proxy(server_factory):
+    # The test client plays the proxy on 127.0.0.1: the address it forwards is the one limited.
+    srv = server_factory(["--login-max-failures-ip", "3", "--trusted-proxy", "127.0.0.0/8"],
+                         relaxed=False)
+    api = srv.api
+    for _ in range(3):
+        assert_error(failed_login(api, "203.0.113.7"), 401, "unauthorized")
+    assert_error(failed_login(api, "203.0.113.7"), 429, "rate_limited")
+    # Another client behind the same proxy is not locked out with it,
+    assert_error(failed_login(api, "198.51.100.20"), 401, "unauthorized")
+    # nor is the proxy's own address, and a spoofed entry left of the real one changes nothing.
+    assert_error(failed_login(api), 401, "unauthorized")
+    assert_error(failed_login(api, "198.51.100.99, 203.0.113.7"), 429, "rate_limited")
+    # A malformed header falls back to the proxy itself.
+    assert_error(failed_login(api, "not-an-address"), 401, "unauthorized")
+
+
+def test_forwarded_for_from_an_untrusted_peer_is_ignored(server_factory):
+    srv = server_factory(["--login-max-failures-ip", "3"], relaxed=False)
+    api = srv.api
+    for i in range(3):
+        assert_error(failed_login(api, f"203.0.113.{i}"), 401, "unauthorized")
+    # Every attempt counted against the real peer, whatever it claimed to forward.
+    assert_error(failed_login(api, "203.0.113.200"), 429, "rate_limited")
+
+
+def test_bad_trusted_proxy_is_refused_at_start(parley_bin, tmp_path):
+    r = subprocess.run([parley_bin, "--data-dir", str(tmp_path), "--trusted-proxy", "10.0.0.0/40"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode != 0
+    assert "--trusted-proxy" in r.stderr
 
 
 def test_expired_access_token_is_refused(server_factory):

@@ -67,6 +67,9 @@ TEST_F(CommandLine, RepeatableFlagsAndCommaSeparatedEnvironment) {
   fake_env()["PARLEY_ALLOWED_ORIGIN"] = "http://a.example,http://b.example";
   inv = parse({});
   EXPECT_EQ(inv.config.allowed_origins.size(), 2u);
+  fake_env()["PARLEY_TRUSTED_PROXY"] = "10.0.0.0/8,::1";
+  inv = parse({});
+  EXPECT_EQ(inv.config.trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
 }
 
 TEST_F(CommandLine, RejectsBadValuesNamingTheFlag) {
@@ -77,6 +80,8 @@ TEST_F(CommandLine, RejectsBadValuesNamingTheFlag) {
   EXPECT_THROW(parse({"--no-such-flag", "1"}), ConfigError);
   EXPECT_THROW(parse({"--threads"}), ConfigError);
   EXPECT_THROW(parse({"--tls-cert", "x"}), ConfigError);
+  EXPECT_THROW(parse({"--trusted-proxy", "10.0.0.0/33"}), ConfigError);
+  EXPECT_THROW(parse({"--trusted-proxy", "proxy.example"}), ConfigError);
   try {
     parse({"--max-body-bytes", "-1"});
     FAIL();

@@ -16,21 +16,25 @@ namespace asio = boost::asio;
 Fleet::Fleet(const Options& o, EventLoops& loops, FleetHandler& handler)
     : o_(o), loops_(loops), handler_(handler), queues_(loops.size()) {
   boost::system::error_code ec;
-  auto address = asio::ip::make_address(o.host == "localhost" ? "127.0.0.1" : o.host, ec);
-  if (ec) throw BenchError("--url: the WebSocket client needs a literal address, got " + o.host);
-  server_ = asio::ip::tcp::endpoint(address, o.port);
+  for (const auto& s : o.servers) {
+    auto address = asio::ip::make_address(s.host == "localhost" ? "127.0.0.1" : s.host, ec);
+    if (ec) throw BenchError("--url: the WebSocket client needs a literal address, got " + s.host);
+    servers_.push_back(
+        {asio::ip::tcp::endpoint(address, s.port), s.host + ":" + std::to_string(s.port)});
+  }
   for (const auto& s : o.source_ips) {
     auto a = asio::ip::make_address(s, ec);
     if (ec) throw BenchError("--source-ips: bad address " + s);
     sources_.emplace_back(a);
   }
-  host_header_ = o.host + ":" + std::to_string(o.port);
 }
 
 Fleet::~Fleet() = default;
 
-std::size_t Fleet::add(std::string token, std::int64_t room, std::size_t global_index) {
+std::size_t Fleet::add(std::string token, std::int64_t room, std::size_t global_index,
+                       std::optional<std::size_t> server) {
   Slot s;
+  s.server = server.value_or(global_index) % servers_.size();
   s.token = std::move(token);
   s.room = room;
   s.global_index = global_index;
@@ -108,7 +112,8 @@ void Fleet::start(std::size_t slot) {
   if (!sources_.empty()) source = sources_[s.global_index % sources_.size()];
   std::string target = "/ws";
   if (o_.auth == "token") target += "?token=" + s.token;
-  s.ws->start(server_, source, host_header_, target);
+  const Server& server = servers_[s.server];
+  s.ws->start(server.endpoint, source, server.host_header, target);
 }
 
 void Fleet::send(std::size_t slot, std::string_view text) {

@@ -1,7 +1,8 @@
 #pragma once
 // A set of WebSocket connections spread over one process's event loops, opened with a bounded
 // number of handshakes in flight; each is authenticated (?token= or auth frame) and, when given
-// a room, joined to it before the scenario's FleetHandler sees it.
+// a room, joined to it before the scenario's FleetHandler sees it. With several --url, each
+// connection goes to one instance.
 
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
@@ -28,8 +29,10 @@ class Fleet : public WsListener {
   Fleet(const Options& o, EventLoops& loops, FleetHandler& handler);
   ~Fleet() override;
 
-  // Adds a connection (not opened yet); `global_index` picks its source address. Returns its slot.
-  std::size_t add(std::string token, std::int64_t room, std::size_t global_index);
+  // Adds a connection (not opened yet); `global_index` picks its source address and, unless
+  // `server` names one, its instance (global_index % instances). Returns its slot.
+  std::size_t add(std::string token, std::int64_t room, std::size_t global_index,
+                  std::optional<std::size_t> server = std::nullopt);
   // Opens every slot, `concurrency` handshakes at a time, and waits until each is ready or has
   // failed, at most `timeout_s`. Returns the number ready.
   std::size_t open_all(std::size_t concurrency, double timeout_s);
@@ -59,6 +62,7 @@ class Fleet : public WsListener {
     std::string token;
     std::int64_t room = 0;
     std::size_t global_index = 0;
+    std::size_t server = 0;  // index into servers_
     std::int64_t started_ns = 0;
     Stage stage = Stage::idle;
   };
@@ -77,9 +81,12 @@ class Fleet : public WsListener {
   const Options& o_;
   EventLoops& loops_;
   FleetHandler& handler_;
-  boost::asio::ip::tcp::endpoint server_;
+  struct Server {
+    boost::asio::ip::tcp::endpoint endpoint;
+    std::string host_header;
+  };
+  std::vector<Server> servers_;
   std::vector<std::optional<boost::asio::ip::address>> sources_;
-  std::string host_header_;
   std::vector<Slot> slots_;
   std::vector<ThreadQueue> queues_;
   std::atomic<bool> closing_{false};

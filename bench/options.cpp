@@ -6,22 +6,33 @@
 namespace parley::bench {
 namespace {
 
-void parse_url(Options& o) {
-  std::string rest = o.url;
+ServerAddress parse_url(const std::string& url) {
+  ServerAddress a;
+  a.url = url;
+  std::string rest = url;
   const std::string scheme = "http://";
   if (rest.rfind(scheme, 0) != 0) throw CLI::ValidationError("--url", "expected http://HOST:PORT");
   rest = rest.substr(scheme.size());
   if (auto slash = rest.find('/'); slash != std::string::npos) rest = rest.substr(0, slash);
   const auto colon = rest.rfind(':');
   if (colon == std::string::npos) {
-    o.host = rest;
-    o.port = 80;
-    return;
+    a.host = rest;
+    a.port = 80;
+    return a;
   }
-  o.host = rest.substr(0, colon);
+  a.host = rest.substr(0, colon);
   const int port = std::atoi(rest.substr(colon + 1).c_str());
-  if (port <= 0 || port > 65535) throw CLI::ValidationError("--url", "bad port");
-  o.port = static_cast<std::uint16_t>(port);
+  if (port <= 0 || port > 65535) throw CLI::ValidationError("--url", "bad port in " + url);
+  a.port = static_cast<std::uint16_t>(port);
+  return a;
+}
+
+void parse_urls(Options& o) {
+  for (const auto& url : o.urls)
+    if (!url.empty()) o.servers.push_back(parse_url(url));
+  if (o.servers.empty()) throw CLI::ValidationError("--url", "no server given");
+  o.host = o.servers.front().host;
+  o.port = o.servers.front().port;
 }
 
 template <typename T>
@@ -37,11 +48,18 @@ Options parse_options(int argc, char** argv) {
       "parley-bench: load generator for the Parley chat server.\n"
       "Scenarios: fanout (1 room x M subscribers, S senders), rooms (K rooms x M members),\n"
       "idle (N connections held), history (pages of 50 from a 1M-message room), connect\n"
-      "(connection + auth + join rate), publish (publish API to role \"user\"), cluster."};
+      "(connection + auth + join rate), publish (publish API to role \"user\"), cluster (rooms\n"
+      "traffic over several instances on one PostgreSQL + Redis: repeat --url, one per instance;\n"
+      "each room's sender on one instance, its other members on the others, so that messages\n"
+      "cross the Redis bus; bench/run-cluster.sh starts such a cluster and runs it).\n"
+      "Several --url: REST setup goes to the first; WebSocket connections are spread over all."};
   app.add_option("scenario", o.scenario, "scenario to run")
       ->check(
           CLI::IsMember({"fanout", "rooms", "idle", "history", "connect", "publish", "cluster"}));
-  app.add_option("--url", o.url, "server base URL")->capture_default_str();
+  app.add_option("--url", o.urls, "server base URL; repeat or comma-separate for several instances")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->capture_default_str();
   app.add_option("--duration", o.duration_s, "seconds per run (each ramp step)")
       ->capture_default_str();
   app.add_option("--rate", o.rate, "total sends/s (fanout, rooms; ramp start); publish calls/s");
@@ -55,7 +73,10 @@ Options parse_options(int argc, char** argv) {
   app.add_option("--processes", o.processes, "worker processes")->capture_default_str();
   app.add_option("--source-ips", o.source_ips, "source addresses, e.g. 127.0.0.1,127.0.0.2")
       ->delimiter(',');
-  app.add_option("--server-pid", o.server_pid, "server pid, for its CPU and RSS from /proc");
+  app.add_option("--server-pid", o.server_pids,
+                 "server pid, for its CPU and RSS from /proc; repeat or comma-separate (summed)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   app.add_option("--api-key", o.api_key, "publish API key (publish scenario)");
   app.add_option("--body-bytes", o.body_bytes, "message body size")->capture_default_str();
   app.add_option("--auth", o.auth, "WebSocket auth: token (?token=) or frame")
@@ -70,7 +91,9 @@ Options parse_options(int argc, char** argv) {
   app.add_flag("--ramp", o.ramp, "find the highest rate with p99 <= --p99-ms and nothing lost");
   app.add_option("--ramp-steps", o.ramp_steps, "bound on ramp steps")->capture_default_str();
   app.add_option("--p99-ms", o.p99_ms, "ramp latency bound")->capture_default_str();
-  app.add_flag("--smoke", o.smoke, "a few seconds of every main scenario at tiny sizes");
+  app.add_flag(
+      "--smoke", o.smoke,
+      "a few seconds of every main scenario at tiny sizes (`cluster --smoke`: of cluster)");
   app.add_option("--prefix", o.prefix, "prefix of bench user and room names")
       ->capture_default_str();
   app.add_option("--password", o.password, "password of the bench users");
@@ -84,7 +107,7 @@ Options parse_options(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::exit(app.exit(e));
   }
-  parse_url(o);
+  parse_urls(o);
   if (o.processes == 0) o.processes = 1;
   return o;
 }
@@ -102,6 +125,12 @@ void apply_scenario_defaults(Options& o) {
     set_default<std::size_t>(o.subscribers, s ? 3 : 10);
     set_default<std::size_t>(o.senders, o.rooms);
     set_default(o.rate, s ? 200.0 : 10000.0);
+  } else if (o.scenario == "cluster") {
+    // Sized for 2 cores running 2 instances, PostgreSQL, Redis and the bench (docs/benchmarks.md).
+    set_default<std::size_t>(o.rooms, s ? 10 : 100);
+    set_default<std::size_t>(o.subscribers, s ? 4 : 10);
+    set_default<std::size_t>(o.senders, o.rooms);
+    set_default(o.rate, s ? 100.0 : 2000.0);
   } else if (o.scenario == "idle") {
     set_default<std::size_t>(o.connections, s ? 200 : 15000);
     set_default<std::size_t>(o.rooms, 1);

@@ -8,10 +8,19 @@
 
 namespace parley::bench {
 
+// One server instance, from one --url.
+struct ServerAddress {
+  std::string url;
+  std::string host;
+  std::uint16_t port = 0;
+};
+
 struct Options {
   std::string scenario = "fanout";  // fanout rooms idle history connect publish cluster
-  std::string url = "http://127.0.0.1:8080";
-  std::string host;  // from url
+  std::vector<std::string> urls{"http://127.0.0.1:8080"};
+  // The instances, in --url order. REST setup goes to the first: they share one database.
+  std::vector<ServerAddress> servers;
+  std::string host;  // the first instance's
   std::uint16_t port = 0;
   double duration_s = 10;
   double rate = 0;              // total sends/s (fanout, rooms); publish calls/s (0: max)
@@ -23,7 +32,7 @@ struct Options {
   std::size_t threads = 0;      // io_context threads per process (0: one per core)
   std::size_t processes = 1;
   std::vector<std::string> source_ips;
-  int server_pid = 0;
+  std::vector<int> server_pids;  // CPU and RSS are summed over them
   std::string api_key;
   std::size_t body_bytes = 64;
   std::string auth = "token";   // token (?token=) or frame (first frame)

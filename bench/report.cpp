@@ -92,6 +92,12 @@ void Report::print_table(std::ostream& out, const std::string& title, const Resu
          mib(s.rss_end) + " (empty " + mib(s.rss_empty) + ", connected " + mib(s.rss_connected) +
              ", peak " + mib(s.hwm) + ")");
     if (r.connections) line(out, "server rss/conn", fmt("%.0f bytes", rss_per_connection(r, s)));
+    for (const auto& p : s.processes) {
+      line(out, ("  pid " + std::to_string(p.pid)).c_str(),
+           "cpu " + fmt("%.2f s", p.cpu_s) + " (" +
+               fmt("%.0f", r.seconds > 0 ? 100 * p.cpu_s / r.seconds : 0) + "% of one core), rss " +
+               mib(p.rss_end));
+    }
   }
   line(out, "bench cpu",
        fmt("%.2f s", r.bench_cpu_s) + " (" +
@@ -137,6 +143,13 @@ json::object Report::to_json(const Result& r, const ServerFigures& s) {
                                {"rss_end", s.rss_end},
                                {"rss_peak", s.hwm},
                                {"rss_per_connection", rss_per_connection(r, s)}};
+    if (!s.processes.empty()) {
+      json::array processes;
+      for (const auto& p : s.processes)
+        processes.push_back(
+            json::object{{"pid", p.pid}, {"cpu_s", p.cpu_s}, {"rss_end", p.rss_end}});
+      o["server"].as_object()["processes"] = std::move(processes);
+    }
   }
   return o;
 }

@@ -5,19 +5,29 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "result.hpp"
 
 namespace parley::bench {
 
-// The server side of a phase, from /proc when --server-pid was given.
+// One server process of several (a cluster's instances), during a phase.
+struct ServerProcessFigures {
+  int pid = 0;
+  double cpu_s = 0;
+  std::uint64_t rss_end = 0;
+};
+
+// The server side of a phase, from /proc when --server-pid was given; summed over the processes
+// when several were.
 struct ServerFigures {
   bool known = false;
-  double cpu_s = 0;                 // during the phase
-  std::uint64_t rss_empty = 0;      // before the scenario's connections opened
-  std::uint64_t rss_connected = 0;  // once they were open
-  std::uint64_t rss_end = 0;        // at the end of the phase
-  std::uint64_t hwm = 0;            // peak RSS so far
+  double cpu_s = 0;                             // during the phase
+  std::uint64_t rss_empty = 0;                  // before the scenario's connections opened
+  std::uint64_t rss_connected = 0;              // once they were open
+  std::uint64_t rss_end = 0;                    // at the end of the phase
+  std::uint64_t hwm = 0;                        // peak RSS so far
+  std::vector<ServerProcessFigures> processes;  // each --server-pid, when there are several
 };
 
 class Report {

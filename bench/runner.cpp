@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include "proc_stats.hpp"
 #include "scenario.hpp"
+#include "server_sample.hpp"
 #include "worker_group.hpp"
 
 namespace parley::bench {
@@ -14,7 +14,7 @@ namespace json = boost::json;
 std::string Runner::title() const {
   const std::string s = o_.scenario;
   std::string t = s;
-  if (s == "fanout" || s == "rooms") {
+  if (s == "fanout" || s == "rooms" || s == "cluster") {
     t += " (" + std::to_string(o_.rooms) + " room(s) x " + std::to_string(o_.subscribers) +
          " subscribers, " + std::to_string(o_.senders) + " senders)";
   } else if (s == "idle" || s == "publish") {
@@ -25,20 +25,26 @@ std::string Runner::title() const {
   } else if (s == "connect") {
     t += " (" + std::to_string(o_.concurrency) + " handshakes in flight per process)";
   }
+  if (o_.servers.size() > 1) t += ", " + std::to_string(o_.servers.size()) + " instances";
   if (o_.processes > 1) t += ", " + std::to_string(o_.processes) + " processes";
   return t + ", " + std::to_string(o_.threads) + " thread(s) each";
 }
 
 Result Runner::phase(WorkerGroup& group, double rate, double seconds, ServerFigures& server) {
   server = base_;
-  const auto before = ProcStats::sample(o_.server_pid);
+  const auto before = sample_servers(o_.server_pids);
   Result r = group.phase(rate, seconds);
   r.finalize_loss();
-  if (const auto after = ProcStats::sample(o_.server_pid); before && after) {
+  if (const auto after = sample_servers(o_.server_pids); before && after) {
     server.known = true;
-    server.cpu_s = after->cpu_s - before->cpu_s;
-    server.rss_end = after->rss_bytes;
-    server.hwm = after->hwm_bytes;
+    server.cpu_s = after->total.cpu_s - before->total.cpu_s;
+    server.rss_end = after->total.rss_bytes;
+    server.hwm = after->total.hwm_bytes;
+    if (o_.server_pids.size() > 1) {
+      for (std::size_t i = 0; i < o_.server_pids.size(); ++i)
+        server.processes.push_back({o_.server_pids[i], after->each[i].cpu_s - before->each[i].cpu_s,
+                                    after->each[i].rss_bytes});
+    }
   }
   return r;
 }
@@ -52,12 +58,14 @@ bool Runner::passes(const Result& r) const {
 
 json::object Runner::run(bool& clean) {
   auto scenario = make_scenario(o_);
-  std::cerr << "parley-bench: preparing " << o_.scenario << " against " << o_.url << "\n";
+  std::cerr << "parley-bench: preparing " << o_.scenario << " against";
+  for (const auto& server : o_.servers) std::cerr << " " << server.url;
+  std::cerr << "\n";
   scenario->prepare();
-  if (const auto s = ProcStats::sample(o_.server_pid)) base_.rss_empty = s->rss_bytes;
+  if (const auto s = sample_servers(o_.server_pids)) base_.rss_empty = s->total.rss_bytes;
   WorkerGroup group(*scenario, o_.processes);
   const Result opened = group.open();
-  if (const auto s = ProcStats::sample(o_.server_pid)) base_.rss_connected = s->rss_bytes;
+  if (const auto s = sample_servers(o_.server_pids)) base_.rss_connected = s->total.rss_bytes;
   std::cerr << "parley-bench: " << opened.connections << " connection(s) open, "
             << opened.connect_failures << " failed\n";
   if (o_.ramp && scenario->rate_driven()) {

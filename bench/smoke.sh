@@ -2,6 +2,8 @@
 # Smoke run of the load generator: starts build/parley on an ephemeral port in a temporary
 # directory, runs `parley-bench --smoke` (a few seconds of every main scenario at tiny sizes),
 # stops the server, and fails on lost, duplicated or reordered messages, errors, or a crash.
+# Then, when PostgreSQL and redis-server are installed, a tiny cluster run (bench/run-cluster.sh
+# with 2 instances, a few seconds) under the same rules.
 # Usage: bench/smoke.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
 
@@ -54,5 +56,18 @@ fi
 if [[ $status -ne 0 ]]; then
   echo "smoke.sh: FAILED (exit $status); server log tail:" >&2
   tail -20 "$work/server.log" >&2
+fi
+
+pg_bin="${PG_BINDIR:-${PARLEY_PG_BINDIR:-/usr/lib/postgresql/15/bin}}"
+if [[ -x "$pg_bin/initdb" && -x "$pg_bin/pg_ctl" ]] && command -v redis-server >/dev/null; then
+  cluster_status=0
+  SMOKE=1 INSTANCES=2 TIMEOUT=120 "$root/bench/run-cluster.sh" "$build" "$work/cluster" ||
+    cluster_status=$?
+  if [[ $cluster_status -ne 0 ]]; then
+    echo "smoke.sh: cluster FAILED (exit $cluster_status)" >&2
+    status=1
+  fi
+else
+  echo "smoke.sh: cluster skipped (no PostgreSQL in $pg_bin or no redis-server)"
 fi
 exit $status

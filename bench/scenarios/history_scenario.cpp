@@ -61,7 +61,9 @@ Result HistoryScenario::run_phase(double rate, double seconds) {
   for (std::size_t t = 0; t < readers; ++t) {
     threads.emplace_back([&, t] {
       Result mine;
-      ApiClient api(o_.host, o_.port);
+      // Several instances: readers take turns, each sticking to one.
+      const ServerAddress& server = o_.servers[t % o_.servers.size()];
+      ApiClient api(server.host, server.port);
       std::mt19937_64 rng(static_cast<std::uint64_t>(start) + t * 7919 + worker_ * 104729);
       // Any `before` that leaves a full page below it, spread over the whole room.
       std::uniform_int_distribution<std::int64_t> pick(oldest_ + page_size, newest_ + 1);

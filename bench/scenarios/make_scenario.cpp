@@ -11,13 +11,12 @@
 namespace parley::bench {
 
 std::unique_ptr<Scenario> make_scenario(const Options& o) {
-  if (o.scenario == "fanout" || o.scenario == "rooms")
+  if (o.scenario == "fanout" || o.scenario == "rooms" || o.scenario == "cluster")
     return std::make_unique<TrafficScenario>(o, o.scenario);
   if (o.scenario == "idle") return std::make_unique<IdleScenario>(o);
   if (o.scenario == "history") return std::make_unique<HistoryScenario>(o);
   if (o.scenario == "connect") return std::make_unique<ConnectScenario>(o);
   if (o.scenario == "publish") return std::make_unique<PublishScenario>(o);
-  if (o.scenario == "cluster") throw BenchError("cluster: not available yet");
   throw BenchError("unknown scenario " + o.scenario);
 }
 

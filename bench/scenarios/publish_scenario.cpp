@@ -57,9 +57,11 @@ Result PublishScenario::run_phase(double rate, double seconds) {
   const std::int64_t end = start + static_cast<std::int64_t>(seconds * 1e9);
   std::vector<std::thread> workers;
   for (std::size_t p = 0; p < publishers; ++p) {
-    workers.emplace_back([&] {
+    workers.emplace_back([&, p] {
       Result mine;
-      ApiClient api(o_.host, o_.port);
+      // Several instances: publishers take turns, each sticking to one.
+      const ServerAddress& server = o_.servers[p % o_.servers.size()];
+      ApiClient api(server.host, server.port);
       std::uint64_t n = 0;
       for (std::int64_t now = now_ns(); now < end; now = now_ns()) {
         if (per_publisher > 0) {

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <iostream>
 #include <mutex>
 #include <thread>
 
@@ -39,7 +40,10 @@ bool parse_body(std::string_view body, std::uint64_t& sender, std::uint64_t& seq
 
 }  // namespace
 
-TrafficScenario::TrafficScenario(const Options& o, std::string tag) : o_(o), tag_(std::move(tag)) {}
+TrafficScenario::TrafficScenario(const Options& o, std::string tag)
+    : o_(o),
+      tag_(std::move(tag)),
+      layout_(tag_ == "cluster" ? RoomLayout::apart_from_sender : RoomLayout::spread) {}
 
 TrafficScenario::~TrafficScenario() {
   close();
@@ -57,6 +61,13 @@ void TrafficScenario::prepare() {
     sender_conn_.push_back(conn);
     conn_sender_[conn] = static_cast<std::int32_t>(j);
   }
+  const std::size_t instances = o_.servers.size();
+  for (std::size_t i = 0; i < total; ++i)
+    conn_server_.push_back(
+        static_cast<std::uint32_t>(instance_of(layout_, i / m, i % m, instances)));
+  if (layout_ == RoomLayout::apart_from_sender && (instances < 2 || m < instances))
+    std::cerr << "parley-bench: " << tag_ << " with " << instances << " instance(s) and " << m
+              << " members per room: not every room has members on every instance\n";
   nonce_ = static_cast<std::uint64_t>(now_ns()) ^ (static_cast<std::uint64_t>(getpid()) << 40);
   shared_ = std::make_unique<SharedCounters>(1 + k);
 }
@@ -77,10 +88,12 @@ Result TrafficScenario::open(std::size_t worker, std::size_t workers) {
   const std::size_t users = std::max<std::size_t>(1, std::min(o_.users, total));
   for (std::size_t i = worker; i < total; i += workers) {
     const std::size_t room = i / o_.subscribers;
-    const std::size_t slot = fleet_->add(accounts_[i % users].token, room_ids_[room], i);
+    const std::size_t slot =
+        fleet_->add(accounts_[i % users].token, room_ids_[room], i, conn_server_[i]);
     Conn c;
     c.room = static_cast<std::uint32_t>(room);
     c.sender = conn_sender_[i];
+    c.server = conn_server_[i];
     c.slot = slot;
     if (c.sender >= 0) threads_[fleet_->thread_of(slot)]->senders.push_back(slot);
     conns_.push_back(std::move(c));
@@ -110,6 +123,7 @@ Result TrafficScenario::run_phase(double rate, double seconds) {
       if (conns_[i].ready) ++ts.r.room_subscribers[conns_[i].room];
     for (std::size_t slot : ts.senders) conns_[slot].phase_sent = 0;
     ts.per_sender_rate = rate / static_cast<double>(std::max<std::size_t>(1, o_.senders));
+    ts.across_instances = 0;
     ts.delivered.store(0);
     std::lock_guard lock(m);
     for (std::size_t r = 0; r < k; ++r) room_ready_subs_[r] += ts.r.room_subscribers[r];
@@ -156,6 +170,9 @@ Result TrafficScenario::run_phase(double rate, double seconds) {
     std::size_t ready = 0;
     for (std::size_t i = t; i < conns_.size(); i += loops_->size())
       if (conns_[i].ready) ++ready;
+    if (o_.servers.size() > 1)
+      threads_[t]->r.extra["delivered_across_instances"] +=
+          static_cast<double>(threads_[t]->across_instances);
     std::lock_guard lock(m);
     total.merge(threads_[t]->r);
     total.connections += ready;
@@ -278,6 +295,7 @@ void TrafficScenario::on_message(ThreadState& ts, Conn& c, const JsonFields& f) 
   ts.r.latency.record(now - sent_at);
   ++ts.r.delivered;
   ++ts.r.room_delivered[c.room];
+  if (conn_server_[sender_conn_[sender]] != c.server) ++ts.across_instances;
   ts.delivered.store(ts.delivered.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   const std::int64_t id = *f.id;
   if (id == c.last_id) {

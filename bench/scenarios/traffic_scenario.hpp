@@ -1,7 +1,9 @@
 #pragma once
-// fanout and rooms: K rooms × M subscribers, S of the subscribers also sending at a total rate.
-// Every subscriber checks that its room's messages arrive once each, in id order; latency is
-// measured from the send timestamp carried in the body to each subscriber's receipt.
+// fanout, rooms and cluster: K rooms × M subscribers, S of the subscribers also sending at a
+// total rate. Every subscriber checks that its room's messages arrive once each, in id order;
+// latency is measured from the send timestamp carried in the body to each subscriber's receipt.
+// With several instances (--url), members are placed by a RoomLayout; cluster keeps each room's
+// sender apart from its other members, so that deliveries cross the bus.
 
 #include <atomic>
 #include <boost/asio/steady_timer.hpp>
@@ -14,6 +16,7 @@
 #include "fleet.hpp"
 #include "fleet_handler.hpp"
 #include "scenario.hpp"
+#include "scenarios/room_layout.hpp"
 #include "shared_counters.hpp"
 
 namespace parley::bench {
@@ -40,6 +43,7 @@ class TrafficScenario : public Scenario, public FleetHandler {
   struct Conn {
     std::uint32_t room = 0;  // room index
     std::int32_t sender = -1;
+    std::uint32_t server = 0;  // instance index
     bool ready = false;
     std::int64_t last_id = 0;
     std::uint64_t seq = 0;         // sender: messages sent so far
@@ -55,6 +59,7 @@ class TrafficScenario : public Scenario, public FleetHandler {
     std::int64_t start_ns = 0;
     double per_sender_rate = 0;
     std::string scratch;
+    std::uint64_t across_instances = 0;       // deliveries on another instance than the sender's
     std::atomic<std::uint64_t> delivered{0};  // written by the thread only
     std::atomic<std::int64_t> outstanding{0};
   };
@@ -69,11 +74,13 @@ class TrafficScenario : public Scenario, public FleetHandler {
 
   const Options& o_;
   std::string tag_;
+  RoomLayout layout_;
   // The plan, computed in prepare() and inherited by every worker.
   std::vector<Account> accounts_;
   std::vector<std::int64_t> room_ids_;
-  std::vector<std::size_t> sender_conn_;   // sender → global conn index
-  std::vector<std::int32_t> conn_sender_;  // global conn → sender or -1
+  std::vector<std::size_t> sender_conn_;    // sender → global conn index
+  std::vector<std::int32_t> conn_sender_;   // global conn → sender or -1
+  std::vector<std::uint32_t> conn_server_;  // global conn → instance index
   std::uint64_t nonce_ = 0;
   // [0]: sends in flight over all processes; [1 + room]: acks of the phase per room.
   std::unique_ptr<SharedCounters> shared_;

@@ -111,8 +111,19 @@ void RedisBus::stop() {
   publisher_ = nullptr;
 }
 
+namespace {
+
+// The events this thread holds while it runs a batch (one bus per process: no owner needed).
+thread_local std::vector<std::string>* held_events = nullptr;
+
+}  // namespace
+
 std::size_t RedisBus::forward(const realtime::RemoteEvent& event) {
   std::string payload = encode_event(instance_id_, event);
+  if (held_events != nullptr) {
+    held_events->push_back(std::move(payload));
+    return 0;
+  }
   std::lock_guard lock(publisher_mutex_);
   if (publish_locked(payload)) return 0;
   // The connection may have died since its last use (a Redis restart): one fresh attempt.
@@ -121,18 +132,40 @@ std::size_t RedisBus::forward(const realtime::RemoteEvent& event) {
   return 0;
 }
 
-bool RedisBus::publish_locked(const std::string& payload) {
+void RedisBus::begin_batch() {
+  static thread_local std::vector<std::string> events;
+  events.clear();
+  held_events = &events;
+}
+
+void RedisBus::end_batch() {
+  std::vector<std::string>* events = held_events;
+  held_events = nullptr;
+  if (events == nullptr || events->empty()) return;
+  std::lock_guard lock(publisher_mutex_);
+  std::size_t done = publish_pipelined_locked(*events, 0);
+  if (done < events->size()) done += publish_pipelined_locked(*events, done);  // one retry
+  if (done < events->size())
+    obs::log_warn("cluster events not published", {obs::field("events", events->size() - done)});
+  events->clear();
+}
+
+bool RedisBus::ensure_publisher_locked() {
+  if (publisher_ != nullptr) return true;
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_attempt_ || stop_requested_) return false;
+  publisher_ = connect(kConnectTimeout);
   if (publisher_ == nullptr) {
-    auto now = std::chrono::steady_clock::now();
-    if (now < next_attempt_ || stop_requested_) return false;
-    publisher_ = connect(kConnectTimeout);
-    if (publisher_ == nullptr) {
-      next_attempt_ = now + kPublisherRetry;
-      publisher_failed_ = true;
-      return false;
-    }
-    redisSetTimeout(publisher_, to_timeval(kPublishTimeout));
+    next_attempt_ = now + kPublisherRetry;
+    publisher_failed_ = true;
+    return false;
   }
+  redisSetTimeout(publisher_, to_timeval(kPublishTimeout));
+  return true;
+}
+
+bool RedisBus::publish_locked(const std::string& payload) {
+  if (!ensure_publisher_locked()) return false;
   Reply reply(
       static_cast<redisReply*>(redisCommand(publisher_, "PUBLISH %b %b", channel_.data(),
                                             channel_.size(), payload.data(), payload.size())));
@@ -144,6 +177,34 @@ bool RedisBus::publish_locked(const std::string& payload) {
   }
   publisher_failed_ = reply->type == REDIS_REPLY_ERROR;
   return !publisher_failed_;
+}
+
+std::size_t RedisBus::publish_pipelined_locked(const std::vector<std::string>& payloads,
+                                               std::size_t from) {
+  if (from >= payloads.size() || !ensure_publisher_locked()) return 0;
+  for (std::size_t i = from; i < payloads.size(); ++i)
+    redisAppendCommand(publisher_, "PUBLISH %b %b", channel_.data(), channel_.size(),
+                       payloads[i].data(), payloads[i].size());
+  // Answered: published, or refused by Redis (not worth a retry). A connection that fails leaves
+  // the rest unanswered, for the caller's retry on a fresh one.
+  std::size_t answered = 0;
+  bool refused = false;
+  for (std::size_t i = from; i < payloads.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(publisher_, &raw) != REDIS_OK || raw == nullptr) break;
+    Reply reply(static_cast<redisReply*>(raw));
+    refused = refused || reply->type == REDIS_REPLY_ERROR;
+    ++answered;
+  }
+  if (from + answered < payloads.size()) {
+    redisFree(publisher_);
+    publisher_ = nullptr;
+    publisher_failed_ = true;
+  } else {
+    publisher_failed_ = refused;
+  }
+  if (refused) obs::log_warn("redis refused a cluster event");
+  return answered;
 }
 
 // Redis answers again: reopen a publisher that failed now rather than on the next event, so that

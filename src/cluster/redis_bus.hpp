@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cluster/redis_url.hpp"
 #include "realtime/hub.hpp"
@@ -36,7 +37,11 @@ class RedisBus : public realtime::RemoteRelay {
   // writer relies on it, see PostgresStore::set_ordered_publish). A failed publish reconnects and
   // retries once; while Redis is unreachable, events are dropped (connections catch up through
   // history). Thread-safe. Returns 0: counts on other instances are not known.
+  // Inside a batch (on the thread that began it), events are held and published in end_batch as
+  // one pipeline: one round trip for the whole commit batch instead of one per message.
   std::size_t forward(const realtime::RemoteEvent& event) override;
+  void begin_batch() override;
+  void end_batch() override;
   // Room messages come back through Redis to this instance too: every instance then delivers
   // them in the one order Redis saw, which is commit (id) order.
   bool loops_back_messages() const noexcept override { return true; }
@@ -49,6 +54,10 @@ class RedisBus : public realtime::RemoteRelay {
  private:
   redisContext* connect(std::chrono::milliseconds timeout);
   bool publish_locked(const std::string& payload);
+  // Publishes payloads[from..] in one pipeline; returns how many Redis answered. Drops a
+  // connection that fails, so the caller may retry the rest once on a fresh one.
+  std::size_t publish_pipelined_locked(const std::vector<std::string>& payloads, std::size_t from);
+  bool ensure_publisher_locked();
   void reopen_publisher();
   void run_subscriber();
   void receive_on(redisContext* context);

@@ -30,12 +30,14 @@ void Hub::begin_batch() {
   batch.hub = this;
   batch.tasks.resize(shards_.size());
   batch_ = &batch;
+  if (relay_) relay_->begin_batch();
 }
 
 void Hub::end_batch() {
   if (batch_ == nullptr) return;
   Batch* batch = batch_;
   batch_ = nullptr;
+  if (relay_) relay_->end_batch();
   for (std::size_t i = 0; i < batch->tasks.size(); ++i) {
     auto& tasks = batch->tasks[i];
     if (tasks.empty()) continue;

@@ -36,6 +36,12 @@ class RemoteRelay {
   // Hub::apply_remote), in the one order every instance sees; the hub then does not deliver them
   // locally first, which could put a local message ahead of an earlier remote one.
   virtual bool loops_back_messages() const noexcept { return false; }
+
+  // Around one commit batch, on the message writer's thread (Hub::begin_batch/end_batch): a
+  // relay may hold what that thread forwards in between and send it all at once in end_batch,
+  // still in order and before the batch's ordering lock is released.
+  virtual void begin_batch() {}
+  virtual void end_batch() {}
 };
 
 }  // namespace parley::realtime

@@ -5,6 +5,7 @@
 import { ApiError, Api } from './api';
 import { SessionExpiredError, type KeyValueStorage } from './auth';
 import type { ChatSocket, ConnectionState } from './socket';
+import { soloTab, type TabRegistry } from './tabs';
 import {
   addMessages,
   addPending,
@@ -14,9 +15,11 @@ import {
   lastId,
   newClientId,
   setPendingStatus,
+  type PendingMessage,
   type Timeline,
 } from './timeline';
 import type { Member, Message, Room, ServerFrame, User } from './types';
+import { UnsentStore, type EnumerableStorage } from './unsentStore';
 
 export interface RoomView {
   room: Room;
@@ -57,6 +60,10 @@ export interface ChatStoreOptions {
   api: Api;
   socket: ChatSocket;
   storage: KeyValueStorage;
+  /** Where unsent messages survive a reload (null: memory only). */
+  unsentStorage?: EnumerableStorage | null;
+  /** Which tabs are alive, so that each unsent message is resent by one tab. */
+  tabs?: TabRegistry;
   isVisible?: () => boolean;
   now?: () => number;
   roomsPollMs?: number;
@@ -113,18 +120,34 @@ export class ChatStore {
   private readonly isVisible: () => boolean;
   private started = false;
   private stopped = false;
+  private readonly tabs: TabRegistry;
+  private unsent: UnsentStore | null = null;
+  private restoreChain: Promise<void> = Promise.resolve();
+  /** Whether stored unsent messages were restored once; sends wait for it so that order holds. */
+  private restored = false;
+  private deferred: Array<{ room: number; clientId: string }> = [];
 
   constructor(private readonly opts: ChatStoreOptions) {
     this.now = opts.now ?? (() => Date.now());
     this.isVisible = opts.isVisible ?? (() => true);
+    this.tabs = opts.tabs ?? soloTab();
     const s = opts.socket;
     s.on({
       state: (state, info) =>
         this.set({ connection: { state, retryAt: info.delayMs !== undefined ? this.now() + info.delayMs : undefined } }),
-      authed: (user) => this.set({ user }),
+      authed: (user) => {
+        this.set({ user });
+        // Runs after the socket's joins went out: messages of tabs closed meanwhile are adopted.
+        void this.restoreUnsent(undefined, true);
+      },
       frame: (f) => this.onFrame(f),
-      ack: (cid, room, id, ts) => this.updateRoom(room, (rv) => ({ ...rv, timeline: applyAck(rv.timeline, cid, id, ts) })),
+      ack: (cid, room, id, ts) => {
+        this.unsent?.remove(cid);
+        this.updateRoom(room, (rv) => ({ ...rv, timeline: applyAck(rv.timeline, cid, id, ts) }));
+      },
       sendFailed: (cid, room, code, message) => {
+        // Kept (as failed) so that a reload still offers Retry and Discard instead of losing the text.
+        this.unsent?.update(cid, { status: 'failed', error: code });
         this.updateRoom(room, (rv) => ({ ...rv, timeline: setPendingStatus(rv.timeline, cid, 'failed', code) }));
         this.notify(code, message);
       },
@@ -163,6 +186,7 @@ export class ChatStore {
   async start(user: User): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.unsent = new UnsentStore(this.opts.unsentStorage ?? null, user.id, { now: this.now });
     this.set({ user });
     this.opts.socket.start();
     await this.refreshRooms();
@@ -234,6 +258,86 @@ export class ChatStore {
       if (!next[id] && this.state.rooms[id]?.room.joined) this.opts.socket.forget(id);
     }
     this.set({ rooms: next, roomsLoaded: true });
+    // The room opened from the URL before the list arrived: its history need not wait for the socket.
+    const active = this.state.activeRoomId;
+    if (active !== null && next[active]?.room.joined && !next[active].historyLoaded) void this.loadNewest(active);
+    await this.restoreUnsent(new Set(rooms.filter((r) => r.joined).map((r) => r.id)), !this.restored);
+  }
+
+  // --- unsent messages kept across reloads ---
+
+  /**
+   * Shows the stored unsent messages of this tab and of closed tabs in their rooms and resends the
+   * pending ones with their client_id (the server stores each once). With `joinedRooms` (a fresh
+   * room list), entries for rooms the user is no longer in are dropped. Closed tabs' entries are
+   * adopted only with `adopt` (start and reconnects, not the periodic room poll, which could catch
+   * another tab in the middle of its reload). One pass at a time.
+   */
+  private restoreUnsent(joinedRooms: Set<number> | undefined, adopt: boolean): Promise<void> {
+    this.restoreChain = this.restoreChain.then(() => this.restorePass(joinedRooms, adopt)).catch(() => undefined);
+    return this.restoreChain;
+  }
+
+  private async restorePass(joinedRooms: Set<number> | undefined, adopt: boolean): Promise<void> {
+    const store = this.unsent;
+    if (!store || this.stopped) return;
+    const alive = await this.tabs.alive();
+    if (this.stopped || store !== this.unsent) return;
+    for (const e of store.list()) {
+      if (e.tab !== this.tabs.id && (!adopt || alive.has(e.tab))) continue; // another tab's
+      if (joinedRooms && !joinedRooms.has(e.room)) {
+        store.remove(e.clientId);
+        continue;
+      }
+      const rv = this.state.rooms[e.room];
+      if (!rv?.room.joined) continue; // not known yet: a later pass
+      if (rv.timeline.pending.some((p) => p.clientId === e.clientId)) continue; // shown already
+      if (rv.timeline.messages.some((m) => m.client_id === e.clientId && m.from.id === e.userId)) {
+        store.remove(e.clientId); // stored by the server already
+        continue;
+      }
+      if (e.tab !== this.tabs.id) store.update(e.clientId, { tab: this.tabs.id });
+      const p: PendingMessage = {
+        clientId: e.clientId,
+        room: e.room,
+        body: e.body,
+        from: { id: e.userId, username: e.username },
+        createdAt: e.createdAt,
+        status: e.status,
+        error: e.error,
+      };
+      this.updateRoom(e.room, (r) => ({ ...r, timeline: addPending(r.timeline, p) }));
+      if (e.status === 'pending') this.opts.socket.send(e.room, e.body, e.clientId);
+    }
+    if (!this.restored && this.state.roomsLoaded) {
+      this.restored = true;
+      // Written before this first pass: they go out after the older restored messages.
+      for (const d of this.deferred.splice(0)) {
+        const p = this.state.rooms[d.room]?.timeline.pending.find((x) => x.clientId === d.clientId);
+        if (p?.status === 'pending') this.opts.socket.send(d.room, p.body, d.clientId);
+      }
+    }
+  }
+
+  private persist(p: PendingMessage): void {
+    this.unsent?.put({
+      clientId: p.clientId,
+      room: p.room,
+      body: p.body,
+      createdAt: p.createdAt,
+      userId: p.from.id,
+      username: p.from.username,
+      status: p.status,
+      error: p.error,
+      tab: this.tabs.id,
+    });
+  }
+
+  /** Adds stored messages to a timeline; own ones that were waiting are no longer unsent. */
+  private addStored(tl: Timeline, msgs: readonly Message[]): Timeline {
+    const me = this.state.user?.id ?? null;
+    for (const m of msgs) if (m.client_id && m.from.id === me) this.unsent?.remove(m.client_id);
+    return addMessages(tl, msgs, me);
   }
 
   // --- frames ---
@@ -303,7 +407,7 @@ export class ChatStore {
     const me = this.state.user?.id ?? null;
     this.updateRoom(roomId, (rv) => {
       const before = lastId(rv.timeline) ?? 0;
-      const timeline = addMessages(rv.timeline, msgs, me);
+      const timeline = this.addStored(rv.timeline, msgs);
       const fresh = msgs.filter((m) => m.id > Math.max(before, rv.lastRead) && m.from.id !== me).length;
       return { ...rv, timeline, unread: rv.unread + fresh };
     });
@@ -339,7 +443,7 @@ export class ChatStore {
   private async loadPreview(roomId: number): Promise<void> {
     try {
       const page = await this.opts.api.messagesBefore(roomId, undefined, 1);
-      this.updateRoom(roomId, (rv) => ({ ...rv, timeline: addMessages(rv.timeline, page.messages, this.state.user?.id ?? null) }));
+      this.updateRoom(roomId, (rv) => ({ ...rv, timeline: this.addStored(rv.timeline, page.messages) }));
     } catch {
       /* a preview is optional */
     }
@@ -373,7 +477,7 @@ export class ChatStore {
     try {
       const page = await this.opts.api.messagesBefore(roomId, undefined, 50);
       this.updateRoom(roomId, (r) => {
-        const timeline = addMessages(r.timeline, page.messages, this.state.user?.id ?? null);
+        const timeline = this.addStored(r.timeline, page.messages);
         // next_before is null exactly when this page holds the room's oldest message.
         const hasOlder = page.messages.length > 0 && page.next_before !== null && page.next_before !== undefined;
         return { ...r, timeline, historyLoaded: true, hasOlder, loadingOlder: false };
@@ -396,7 +500,7 @@ export class ChatStore {
       const page = await this.opts.api.messagesBefore(roomId, before, 50);
       this.updateRoom(roomId, (r) => ({
         ...r,
-        timeline: addMessages(r.timeline, page.messages, this.state.user?.id ?? null),
+        timeline: this.addStored(r.timeline, page.messages),
         hasOlder: page.next_before !== null && page.next_before !== undefined && page.messages.length > 0,
         loadingOlder: false,
       }));
@@ -411,20 +515,21 @@ export class ChatStore {
   send(roomId: number, body: string): void {
     const user = this.state.user;
     if (!user || !body.trim()) return;
+    if (!this.state.rooms[roomId]) return;
     const clientId = newClientId();
-    this.updateRoom(roomId, (rv) => ({
-      ...rv,
-      timeline: addPending(rv.timeline, {
-        clientId,
-        room: roomId,
-        body,
-        from: { id: user.id, username: user.username },
-        createdAt: new Date(this.now()).toISOString(),
-        status: 'pending',
-      }),
-    }));
+    const p: PendingMessage = {
+      clientId,
+      room: roomId,
+      body,
+      from: { id: user.id, username: user.username },
+      createdAt: new Date(this.now()).toISOString(),
+      status: 'pending',
+    };
+    this.updateRoom(roomId, (rv) => ({ ...rv, timeline: addPending(rv.timeline, p) }));
+    this.persist(p);
     this.lastTypingSent.delete(roomId);
-    this.opts.socket.send(roomId, body, clientId);
+    if (this.restored) this.opts.socket.send(roomId, body, clientId);
+    else this.deferred.push({ room: roomId, clientId });
   }
 
   /** Sends a failed message again with the same client_id, so the server stores it at most once. */
@@ -432,10 +537,12 @@ export class ChatStore {
     const p = this.state.rooms[roomId]?.timeline.pending.find((x) => x.clientId === clientId);
     if (!p) return;
     this.updateRoom(roomId, (rv) => ({ ...rv, timeline: setPendingStatus(rv.timeline, clientId, 'pending') }));
+    this.persist({ ...p, status: 'pending', error: undefined });
     this.opts.socket.send(roomId, p.body, clientId);
   }
 
   discard(roomId: number, clientId: string): void {
+    this.unsent?.remove(clientId);
     this.updateRoom(roomId, (rv) => ({
       ...rv,
       timeline: { ...rv.timeline, pending: rv.timeline.pending.filter((p) => p.clientId !== clientId) },

@@ -5,6 +5,8 @@ import { Api, plainJson } from './api';
 import { REFRESH_KEY, TokenManager, browserLock } from './auth';
 import { ChatStore } from './chatStore';
 import { ChatSocket } from './socket';
+import { browserTabs } from './tabs';
+import { browserStorage } from './unsentStore';
 import type { AuthResponse } from './types';
 
 export const tokens = new TokenManager({
@@ -14,6 +16,9 @@ export const tokens = new TokenManager({
 });
 
 export const api = new Api(tokens);
+
+/** This tab's identity among the open tabs, for sharing unsent messages. */
+const tabs = browserTabs();
 
 export function wsUrl(): string {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -32,6 +37,8 @@ export function createChat(): ChatStore {
     api,
     socket,
     storage: localStorage,
+    unsentStorage: browserStorage(),
+    tabs,
     isVisible: () => document.visibilityState === 'visible',
   });
   const s = store;

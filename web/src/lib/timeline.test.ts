@@ -78,4 +78,12 @@ describe('pending messages', () => {
     expect(ids(tl)).toEqual([3, 4]);
     expect(tl.pending).toEqual([]);
   });
+
+  it('puts a message restored after a reload before the newer ones written meanwhile', () => {
+    let tl = addPending(emptyTimeline, { ...pending('new'), createdAt: '2026-01-01T00:05:00.000Z' });
+    tl = addPending(tl, { ...pending('old-2'), createdAt: '2026-01-01T00:02:00.000Z' });
+    tl = addPending(tl, { ...pending('old-1'), createdAt: '2026-01-01T00:01:00.000Z' });
+    tl = addPending(tl, { ...pending('same-time'), createdAt: '2026-01-01T00:02:00.000Z' });
+    expect(tl.pending.map((p) => p.clientId)).toEqual(['old-1', 'old-2', 'same-time', 'new']);
+  });
 });

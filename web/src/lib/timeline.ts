@@ -62,9 +62,12 @@ export function addMessages(tl: Timeline, incoming: readonly Message[], myUserId
   return { messages, pending };
 }
 
+/** Adds an own message, ordered by creation time (a message restored after a reload goes before newer ones). */
 export function addPending(tl: Timeline, p: PendingMessage): Timeline {
   if (tl.pending.some((x) => x.clientId === p.clientId)) return tl;
-  return { ...tl, pending: [...tl.pending, p] };
+  const at = tl.pending.findIndex((x) => x.createdAt > p.createdAt);
+  const pending = at < 0 ? [...tl.pending, p] : [...tl.pending.slice(0, at), p, ...tl.pending.slice(at)];
+  return { ...tl, pending };
 }
 
 /** The server stored a pending message: it becomes a stored message (once, however often acked). */

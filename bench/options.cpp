@@ -130,7 +130,7 @@ void apply_scenario_defaults(Options& o) {
     set_default<std::size_t>(o.rooms, s ? 10 : 100);
     set_default<std::size_t>(o.subscribers, s ? 4 : 10);
     set_default<std::size_t>(o.senders, o.rooms);
-    set_default(o.rate, s ? 100.0 : 2000.0);
+    set_default(o.rate, s ? 100.0 : 5000.0);
   } else if (o.scenario == "idle") {
     set_default<std::size_t>(o.connections, s ? 200 : 15000);
     set_default<std::size_t>(o.rooms, 1);

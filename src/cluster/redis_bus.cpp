@@ -125,10 +125,7 @@ std::size_t RedisBus::forward(const realtime::RemoteEvent& event) {
     return 0;
   }
   std::lock_guard lock(publisher_mutex_);
-  if (publish_locked(payload)) return 0;
-  // The connection may have died since its last use (a Redis restart): one fresh attempt.
-  if (publish_locked(payload)) return 0;
-  obs::log_warn("cluster event not published", {obs::field("bytes", payload.size())});
+  publish_all_locked({&payload, 1});
   return 0;
 }
 
@@ -143,11 +140,16 @@ void RedisBus::end_batch() {
   held_events = nullptr;
   if (events == nullptr || events->empty()) return;
   std::lock_guard lock(publisher_mutex_);
-  std::size_t done = publish_pipelined_locked(*events, 0);
-  if (done < events->size()) done += publish_pipelined_locked(*events, done);  // one retry
-  if (done < events->size())
-    obs::log_warn("cluster events not published", {obs::field("events", events->size() - done)});
+  publish_all_locked(*events);
   events->clear();
+}
+
+void RedisBus::publish_all_locked(std::span<const std::string> payloads) {
+  std::size_t done = publish_pipelined_locked(payloads, 0);
+  // The connection may have died since its last use (a Redis restart): one fresh attempt.
+  if (done < payloads.size()) done += publish_pipelined_locked(payloads, done);
+  if (done < payloads.size())
+    obs::log_warn("cluster events not published", {obs::field("events", payloads.size() - done)});
 }
 
 bool RedisBus::ensure_publisher_locked() {
@@ -164,22 +166,7 @@ bool RedisBus::ensure_publisher_locked() {
   return true;
 }
 
-bool RedisBus::publish_locked(const std::string& payload) {
-  if (!ensure_publisher_locked()) return false;
-  Reply reply(
-      static_cast<redisReply*>(redisCommand(publisher_, "PUBLISH %b %b", channel_.data(),
-                                            channel_.size(), payload.data(), payload.size())));
-  if (!reply || publisher_->err) {
-    redisFree(publisher_);
-    publisher_ = nullptr;
-    publisher_failed_ = true;
-    return false;
-  }
-  publisher_failed_ = reply->type == REDIS_REPLY_ERROR;
-  return !publisher_failed_;
-}
-
-std::size_t RedisBus::publish_pipelined_locked(const std::vector<std::string>& payloads,
+std::size_t RedisBus::publish_pipelined_locked(std::span<const std::string> payloads,
                                                std::size_t from) {
   if (from >= payloads.size() || !ensure_publisher_locked()) return 0;
   for (std::size_t i = from; i < payloads.size(); ++i)

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,10 +54,11 @@ class RedisBus : public realtime::RemoteRelay {
 
  private:
   redisContext* connect(std::chrono::milliseconds timeout);
-  bool publish_locked(const std::string& payload);
+  // Publishes in one pipeline, retrying what is left once on a fresh connection.
+  void publish_all_locked(std::span<const std::string> payloads);
   // Publishes payloads[from..] in one pipeline; returns how many Redis answered. Drops a
   // connection that fails, so the caller may retry the rest once on a fresh one.
-  std::size_t publish_pipelined_locked(const std::vector<std::string>& payloads, std::size_t from);
+  std::size_t publish_pipelined_locked(std::span<const std::string> payloads, std::size_t from);
   bool ensure_publisher_locked();
   void reopen_publisher();
   void run_subscriber();

@@ -1,7 +1,6 @@
 #include "http/client_address.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace parley::http {
 namespace {
@@ -15,13 +14,7 @@ std::string_view trim(std::string_view s) {
 // Every X-Forwarded-For entry, from all such headers, in order (the closest hop last).
 std::vector<std::string_view> forwarded_chain(const net::HttpRequest& request) {
   std::vector<std::string_view> chain;
-  for (const auto& header : request.headers) {
-    if (header.name.size() != 15 ||
-        !std::equal(header.name.begin(), header.name.end(), "x-forwarded-for", [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == b;
-        }))
-      continue;
-    std::string_view rest = header.value;
+  for (std::string_view rest : request.header_values("X-Forwarded-For")) {
     while (!rest.empty()) {
       const auto comma = rest.find(',');
       chain.push_back(trim(rest.substr(0, comma)));

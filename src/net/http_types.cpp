@@ -21,6 +21,13 @@ std::string_view HttpRequest::header(std::string_view name) const noexcept {
   return {};
 }
 
+std::vector<std::string_view> HttpRequest::header_values(std::string_view name) const {
+  std::vector<std::string_view> values;
+  for (const auto& h : headers)
+    if (iequals(h.name, name)) values.push_back(h.value);
+  return values;
+}
+
 void HttpResponse::set_header(std::string name, std::string value) {
   for (auto& h : headers) {
     if (iequals(h.name, name)) {

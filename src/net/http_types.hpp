@@ -25,6 +25,8 @@ struct HttpRequest {
 
   // Case-insensitive lookup; empty view when absent.
   std::string_view header(std::string_view name) const noexcept;
+  // Every value of a header that may repeat, in order.
+  std::vector<std::string_view> header_values(std::string_view name) const;
 };
 
 struct HttpResponse {

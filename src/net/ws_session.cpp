@@ -96,7 +96,7 @@ class WsSession final : public SessionBase, public WsConnection {
   Timer timer_;  // liveness (ping, idle) while open; the close deadline while closing
   std::shared_ptr<WsHandler> handler_;
   WsFrameParser parser_;
-  std::vector<SharedFrame> queue_;  // [head_, write_end_) in flight, [write_end_, end) waiting
+  std::vector<SharedFrame> queue_;  // TLS: [head_, write_end_) in flight; the rest waiting
   std::unique_ptr<char[]> tls_buffer_;
   std::size_t head_ = 0;
   std::size_t head_offset_ = 0;  // bytes of queue_[head_] already written (plain sockets)
@@ -296,7 +296,6 @@ void WsSession<Stream>::write_now() {
     const std::size_t n = stream_.write_some(FrameBuffers(queue_, head_, end, head_offset_), ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) {
       writing_ = true;
-      write_end_ = head_ + (head_offset_ > 0 ? 1 : 0);  // a partly written frame must finish
       stream_.async_wait(PlainStream::wait_write, [self = self()](error_code wait_ec) {
         self->writing_ = false;
         if (self->state_ == State::closed) return;
@@ -376,7 +375,8 @@ void WsSession<Stream>::begin_close(std::uint16_t code, std::string_view reason,
   if (state_ != State::open) return;
   state_ = State::closing;
   if (drop_unsent) {
-    const std::size_t keep = writing_ ? write_end_ : head_ + (head_offset_ > 0 ? 1 : 0);
+    // An asynchronous TLS write owns [head_, write_end_); a partly written frame must finish.
+    const std::size_t keep = kTls && writing_ ? write_end_ : head_ + (head_offset_ > 0 ? 1 : 0);
     for (std::size_t i = keep; i < queue_.size(); ++i) queued_bytes_ -= queue_[i]->size();
     queue_.resize(keep);
   }

@@ -14,7 +14,7 @@ namespace {
 // AUTOINCREMENT on rooms and messages: ids are never reused, even after the newest room or
 // message was deleted, so a larger message id was always stored later.
 // rooms.member_count is kept by triggers so that listing rooms never counts members.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY,
@@ -70,6 +70,28 @@ CREATE TABLE messages (
 CREATE INDEX messages_room ON messages (room_id, id);
 CREATE UNIQUE INDEX messages_client ON messages (room_id, user_id, client_id)
   WHERE client_id IS NOT NULL;
+)sql",
+    // Idempotency keys move from a unique index on messages to their own table, written a
+    // generation at a time (see pending_client_keys.hpp); message_keys_through is the id up to
+    // which every message's key is in it. Keys of later messages are read back from messages
+    // when the store opens.
+    R"sql(
+CREATE TABLE message_keys (
+  room_id INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL,
+  client_id TEXT NOT NULL,
+  message_id INTEGER NOT NULL,
+  PRIMARY KEY (room_id, user_id, client_id)
+) WITHOUT ROWID;
+INSERT INTO message_keys (room_id, user_id, client_id, message_id)
+  SELECT room_id, user_id, client_id, id FROM messages WHERE client_id IS NOT NULL;
+DROP INDEX messages_client;
+CREATE TABLE store_state (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO store_state (name, value)
+  SELECT 'message_keys_through', COALESCE(MAX(id), 0) FROM messages;
 )sql",
 };
 

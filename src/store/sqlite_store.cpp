@@ -14,6 +14,9 @@ namespace {
 
 constexpr std::size_t kReadConnections = 4;
 constexpr std::size_t kUsernameCacheLimit = 100'000;
+// Idempotency keys per generation: with 1,000 busy rooms, about 16 keys share each leaf write.
+constexpr std::size_t kKeyGeneration = 16'384;
+constexpr std::size_t kMinKeysPerCommit = 256;
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
@@ -81,7 +84,8 @@ std::vector<Message> read_messages(SqliteStatement& statement) {
 SqliteStore::SqliteStore(std::string path, Durability durability, int busy_timeout_ms)
     : path_(std::move(path)),
       writer_(path_, true, busy_timeout_ms),
-      readers_(path_, kReadConnections, busy_timeout_ms) {
+      readers_(path_, kReadConnections, busy_timeout_ms),
+      pending_keys_(kKeyGeneration) {
   writer_.exec("PRAGMA journal_mode = WAL");
   writer_.exec(durability == Durability::full ? "PRAGMA synchronous = FULL"
                                               : "PRAGMA synchronous = NORMAL");
@@ -90,6 +94,17 @@ SqliteStore::SqliteStore(std::string path, Durability durability, int busy_timeo
   // pages are used.
   writer_.exec("PRAGMA cache_size = -32768");
   apply_sqlite_migrations(writer_);
+  load_pending_keys();
+}
+
+void SqliteStore::load_pending_keys() {
+  auto statement = writer_.statement(
+      "SELECT room_id, user_id, client_id, id FROM messages WHERE id > (SELECT value FROM "
+      "store_state WHERE name = 'message_keys_through') AND client_id IS NOT NULL ORDER BY id");
+  while (statement.step()) {
+    pending_keys_.add({statement.int64(0), statement.int64(1), statement.text(2)},
+                      statement.int64(3));
+  }
 }
 
 SqliteStore::~SqliteStore() = default;
@@ -349,6 +364,7 @@ bool SqliteStore::delete_room(std::int64_t room_id) {
   std::lock_guard lock(write_mutex_);
   // Members and messages go by ON DELETE CASCADE, in the same implicit transaction.
   writer_.statement("DELETE FROM rooms WHERE id = ?1").bind(1, room_id).run();
+  pending_keys_.erase_room(room_id);
   return writer_.changes() > 0;
 }
 
@@ -404,14 +420,47 @@ const std::string& SqliteStore::username_of(std::int64_t user_id) {
   return usernames_.emplace(user_id, std::move(name)).first->second;
 }
 
-std::optional<Message> SqliteStore::message_by_client_id(const NewMessage& message) {
+std::optional<std::int64_t> SqliteStore::stored_message_id(const ClientKeyView& key) {
+  if (auto id = pending_keys_.find(key)) return id;
+  auto statement = writer_.statement(
+      "SELECT message_id FROM message_keys WHERE room_id = ?1 AND user_id = ?2 AND client_id = ?3");
+  statement.bind(1, key.room_id).bind(2, key.user_id).bind(3, key.client_id);
+  if (!statement.step()) return std::nullopt;
+  return statement.int64(0);
+}
+
+std::optional<Message> SqliteStore::message_by_id(std::int64_t id) {
   auto statement = writer_.statement(
       "SELECT m.id, m.room_id, m.user_id, u.username, m.body, m.ts, m.client_id, m.meta "
-      "FROM messages m JOIN users u ON u.id = m.user_id "
-      "WHERE m.room_id = ?1 AND m.user_id = ?2 AND m.client_id = ?3");
-  statement.bind(1, message.room_id).bind(2, message.user_id).bind(3, message.client_id);
+      "FROM messages m JOIN users u ON u.id = m.user_id WHERE m.id = ?1");
+  statement.bind(1, id);
   if (!statement.step()) return std::nullopt;
   return read_message(statement);
+}
+
+std::size_t SqliteStore::write_pending_keys(std::size_t batch_size) {
+  pending_keys_.seal_if_full();
+  // Twice the batch's own keys per commit: a sealed generation is written before the next fills.
+  const auto chunk =
+      pending_keys_.next_chunk(std::max<std::size_t>(kMinKeysPerCommit, 2 * batch_size));
+  for (const PendingKey& pending : chunk) {
+    // OR IGNORE: after a crash, keys of a generation written in part are loaded again.
+    writer_
+        .statement(
+            "INSERT OR IGNORE INTO message_keys (room_id, user_id, client_id, message_id) "
+            "VALUES (?1, ?2, ?3, ?4)")
+        .bind(1, pending.key->room_id)
+        .bind(2, pending.key->user_id)
+        .bind(3, pending.key->client_id)
+        .bind(4, pending.message_id)
+        .run();
+  }
+  if (pending_keys_.drains(chunk.size())) {
+    writer_.statement("UPDATE store_state SET value = ?1 WHERE name = 'message_keys_through'")
+        .bind(1, pending_keys_.sealed_through())
+        .run();
+  }
+  return chunk.size();
 }
 
 std::vector<AppendResult> SqliteStore::append_messages(std::span<const NewMessage> batch,
@@ -419,56 +468,65 @@ std::vector<AppendResult> SqliteStore::append_messages(std::span<const NewMessag
   std::vector<AppendResult> results(batch.size());
   if (batch.empty()) return results;
   std::lock_guard lock(write_mutex_);
-  SqliteTransaction transaction(writer_);
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    const NewMessage& in = batch[i];
-    AppendResult& out = results[i];
-    {
-      auto check = writer_.statement(
-          "SELECT r.is_private, EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND "
-          "m.user_id = ?2) FROM rooms r WHERE r.id = ?1");
-      check.bind(1, in.room_id).bind(2, in.user_id);
-      if (!check.step()) {
-        out.status = AppendStatus::room_not_found;
-        continue;
+  std::vector<ClientKey> added;  // taken back out of pending_keys_ if the transaction fails
+  std::size_t keys_written = 0;
+  try {
+    SqliteTransaction transaction(writer_);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const NewMessage& in = batch[i];
+      AppendResult& out = results[i];
+      {
+        auto check = writer_.statement(
+            "SELECT r.is_private, EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND "
+            "m.user_id = ?2) FROM rooms r WHERE r.id = ?1");
+        check.bind(1, in.room_id).bind(2, in.user_id);
+        if (!check.step()) {
+          out.status = AppendStatus::room_not_found;
+          continue;
+        }
+        if (!check.boolean(1)) {
+          out.status =
+              check.boolean(0) ? AppendStatus::not_member_private : AppendStatus::not_member_public;
+          continue;
+        }
       }
-      if (!check.boolean(1)) {
-        out.status =
-            check.boolean(0) ? AppendStatus::not_member_private : AppendStatus::not_member_public;
-        continue;
+      // A repeat of a stored key (also one earlier in this batch) gets the stored message.
+      if (in.client_id) {
+        if (auto id = stored_message_id({in.room_id, in.user_id, *in.client_id})) {
+          auto existing = message_by_id(*id);
+          if (!existing) throw std::logic_error("idempotency key without its message");
+          out.status = AppendStatus::duplicate;
+          out.message = std::move(*existing);
+          continue;
+        }
       }
+      writer_
+          .statement(
+              "INSERT INTO messages (room_id, user_id, body, client_id, meta, ts) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+          .bind(1, in.room_id)
+          .bind(2, in.user_id)
+          .bind(3, in.body)
+          .bind(4, in.client_id)
+          .bind(5, in.meta_json)
+          .bind(6, now_ms)
+          .run();
+      const std::int64_t id = writer_.last_insert_rowid();
+      if (in.client_id) {
+        added.push_back({in.room_id, in.user_id, *in.client_id});
+        pending_keys_.add(added.back(), id);
+      }
+      out.status = AppendStatus::stored;
+      out.message = Message{id,      in.room_id, in.user_id,   username_of(in.user_id),
+                            in.body, now_ms,     in.client_id, in.meta_json};
     }
-    // The unique (room, sender, client_id) index turns a repeat into "no change"; this also
-    // catches repeats within the batch, which this connection already sees.
-    writer_
-        .statement(
-            "INSERT INTO messages (room_id, user_id, body, client_id, meta, ts) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING")
-        .bind(1, in.room_id)
-        .bind(2, in.user_id)
-        .bind(3, in.body)
-        .bind(4, in.client_id)
-        .bind(5, in.meta_json)
-        .bind(6, now_ms)
-        .run();
-    if (writer_.changes() == 0) {
-      auto existing = message_by_client_id(in);
-      if (!existing) throw std::logic_error("message insert ignored without a duplicate");
-      out.status = AppendStatus::duplicate;
-      out.message = std::move(*existing);
-      continue;
-    }
-    out.status = AppendStatus::stored;
-    out.message = Message{writer_.last_insert_rowid(),
-                          in.room_id,
-                          in.user_id,
-                          username_of(in.user_id),
-                          in.body,
-                          now_ms,
-                          in.client_id,
-                          in.meta_json};
+    keys_written = write_pending_keys(batch.size());
+    transaction.commit();
+  } catch (...) {
+    for (const ClientKey& key : added) pending_keys_.remove(key);
+    throw;
   }
-  transaction.commit();
+  pending_keys_.written(keys_written);
   return results;
 }
 

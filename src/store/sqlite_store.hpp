@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "store/durability.hpp"
+#include "store/pending_client_keys.hpp"
 #include "store/sqlite_connection.hpp"
 #include "store/sqlite_read_pool.hpp"
 #include "store/store.hpp"
@@ -66,7 +67,11 @@ class SqliteStore : public Store {
   std::int64_t count(const char* sql);
   // Under write_mutex_.
   const std::string& username_of(std::int64_t user_id);
-  std::optional<Message> message_by_client_id(const NewMessage& message);
+  std::optional<std::int64_t> stored_message_id(const ClientKeyView& key);
+  std::optional<Message> message_by_id(std::int64_t id);
+  void load_pending_keys();
+  // Writes the next chunk of sealed keys in the open transaction; returns how many.
+  std::size_t write_pending_keys(std::size_t batch_size);
 
   std::string path_;
   std::mutex write_mutex_;
@@ -74,6 +79,8 @@ class SqliteStore : public Store {
   SqliteReadPool readers_;
   // user id -> username for append results; usernames never change. Under write_mutex_.
   std::unordered_map<std::int64_t, std::string> usernames_;
+  // Idempotency keys not yet in message_keys. Under write_mutex_.
+  PendingClientKeys pending_keys_;
 };
 
 }  // namespace parley::store

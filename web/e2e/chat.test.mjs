@@ -1,6 +1,6 @@
 // End-to-end: two people in two browser contexts use the real server through the built app.
 
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   api,
@@ -10,6 +10,7 @@ import {
   newPage,
   registerApi,
   registerUi,
+  reportOnFailure,
   sendUi,
   shownBodies,
   startServer,
@@ -41,6 +42,8 @@ describe('chat in the browser', () => {
     await browser?.close();
     await server?.cleanup();
   });
+
+  afterEach(reportOnFailure);
 
   test('two people register, create and join a room, and chat live both ways', async () => {
     await registerUi(ann.page, annName);

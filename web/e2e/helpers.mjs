@@ -1,5 +1,6 @@
 // Shared pieces of the end-to-end tests: the real `parley` binary on 127.0.0.1 serving the built
-// app, Debian's chromium driven by playwright-core, REST shortcuts, and screenshot naming.
+// app, Debian's chromium driven by playwright-core, REST shortcuts, screenshot naming, and what a
+// failed test reports (`afterEach(reportOnFailure)`).
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
@@ -13,10 +14,16 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const webDir = path.resolve(here, '..');
 export const repoDir = path.resolve(webDir, '..');
 export const screenshotDir = path.join(webDir, 'test-results', 'screenshots');
+export const failureDir = path.join(webDir, 'test-results', 'failures');
 const PARLEY_BIN = process.env.PARLEY_BIN ?? path.join(repoDir, 'build', 'parley');
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 
 export const PASSWORD = 'correct horse battery';
+
+/** For reports of failed tests: the servers (not cleaned up yet) and browsers, recent console lines. */
+const servers = new Set();
+const browsers = new Set();
+const consoleLines = new WeakMap();
 
 /** A unique, valid username or room name for this run. */
 export function uniq(prefix) {
@@ -63,11 +70,14 @@ export async function startServer({ dataDir, port = 0, args: extraArgs = [] } = 
   });
   const url = `http://127.0.0.1:${actualPort}`;
   await waitFor(async () => (await fetch(`${url}/healthz`)).ok, '/healthz');
-  return {
+  const server = {
     url,
     port: actualPort,
     dataDir: dir,
     output: () => output,
+    get exited() {
+      return exited;
+    },
     /** Stops the process (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
     async stop(signal = 'SIGTERM') {
       if (exited) return;
@@ -79,15 +89,18 @@ export async function startServer({ dataDir, port = 0, args: extraArgs = [] } = 
     },
     /** Stops the server and removes its data dir (also one that was passed in, with `removeDir`). */
     async cleanup({ removeDir = !dataDir } = {}) {
+      servers.delete(this);
       await this.stop();
       if (removeDir) await rm(dir, { recursive: true, force: true });
     },
   };
+  servers.add(server);
+  return server;
 }
 
 /** Debian's chromium, headless; playwright-core gives every launch a fresh temporary profile. */
 export async function launchBrowser() {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -101,6 +114,9 @@ export async function launchBrowser() {
       '--disable-sync',
     ],
   });
+  browsers.add(browser);
+  browser.on('disconnected', () => browsers.delete(browser));
+  return browser;
 }
 
 export const DESKTOP = { width: 1280, height: 800 };
@@ -109,6 +125,16 @@ export const PHONE = { width: 360, height: 740 };
 /** A fresh browser context (its own storage, like a separate person) and a page in it. */
 export async function newPage(browser, baseURL, { viewport = DESKTOP, colorScheme = 'light', locale = 'en-US' } = {}) {
   const context = await browser.newContext({ baseURL, viewport, colorScheme, locale, deviceScaleFactor: 1 });
+  // The last console errors and warnings of each page (failed requests show here), for reports.
+  context.on('console', (m) => {
+    if (m.type() !== 'error' && m.type() !== 'warning') return;
+    const page = m.page();
+    if (!page) return;
+    const lines = consoleLines.get(page) ?? [];
+    const where = m.location()?.url;
+    lines.push(`${m.type()}: ${m.text()}${where ? ` (${where})` : ''}`);
+    consoleLines.set(page, lines.slice(-10));
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors = [];
@@ -185,6 +211,50 @@ export async function waitForMessage(page, text, timeout = 15_000) {
 export async function screenshot(page, name) {
   await mkdir(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });
+}
+
+// --- reports of failed tests ---
+
+/**
+ * The state a failed test left: each open page's address, visible text (its start), recent console
+ * errors and a screenshot under test-results/failures/, and the end of each server's log.
+ */
+export async function diagnostics(label = 'failure') {
+  const parts = [];
+  let n = 0;
+  for (const browser of browsers) {
+    for (const context of browser.contexts()) {
+      for (const page of context.pages()) {
+        n += 1;
+        let text;
+        try {
+          text = (await page.locator('body').innerText({ timeout: 2000 })).replace(/\n\s*\n/g, '\n').trim().slice(0, 1500);
+        } catch (e) {
+          text = `(no text: ${e.message.split('\n')[0]})`;
+        }
+        const file = path.join(failureDir, `${label.replace(/[^\w-]+/g, '-').slice(0, 80)}-page${n}.png`);
+        const shot = await mkdir(failureDir, { recursive: true })
+          .then(() => page.screenshot({ path: file, timeout: 5000 }))
+          .then(() => path.relative(webDir, file))
+          .catch(() => 'none');
+        const logged = consoleLines.get(page) ?? [];
+        parts.push(`--- page ${n}: ${page.url()} (screenshot: ${shot})`, text);
+        if (logged.length) parts.push('  console:', ...logged.map((l) => `  ${l.slice(0, 300)}`));
+      }
+    }
+  }
+  if (n === 0) parts.push('--- no open pages');
+  for (const server of servers) {
+    const lines = server.output().trimEnd().split('\n').slice(-40);
+    parts.push(`--- server ${server.url}${server.exited ? ' (stopped)' : ''}, last ${lines.length} log lines:`, ...lines);
+  }
+  return parts.join('\n');
+}
+
+/** An afterEach hook (node:test) that adds diagnostics() to the report of a failed test. */
+export async function reportOnFailure(t) {
+  if (t.passed !== false) return;
+  for (const line of (await diagnostics(t.name)).split('\n')) t.diagnostic(line);
 }
 
 export { waitFor };

@@ -2,9 +2,22 @@
 // back by itself, fills the gap with what was sent meanwhile (once each, in order) and delivers
 // what was typed while offline.
 
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, createRoomUi, launchBrowser, newPage, registerUi, sendUi, shownBodies, startServer, uniq, waitFor, waitForMessage } from './helpers.mjs';
+import {
+  api,
+  createRoomUi,
+  launchBrowser,
+  newPage,
+  registerUi,
+  reportOnFailure,
+  sendUi,
+  shownBodies,
+  startServer,
+  uniq,
+  waitFor,
+  waitForMessage,
+} from './helpers.mjs';
 
 describe('server restart', () => {
   let server;
@@ -19,6 +32,8 @@ describe('server restart', () => {
     await browser?.close();
     await server?.cleanup({ removeDir: true });
   });
+
+  afterEach(reportOnFailure);
 
   test('the page reconnects and shows what was sent meanwhile', async () => {
     const ann = await newPage(browser, server.url);

@@ -1,9 +1,22 @@
 // Screenshots of the main screens at desktop (1280x800) and phone (360x740) sizes, light and dark,
 // saved under web/test-results/screenshots/ (listed in web/README.md).
 
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, DESKTOP, PHONE, launchBrowser, loginUi, newPage, registerApi, screenshot, startServer, waitFor, waitForMessage } from './helpers.mjs';
+import {
+  api,
+  DESKTOP,
+  PHONE,
+  launchBrowser,
+  loginUi,
+  newPage,
+  registerApi,
+  reportOnFailure,
+  screenshot,
+  startServer,
+  waitFor,
+  waitForMessage,
+} from './helpers.mjs';
 
 describe('screenshots', () => {
   let server;
@@ -37,6 +50,8 @@ describe('screenshots', () => {
     await browser?.close();
     await server?.cleanup();
   });
+
+  afterEach(reportOnFailure);
 
   for (const [size, viewport] of [
     ['desktop', DESKTOP],

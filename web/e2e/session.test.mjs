@@ -1,8 +1,20 @@
 // End-to-end: tokens and limits. Short token lifetimes make refreshes happen during the test.
 
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRoomUi, launchBrowser, newPage, registerUi, sendUi, shownBodies, startServer, uniq, waitFor, waitForMessage } from './helpers.mjs';
+import {
+  createRoomUi,
+  launchBrowser,
+  newPage,
+  registerUi,
+  reportOnFailure,
+  sendUi,
+  shownBodies,
+  startServer,
+  uniq,
+  waitFor,
+  waitForMessage,
+} from './helpers.mjs';
 
 describe('sessions', () => {
   let server;
@@ -18,6 +30,8 @@ describe('sessions', () => {
     await browser?.close();
     await server?.cleanup();
   });
+
+  afterEach(reportOnFailure);
 
   test('two tabs keep one session alive through several token rotations', async () => {
     const { context, page } = await newPage(browser, server.url);

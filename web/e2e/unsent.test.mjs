@@ -3,9 +3,23 @@
 // connection comes back; a message the server stored but whose ack never arrived is resent after a
 // reload with the same client_id and the server answers with the stored one (no double message).
 
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, createRoomUi, launchBrowser, newPage, PASSWORD, registerUi, sendUi, shownBodies, startServer, uniq, waitFor, waitForMessage } from './helpers.mjs';
+import {
+  api,
+  createRoomUi,
+  launchBrowser,
+  newPage,
+  PASSWORD,
+  registerUi,
+  reportOnFailure,
+  sendUi,
+  shownBodies,
+  startServer,
+  uniq,
+  waitFor,
+  waitForMessage,
+} from './helpers.mjs';
 
 const WS_URL = /\/ws$/;
 
@@ -54,6 +68,8 @@ describe('unsent messages across a reload', () => {
     await browser?.close();
     await server?.cleanup({ removeDir: true });
   });
+
+  afterEach(reportOnFailure);
 
   /** Ann and Bob in a new room, chatting; returns their pages, the room and Bob's REST token. */
   async function twoPeopleInARoom() {

@@ -1,5 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LocalMutex, REFRESH_KEY, SessionExpiredError, StorageLock, TokenManager, jwtExpiry, type KeyValueStorage } from './auth';
+import {
+  LocalMutex,
+  REFRESH_KEY,
+  SessionExpiredError,
+  StorageLock,
+  TokenManager,
+  jwtExpiry,
+  type KeyValueStorage,
+  type SharedTokenRecord,
+  type SharedTokenStore,
+} from './auth';
 import type { AuthResponse } from './types';
 
 class MemoryStorage implements KeyValueStorage {
@@ -45,8 +55,45 @@ class FakeAuthServer {
   }
 }
 
-function manager(server: FakeAuthServer, storage: KeyValueStorage, lock = new LocalMutex()) {
-  return new TokenManager({ refresh: (t) => server.refresh(t), storage, lock });
+function manager(server: FakeAuthServer, storage: KeyValueStorage, lock = new LocalMutex(), shared?: SharedTokenStore) {
+  return new TokenManager({ refresh: (t) => server.refresh(t), storage, lock, shared });
+}
+
+/**
+ * localStorage as Chromium gives it to tabs in different renderer processes: each tab has its own
+ * copy, and a write reaches the other copies `lagMs` later (the lock can be handed over sooner).
+ */
+function laggingStorages(count: number, lagMs: number): KeyValueStorage[] {
+  const copies = Array.from({ length: count }, () => new Map<string, { value: string | null; seq: number }>());
+  let seq = 0;
+  const write = (from: number, key: string, value: string | null) => {
+    const entry = { value, seq: ++seq };
+    // Writes keep their global order: a late copy of an older write does not undo a newer one.
+    const apply = (c: Map<string, { value: string | null; seq: number }>) => {
+      if ((c.get(key)?.seq ?? 0) < entry.seq) c.set(key, entry);
+    };
+    apply(copies[from]);
+    copies.forEach((c, i) => i !== from && setTimeout(() => apply(c), lagMs));
+  };
+  return copies.map((c, i) => ({
+    getItem: (k: string) => c.get(k)?.value ?? null,
+    setItem: (k: string, v: string) => write(i, k, v),
+    removeItem: (k: string) => write(i, k, null),
+  }));
+}
+
+/** IndexedDB's part: one record that every tab reads as last written. */
+class MemoryTokenStore implements SharedTokenStore {
+  record: SharedTokenRecord | null = null;
+  failing = false;
+  async get() {
+    if (this.failing) throw new Error('IndexedDB did not answer');
+    return this.record && { ...this.record, spent: [...this.record.spent] };
+  }
+  async set(record: SharedTokenRecord | null) {
+    if (this.failing) throw new Error('IndexedDB did not answer');
+    this.record = record;
+  }
 }
 
 beforeEach(() => {
@@ -159,6 +206,74 @@ describe('TokenManager', () => {
     expect(expired).toHaveBeenCalledTimes(1);
     expect(storage.getItem(REFRESH_KEY)).toBeNull();
     expect(tm.hasStoredSession()).toBe(false);
+  });
+
+  it('a tab whose localStorage lags behind another tab\'s rotation presents the newest token', async () => {
+    const server = new FakeAuthServer();
+    const [storageA, storageB] = laggingStorages(2, 50);
+    const shared = new MemoryTokenStore();
+    const lock = new LocalMutex();
+    const tabA = manager(server, storageA, lock, shared);
+    const tabB = manager(server, storageB, lock, shared);
+    storageA.setItem(REFRESH_KEY, 'r0');
+    shared.record = { token: 'r0', spent: [] };
+    await vi.advanceTimersByTimeAsync(100);
+    // Both refresh at once: B is granted the lock right after A rotated r0, before A's write reached B.
+    const both = Promise.all([tabA.refresh(), tabB.refresh()]);
+    await vi.advanceTimersByTimeAsync(20);
+    await both;
+    expect(server.calls).toEqual(['r0', 'r1']);
+    expect(server.revoked).toBe(false);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(storageA.getItem(REFRESH_KEY)).toBe('r2');
+    expect(storageB.getItem(REFRESH_KEY)).toBe('r2');
+    expect(shared.record).toEqual({ token: 'r2', spent: ['r0', 'r1'] });
+  });
+
+  it('uses a localStorage token the shared record does not know (a newer login, a lost record)', async () => {
+    const server = new FakeAuthServer();
+    server.current = 'r5';
+    server.seq = 5;
+    const storage = new MemoryStorage();
+    storage.setItem(REFRESH_KEY, 'r5');
+    const shared = new MemoryTokenStore();
+    shared.record = { token: 'r4', spent: ['r3'] };
+    const tm = manager(server, storage, new LocalMutex(), shared);
+    const p = tm.refresh();
+    await vi.advanceTimersByTimeAsync(10);
+    await p;
+    expect(server.calls).toEqual(['r5']);
+    expect(shared.record).toEqual({ token: 'r6', spent: ['r5'] });
+  });
+
+  it('falls back to localStorage when the shared store fails', async () => {
+    const server = new FakeAuthServer();
+    const storage = new MemoryStorage();
+    storage.setItem(REFRESH_KEY, 'r0');
+    const shared = new MemoryTokenStore();
+    shared.failing = true;
+    const tm = manager(server, storage, new LocalMutex(), shared);
+    const p = tm.refresh();
+    await vi.advanceTimersByTimeAsync(10);
+    await p;
+    expect(server.calls).toEqual(['r0']);
+    expect(storage.getItem(REFRESH_KEY)).toBe('r1');
+  });
+
+  it('forgets the shared record on logout', async () => {
+    const server = new FakeAuthServer();
+    const storage = new MemoryStorage();
+    const shared = new MemoryTokenStore();
+    const tm = manager(server, storage, new LocalMutex(), shared);
+    const login = server.refresh('r0');
+    await vi.advanceTimersByTimeAsync(10);
+    tm.setSession(await login);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(shared.record).toEqual({ token: 'r1', spent: [] });
+    tm.clear();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(shared.record).toBeNull();
+    await expect(tm.refresh()).rejects.toBeInstanceOf(SessionExpiredError);
   });
 
   it('keeps the session on a network failure (not a 401)', async () => {

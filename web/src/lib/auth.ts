@@ -1,6 +1,8 @@
 // The session's tokens: the access token lives only in memory, the refresh token in storage so
 // that a reload or a second tab can continue the session. Refreshes are serialised across tabs by
 // a lock, because presenting an already-rotated refresh token revokes the whole token family.
+// The lock holder also records each rotation in a store every tab sees alike (IndexedDB), since a
+// tab's localStorage may still show the token another tab has just rotated.
 
 import type { AuthResponse, User } from './types';
 
@@ -25,6 +27,29 @@ export interface LockProvider {
   run<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
+/** The newest refresh token and the ones it replaced (newest last), as kept in a SharedTokenStore. */
+export interface SharedTokenRecord {
+  token: string;
+  spent: string[];
+}
+
+/**
+ * Where the lock holder records rotations so that every tab sees them at once. localStorage does
+ * not do that in Chromium: each renderer process keeps its own copy and learns of another tab's
+ * writes asynchronously, so a tab granted the lock just after another tab rotated the token may
+ * still read the rotated one, and presenting it revokes the session in every tab. A token found in
+ * `spent` is such a stale copy and stands for `token`; any other localStorage value is newer (a
+ * login, or a rotation whose record was lost) and is used as it is.
+ */
+export interface SharedTokenStore {
+  get(): Promise<SharedTokenRecord | null>;
+  /** Resolves once every tab reads the new record (null: forget it). */
+  set(record: SharedTokenRecord | null): Promise<void>;
+}
+
+/** How many replaced tokens a SharedTokenRecord remembers. */
+const SPENT_KEPT = 16;
+
 /** Thrown by a refresh function when the server answered; `status` 401 means rejected token. */
 export interface HttpFailure {
   status?: number;
@@ -34,6 +59,8 @@ export interface TokenManagerOptions {
   refresh: (refreshToken: string) => Promise<AuthResponse>;
   storage: KeyValueStorage;
   lock: LockProvider;
+  /** Rotations as every tab sees them at once; without it, `storage` alone is trusted. */
+  shared?: SharedTokenStore;
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
@@ -60,6 +87,8 @@ export class TokenManager {
   private user_: User | null = null;
   private inflight: Promise<string> | null = null;
   private timer: unknown = null;
+  /** This tab's last write to the shared store, in order; refreshes wait for it. */
+  private sharedWrite: Promise<void> = Promise.resolve();
   private readonly now: () => number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
@@ -95,8 +124,13 @@ export class TokenManager {
     return () => this.userListeners.delete(fn);
   }
 
-  /** Adopts a fresh pair from register, login or refresh. */
+  /** Adopts a fresh pair from register or login (a new token family). */
   setSession(resp: AuthResponse): void {
+    this.writeShared({ token: resp.refresh_token, spent: [] });
+    this.adopt(resp);
+  }
+
+  private adopt(resp: AuthResponse): void {
     this.access = resp.access_token;
     this.opts.storage.setItem(REFRESH_KEY, resp.refresh_token);
     const now = this.now();
@@ -114,6 +148,7 @@ export class TokenManager {
     this.access = null;
     this.expiresAt = 0;
     this.opts.storage.removeItem(REFRESH_KEY);
+    this.writeShared(null);
     if (this.timer !== null) this.clearTimer(this.timer);
     this.timer = null;
     if (this.user_) {
@@ -165,19 +200,17 @@ export class TokenManager {
     if (!before) return this.expire('no session');
     return this.opts.lock.run('parley-token-refresh', async () => {
       // Read inside the lock: another tab may have rotated the token while we waited.
-      const token = this.opts.storage.getItem(REFRESH_KEY);
-      if (!token) return this.expire('no session');
+      const stored = await this.storedToken();
+      if (!stored) return this.expire('no session');
       try {
-        this.setSession(await this.opts.refresh(token));
-        return this.access!;
+        return await this.rotate(stored);
       } catch (err) {
         if ((err as HttpFailure).status !== 401) throw err;
         // A tab without the lock may have rotated it meanwhile: try the newer token once.
-        const latest = this.opts.storage.getItem(REFRESH_KEY);
-        if (latest && latest !== token) {
+        const latest = await this.storedToken();
+        if (latest && latest.token !== stored.token) {
           try {
-            this.setSession(await this.opts.refresh(latest));
-            return this.access!;
+            return await this.rotate(latest);
           } catch (err2) {
             if ((err2 as HttpFailure).status !== 401) throw err2;
           }
@@ -185,6 +218,37 @@ export class TokenManager {
         return this.expire('refresh rejected');
       }
     });
+  }
+
+  /**
+   * The refresh token to present, with the tokens it replaced. None when localStorage has none:
+   * the session was ended, in this tab or (by the storage event) in another.
+   */
+  private async storedToken(): Promise<SharedTokenRecord | null> {
+    await this.sharedWrite; // this tab's own last write first
+    const local = this.opts.storage.getItem(REFRESH_KEY);
+    if (!local) return null;
+    const shared = this.opts.shared ? await this.opts.shared.get().catch(() => null) : null;
+    // Another tab rotated the token, and this tab's copy of localStorage has not caught up yet.
+    if (shared?.spent.includes(local)) return shared;
+    return { token: local, spent: shared?.token === local ? shared.spent : [] };
+  }
+
+  /** Presents a refresh token and adopts the new pair, recorded for every tab before the lock ends. */
+  private async rotate(stored: SharedTokenRecord): Promise<string> {
+    const resp = await this.opts.refresh(stored.token);
+    // The shared record first: should this tab close right now, the others still see the rotation.
+    this.writeShared({ token: resp.refresh_token, spent: [...stored.spent, stored.token].slice(-SPENT_KEPT) });
+    await this.sharedWrite;
+    this.adopt(resp);
+    return this.access!;
+  }
+
+  /** Queues a write to the shared store after this tab's earlier ones; a failed write is skipped. */
+  private writeShared(record: SharedTokenRecord | null): void {
+    const shared = this.opts.shared;
+    if (!shared) return;
+    this.sharedWrite = this.sharedWrite.then(() => shared.set(record)).catch(() => undefined);
   }
 
   private expire(reason: string): never {
@@ -246,4 +310,78 @@ export function browserLock(storage: KeyValueStorage): LockProvider {
     return { run: (name, fn) => locks.request(name, fn) as Promise<never> };
   }
   return new StorageLock(storage);
+}
+
+/**
+ * The shared token record in IndexedDB, whose one store behind every tab answers each read with
+ * the last completed write. Undefined where IndexedDB is missing; a call that fails or hangs
+ * (storage disabled, a blocked upgrade) rejects after `timeoutMs`, and localStorage is used alone.
+ */
+export function indexedDbTokenStore(dbName = 'parley-auth', timeoutMs = 3000): SharedTokenStore | undefined {
+  let idb: IDBFactory | undefined;
+  try {
+    idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  } catch {
+    /* refused, as in some sandboxed frames */
+  }
+  if (!idb) return undefined;
+  const storeName = 'tokens';
+  const key = 'refresh';
+  let db: Promise<IDBDatabase> | null = null;
+  const open = () =>
+    (db ??= new Promise<IDBDatabase>((resolve, reject) => {
+      const req = idb.open(dbName, 1);
+      req.onupgradeneeded = () => req.result.createObjectStore(storeName);
+      req.onsuccess = () => {
+        const conn = req.result;
+        conn.onversionchange = () => {
+          conn.close();
+          db = null;
+        };
+        resolve(conn);
+      };
+      req.onerror = () => reject(req.error);
+    }).catch((e: unknown) => {
+      db = null;
+      throw e;
+    }));
+  const bounded = <T>(work: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('IndexedDB did not answer')), timeoutMs);
+      work().then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      );
+    });
+  return {
+    get: () =>
+      bounded(async () => {
+        const conn = await open();
+        return new Promise<SharedTokenRecord | null>((resolve, reject) => {
+          const req = conn.transaction(storeName).objectStore(storeName).get(key);
+          req.onsuccess = () => {
+            const r = req.result as Partial<SharedTokenRecord> | undefined;
+            resolve(typeof r?.token === 'string' && Array.isArray(r.spent) ? { token: r.token, spent: r.spent } : null);
+          };
+          req.onerror = () => reject(req.error);
+        });
+      }),
+    set: (record) =>
+      bounded(async () => {
+        const conn = await open();
+        return new Promise<void>((resolve, reject) => {
+          const tx = conn.transaction(storeName, 'readwrite');
+          if (record) tx.objectStore(storeName).put(record, key);
+          else tx.objectStore(storeName).delete(key);
+          tx.oncomplete = () => resolve();
+          tx.onerror = tx.onabort = () => reject(tx.error);
+        });
+      }),
+  };
 }

@@ -2,7 +2,7 @@
 // session a WebSocket client and a chat store.
 
 import { Api, plainJson } from './api';
-import { REFRESH_KEY, TokenManager, browserLock } from './auth';
+import { REFRESH_KEY, TokenManager, browserLock, indexedDbTokenStore } from './auth';
 import { ChatStore } from './chatStore';
 import { ChatSocket } from './socket';
 import { browserTabs } from './tabs';
@@ -13,6 +13,7 @@ export const tokens = new TokenManager({
   refresh: (rt) => plainJson<AuthResponse>((i, init) => fetch(i, init), '', 'POST', '/api/auth/refresh', { refresh_token: rt }),
   storage: localStorage,
   lock: browserLock(localStorage),
+  shared: indexedDbTokenStore(),
 });
 
 export const api = new Api(tokens);

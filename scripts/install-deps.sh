@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev libpq-dev
+  libssl-dev libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev libpq-dev libhiredis-dev libcli11-dev
   libgtest-dev libbenchmark-dev)
 for what in "$@"; do
   case "$what" in

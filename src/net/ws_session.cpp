@@ -12,6 +12,7 @@
 #include "net/detail/frame_buffers.hpp"
 #include "net/detail/server_state.hpp"
 #include "net/detail/ws_session.hpp"
+#include "net/ping_schedule.hpp"
 #include "net/ws_frame_parser.hpp"
 #include "net/ws_frame_writer.hpp"
 #include "observability/log.hpp"
@@ -128,7 +129,7 @@ void WsSession<Stream>::start(std::string_view leftover) {
     tls_buffer_ = std::make_unique<char[]>(kTlsReadBytes);
   }
   last_received_ = Clock::now();
-  next_ping_ = last_received_ + server_.config.ping_interval;
+  next_ping_ = last_received_ + first_ping_delay(server_.config.ping_interval);
   arm_liveness();
   try {
     handler_->on_open(self());
@@ -174,6 +175,8 @@ void WsSession<Stream>::on_readable(error_code ec) {
       if (!consume({buffer, n})) return;
       if (n < kScratchBytes) break;
     }
+    // Asio re-arms the edge-triggered registration (EPOLL_CTL_MOD) when the wait starts, so
+    // bytes left over by the bound are reported again at once.
     do_read();
   }
 }

@@ -91,6 +91,8 @@ Options parse_options(int argc, char** argv) {
   app.add_flag("--ramp", o.ramp, "find the highest rate with p99 <= --p99-ms and nothing lost");
   app.add_option("--ramp-steps", o.ramp_steps, "bound on ramp steps")->capture_default_str();
   app.add_option("--p99-ms", o.p99_ms, "ramp latency bound")->capture_default_str();
+  app.add_flag("--timeline", o.timeline,
+               "fanout, rooms, cluster: latency second by second (deliveries over --p99-ms, max)");
   app.add_flag(
       "--smoke", o.smoke,
       "a few seconds of every main scenario at tiny sizes (`cluster --smoke`: of cluster)");

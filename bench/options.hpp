@@ -43,6 +43,7 @@ struct Options {
   bool ramp = false;
   std::size_t ramp_steps = 10;
   double p99_ms = 50;
+  bool timeline = false;
   bool smoke = false;
   std::string prefix = "pb";
   std::string password = "bench-password-1";

@@ -58,6 +58,22 @@ bool Report::clean(const Result& r) {
          r.connect_failures == 0;
 }
 
+void Report::print_timeline(std::ostream& out, const Result& r, double bound_ms) {
+  const auto& seconds = r.timeline.seconds();
+  if (seconds.empty()) return;
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "  %-18s %6s %12s %12s %10s\n", "timeline (sent at)", "second",
+                "delivered", fmt("> %.0f ms", bound_ms).c_str(), "max ms");
+  out << buf;
+  for (std::size_t i = 0; i < seconds.size(); ++i) {
+    const auto& s = seconds[i];
+    std::snprintf(buf, sizeof buf, "  %-18s %6zu %12llu %12llu %10.1f\n", "", i,
+                  static_cast<unsigned long long>(s.delivered),
+                  static_cast<unsigned long long>(s.over_bound), ms(s.max_ns));
+    out << buf;
+  }
+}
+
 void Report::print_table(std::ostream& out, const std::string& title, const Result& r,
                          const ServerFigures& s) {
   out << "== " << title << " ==\n";

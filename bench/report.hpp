@@ -35,6 +35,9 @@ class Report {
   static void print_table(std::ostream& out, const std::string& title, const Result& r,
                           const ServerFigures& server);
   static boost::json::object to_json(const Result& r, const ServerFigures& server);
+  // The phase second by second (by when messages were sent): deliveries, how many took longer
+  // than `bound_ms`, the slowest.
+  static void print_timeline(std::ostream& out, const Result& r, double bound_ms);
   // Whether a run is clean: nothing lost, duplicated or reordered, no errors or failures.
   static bool clean(const Result& r);
 };

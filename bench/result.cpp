@@ -61,6 +61,7 @@ void Result::merge(const Result& o) {
   for (const auto& [k, v] : o.errors) errors[k] += v;
   latency.merge(o.latency);
   ack_latency.merge(o.ack_latency);
+  timeline.merge(o.timeline);
   for (const auto& [k, v] : o.extra) extra[k] += v;
   add_vector(room_acked, o.room_acked);
   add_vector(room_subscribers, o.room_subscribers);
@@ -113,6 +114,7 @@ std::string Result::to_json() const {
                  {"errors", std::move(errs)},
                  {"latency", histogram_json(latency)},
                  {"ack_latency", histogram_json(ack_latency)},
+                 {"timeline", timeline.to_json()},
                  {"extra", std::move(ext)},
                  {"room_acked", vector_json(room_acked)},
                  {"room_subscribers", vector_json(room_subscribers)},
@@ -144,6 +146,7 @@ Result Result::from_json(const std::string& text) {
     r.errors[std::string(k)] = val.to_number<std::uint64_t>();
   histogram_from(r.latency, o.at("latency"));
   histogram_from(r.ack_latency, o.at("ack_latency"));
+  r.timeline = Timeline::from_json(o.at("timeline"));
   for (const auto& [k, val] : o.at("extra").as_object())
     r.extra[std::string(k)] = val.to_number<double>();
   r.room_acked = vector_from(o.at("room_acked"));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "histogram.hpp"
+#include "timeline.hpp"
 
 namespace parley::bench {
 
@@ -28,6 +29,7 @@ struct Result {
   std::map<std::string, std::uint64_t> errors;  // by error code or failure reason
   Histogram latency;                    // end to end: send to receipt by each subscriber (ns)
   Histogram ack_latency;                // send to ack (ns)
+  Timeline timeline;                    // end to end, second by second of sending
   std::map<std::string, double> extra;  // scenario figures; summed when merging
   // Per room, summed over processes: acks, subscribers, deliveries; give `expected` and `lost`.
   std::vector<std::uint64_t> room_acked;

@@ -79,8 +79,11 @@ json::object Runner::run(bool& clean) {
   r.connect_failures += opened.connect_failures;
   for (const auto& [k, v] : opened.errors) r.count_error(k, v);
   Report::print_table(std::cout, title(), r, server);
+  if (o_.timeline) Report::print_timeline(std::cout, r, o_.p99_ms);
   clean = Report::clean(r);
-  return Report::to_json(r, server);
+  json::object out = Report::to_json(r, server);
+  if (o_.timeline) out["timeline"] = r.timeline.to_json();
+  return out;
 }
 
 json::object Runner::ramp(WorkerGroup& group, const Result& opened, bool& clean) {

@@ -43,7 +43,8 @@ bool parse_body(std::string_view body, std::uint64_t& sender, std::uint64_t& seq
 TrafficScenario::TrafficScenario(const Options& o, std::string tag)
     : o_(o),
       tag_(std::move(tag)),
-      layout_(tag_ == "cluster" ? RoomLayout::apart_from_sender : RoomLayout::spread) {}
+      layout_(tag_ == "cluster" ? RoomLayout::apart_from_sender : RoomLayout::spread),
+      bound_ns_(static_cast<std::int64_t>(o.p99_ms * 1e6)) {}
 
 TrafficScenario::~TrafficScenario() {
   close();
@@ -293,6 +294,7 @@ void TrafficScenario::on_message(ThreadState& ts, Conn& c, const JsonFields& f) 
   }
   const std::int64_t now = now_ns();
   ts.r.latency.record(now - sent_at);
+  ts.r.timeline.record(sent_at - ts.start_ns, now - sent_at, bound_ns_);
   ++ts.r.delivered;
   ++ts.r.room_delivered[c.room];
   if (conn_server_[sender_conn_[sender]] != c.server) ++ts.across_instances;

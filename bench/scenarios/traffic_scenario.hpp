@@ -82,6 +82,7 @@ class TrafficScenario : public Scenario, public FleetHandler {
   std::vector<std::int32_t> conn_sender_;   // global conn → sender or -1
   std::vector<std::uint32_t> conn_server_;  // global conn → instance index
   std::uint64_t nonce_ = 0;
+  std::int64_t bound_ns_;  // --p99-ms, for the timeline
   // [0]: sends in flight over all processes; [1 + room]: acks of the phase per room.
   std::unique_ptr<SharedCounters> shared_;
   // This worker.

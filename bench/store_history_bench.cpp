@@ -1,4 +1,5 @@
-// Store micro-benchmarks: history pages from a 1,000,000-message room, and group-commit appends.
+// Store micro-benchmarks: history pages from a 1,000,000-message room, group-commit appends, and
+// appends spread over 1,000 rooms.
 // Build (bench/ is wired by its owner; by hand, from the repo root, after building the libraries):
 //   g++ -std=c++20 -O2 -I src bench/store_history_bench.cpp -o store_history_bench
 //       BUILD/libparley_store.a BUILD/libparley_observability.a BUILD/libparley_common.a
@@ -117,5 +118,45 @@ void BM_AppendBatch(benchmark::State& state, Durability durability) {
 }
 BENCHMARK_CAPTURE(BM_AppendBatch, normal, Durability::normal)->Arg(1)->Arg(64)->Arg(512);
 BENCHMARK_CAPTURE(BM_AppendBatch, full, Durability::full)->Arg(1)->Arg(64)->Arg(512);
+
+// The `rooms` load at the store: batches of 10 messages with client ids, each from another of
+// 1,000 rooms, so that every message lands in its own room's index leaf. Measured after 300,000
+// messages, once every room has a leaf of its own (the cost per message climbs until then).
+void BM_AppendAcrossRooms(benchmark::State& state) {
+  constexpr int kRooms = 1'000;
+  constexpr int kBatch = 10;
+  std::string pattern = (std::filesystem::temp_directory_path() / "parley-bench-XXXXXX").string();
+  std::filesystem::path dir = mkdtemp(pattern.data());
+  {
+    SqliteStore store((dir / "rooms.db").string(), Durability::full);
+    std::vector<std::int64_t> users, rooms;
+    for (int i = 0; i < 16; ++i)
+      users.push_back(store.create_user("u" + std::to_string(i), "hash", kNow)->id);
+    for (int r = 0; r < kRooms; ++r) {
+      rooms.push_back(
+          store.create_room("r" + std::to_string(r), false, users[0], std::nullopt, kNow)->id);
+      store.add_member(rooms.back(), users[r % 16], kNow);
+    }
+    std::int64_t seq = 0;
+    std::vector<NewMessage> batch;
+    auto append_one_batch = [&] {
+      batch.clear();
+      for (int i = 0; i < kBatch; ++i, ++seq) {
+        const auto r = static_cast<std::size_t>(seq % kRooms);
+        batch.push_back({rooms[r], users[r % 16],
+                         "a chat message of a typical length, #" + std::to_string(seq),
+                         "bench." + std::to_string(seq), std::nullopt});
+      }
+      benchmark::DoNotOptimize(store.append_messages(batch, kNow));
+      store.finish_append_batch();
+    };
+    while (seq < 300'000) append_one_batch();
+    for (auto _ : state) append_one_batch();
+    state.SetItemsProcessed(state.iterations() * kBatch);
+  }
+  std::filesystem::remove_all(dir);
+}
+// A fixed count: calibrating would fill a new database for every trial.
+BENCHMARK(BM_AppendAcrossRooms)->Unit(benchmark::kMicrosecond)->Iterations(30000);
 
 }  // namespace

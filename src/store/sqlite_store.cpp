@@ -93,6 +93,12 @@ SqliteStore::SqliteStore(std::string path, Durability durability, int busy_timeo
   // those leaves are read back from the file on nearly every batch. The cache grows only as
   // pages are used.
   writer_.exec("PRAGMA cache_size = -32768");
+  // Appends across many rooms dirty one index leaf per message, so every message costs a WAL
+  // frame and, at the checkpoint, a write of that page back into the database. Checkpointing
+  // every 4,000 frames (a WAL of up to 16 MiB) instead of the default 1,000 lets a hot leaf
+  // change several times per checkpoint but be copied once: 12 % less CPU and 14 % less time
+  // per message with 1,000 busy rooms (store_history_bench, BM_AppendAcrossRooms).
+  writer_.exec("PRAGMA wal_autocheckpoint = 4000");
   apply_sqlite_migrations(writer_);
   load_pending_keys();
 }

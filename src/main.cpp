@@ -2,9 +2,11 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "auth/password.hpp"
@@ -23,10 +25,15 @@
 #include "store/message_writer.hpp"
 #include "store/open_store.hpp"
 #include "store/postgres_store.hpp"
+#include "store/server_lock.hpp"
 
 namespace {
 
 using namespace parley;
+
+// How long a restarted server waits for the previous one, still draining, to let go of the
+// SQLite database.
+constexpr std::chrono::seconds kLockWait{15};
 
 // web/dist beside the source tree the binary was built from, when it exists.
 std::string default_web_root() {
@@ -84,6 +91,10 @@ int serve(const config::Config& c) {
         "database, and SQLite cannot be shared between servers");
   if (clustered) cluster::RedisUrl::parse(c.redis);  // a bad URL fails before anything starts
   auto durability = c.durability == "normal" ? store::Durability::normal : store::Durability::full;
+  // Taken before the database is opened (and held until exit), so that a second server on the
+  // same SQLite file stops before touching it. `users set-role` does not take it.
+  std::optional<store::ServerLock> lock;
+  if (auto path = store::sqlite_path(c.database, c.data_dir)) lock.emplace(*path, kLockWait);
   auto store = store::open_store(c.database, c.data_dir, durability);
   // A cluster publishes messages in id order across instances (see set_ordered_publish).
   if (clustered) dynamic_cast<store::PostgresStore&>(*store).set_ordered_publish(true);

@@ -8,15 +8,19 @@
 
 namespace parley::store {
 
+std::optional<std::string> sqlite_path(const std::string& database_url,
+                                       const std::string& data_dir) {
+  if (database_url.empty()) return (std::filesystem::path(data_dir) / "parley.db").string();
+  if (database_url.rfind("sqlite:", 0) == 0) return database_url.substr(7);
+  return std::nullopt;
+}
+
 std::unique_ptr<Store> open_store(const std::string& database_url, const std::string& data_dir,
                                   Durability durability) {
-  if (database_url.empty() || database_url.rfind("sqlite:", 0) == 0) {
-    std::string path = database_url.empty()
-                           ? (std::filesystem::path(data_dir) / "parley.db").string()
-                           : database_url.substr(7);
-    if (auto parent = std::filesystem::path(path).parent_path(); !parent.empty())
+  if (auto path = sqlite_path(database_url, data_dir)) {
+    if (auto parent = std::filesystem::path(*path).parent_path(); !parent.empty())
       std::filesystem::create_directories(parent);
-    return std::make_unique<SqliteStore>(path, durability);
+    return std::make_unique<SqliteStore>(*path, durability);
   }
   // On PostgreSQL --durability does not apply: the server's own settings (synchronous_commit) rule.
   if (database_url.rfind("postgres://", 0) == 0 || database_url.rfind("postgresql://", 0) == 0)

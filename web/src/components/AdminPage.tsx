@@ -1,12 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import { ApiError } from '../lib/api';
-import { readDashboard, rate, type DashboardNumbers } from '../lib/adminStats';
-import { fmt } from '../lib/i18n';
-import { parsePrometheus } from '../lib/prometheus';
-import { api } from '../lib/session';
-import type { User } from '../lib/types';
-import { useI18n } from './i18nContext';
-import { errorText } from './errorText';
+import { ApiError } from '../net/apiError';
+import { readDashboard, rate, type DashboardNumbers } from '../admin/adminStats';
+import { fmt } from '../i18n/strings';
+import { parsePrometheus } from '../admin/prometheus';
+import { api } from '../app/session';
+import type { User } from '../protocol/types';
+import { useI18n } from '../i18n/i18nContext';
+import { errorText } from '../i18n/errorText';
 
 const POLL_MS = 2000;
 const POINTS = 60;

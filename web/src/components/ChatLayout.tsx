@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { ChatStore } from '../lib/chatStore';
-import { fmt } from '../lib/i18n';
-import { useI18n } from './i18nContext';
+import type { ChatStore } from '../chat/chatStore';
+import { fmt } from '../i18n/strings';
+import { useI18n } from '../i18n/i18nContext';
 import { Sidebar } from './Sidebar';
 import { RoomPane } from './RoomPane';
 import { ConnectionBanner } from './ConnectionBanner';

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
-import { ApiError } from '../lib/api';
-import type { ChatStore } from '../lib/chatStore';
-import type { Strings } from '../lib/i18n';
-import { useI18n } from './i18nContext';
-import { errorText } from './errorText';
+import { ApiError } from '../net/apiError';
+import type { ChatStore } from '../chat/chatStore';
+import type { Strings } from '../i18n/strings';
+import { useI18n } from '../i18n/i18nContext';
+import { errorText } from '../i18n/errorText';
 
 /** A modal dialog: focuses its first field, closes on Escape, and gives focus back when closed. */
 export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, Api } from '../lib/api';
-import { api } from '../lib/session';
-import type { AuthResponse } from '../lib/types';
-import { useI18n } from './i18nContext';
-import { errorText } from './errorText';
+import type { Api } from '../net/api';
+import { ApiError } from '../net/apiError';
+import { api } from '../app/session';
+import type { AuthResponse } from '../protocol/types';
+import { useI18n } from '../i18n/i18nContext';
+import { errorText } from '../i18n/errorText';
 
 export function LoginPage({ onAuthed, reason }: { onAuthed: (r: AuthResponse) => void; reason?: 'expired' | 'loggedOut' }) {
   const { t } = useI18n();

@@ -1,10 +1,10 @@
 import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { ChatStore, RoomView } from '../lib/chatStore';
-import { dayLabel, groupMessages, timeLabel, type Groupable } from '../lib/grouping';
-import { linkify } from '../lib/linkify';
-import type { PendingMessage } from '../lib/timeline';
-import type { Message, User } from '../lib/types';
-import { useI18n } from './i18nContext';
+import type { ChatStore, RoomView } from '../chat/chatStore';
+import { dayLabel, groupMessages, timeLabel, type Groupable } from '../format/grouping';
+import { linkify } from '../format/linkify';
+import type { PendingMessage } from '../chat/timeline';
+import type { Message, User } from '../protocol/types';
+import { useI18n } from '../i18n/i18nContext';
 
 interface Item extends Groupable {
   message?: Message;

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { ApiError } from '../lib/api';
-import { isDm, roomTitle, type ChatStore, type RoomView } from '../lib/chatStore';
-import { fmt } from '../lib/i18n';
-import type { Member, User } from '../lib/types';
-import { useI18n } from './i18nContext';
+import { ApiError } from '../net/apiError';
+import { isDm, roomTitle, type ChatStore, type RoomView } from '../chat/chatStore';
+import { fmt } from '../i18n/strings';
+import type { Member, User } from '../protocol/types';
+import { useI18n } from '../i18n/i18nContext';
 import { MessageList } from './MessageList';
 import { Composer } from './Composer';
 import { AddMemberDialog } from './Dialogs';

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { isDm, roomTitle, type ChatState, type ChatStore, type RoomView } from '../lib/chatStore';
-import { fmt } from '../lib/i18n';
-import { useI18n } from './i18nContext';
+import { isDm, roomTitle, type ChatState, type ChatStore, type RoomView } from '../chat/chatStore';
+import { fmt } from '../i18n/strings';
+import { useI18n } from '../i18n/i18nContext';
 import { CreateRoomDialog, DmDialog, JoinCodeDialog } from './Dialogs';
 
 function RoomItem({

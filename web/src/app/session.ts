@@ -1,13 +1,16 @@
 // Wires the app's long-lived parts together for the browser: tokens, REST client, and per login
 // session a WebSocket client and a chat store.
 
-import { Api, plainJson } from './api';
-import { REFRESH_KEY, TokenManager, browserLock, indexedDbTokenStore } from './auth';
-import { ChatStore } from './chatStore';
-import { ChatSocket } from './socket';
-import { browserTabs } from './tabs';
-import { browserStorage } from './unsentStore';
-import type { AuthResponse } from './types';
+import { browserLock } from '../auth/browserLock';
+import { indexedDbTokenStore } from '../auth/indexedDbTokenStore';
+import { REFRESH_KEY, TokenManager } from '../auth/tokenManager';
+import { ChatStore } from '../chat/chatStore';
+import { browserTabs } from '../chat/openTabs';
+import { Api } from '../net/api';
+import { ChatSocket } from '../net/chatSocket';
+import { plainJson } from '../net/plainJson';
+import type { AuthResponse } from '../protocol/types';
+import { browserStorage } from '../storage/keyValueStorage';
 
 export const tokens = new TokenManager({
   refresh: (rt) => plainJson<AuthResponse>((i, init) => fetch(i, init), '', 'POST', '/api/auth/refresh', { refresh_token: rt }),

@@ -2,7 +2,7 @@
 // whichever way they arrived (history page, live frame, catch-up, ack), followed by the user's
 // own messages that are still pending or failed. Pure functions over immutable values.
 
-import type { Message } from './types';
+import type { Message } from '../protocol/types';
 
 export type SendStatus = 'pending' | 'failed';
 

@@ -1,16 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  LocalMutex,
-  REFRESH_KEY,
-  SessionExpiredError,
-  StorageLock,
-  TokenManager,
-  jwtExpiry,
-  type KeyValueStorage,
-  type SharedTokenRecord,
-  type SharedTokenStore,
-} from './auth';
-import type { AuthResponse } from './types';
+import type { AuthResponse } from '../protocol/types';
+import type { KeyValueStorage } from '../storage/keyValueStorage';
+import { jwtExpiry } from './jwtExpiry';
+import { LocalMutex } from './localMutex';
+import { SessionExpiredError } from './sessionExpiredError';
+import type { SharedTokenRecord, SharedTokenStore } from './sharedTokenStore';
+import { StorageLock } from './storageLock';
+import { REFRESH_KEY, TokenManager } from './tokenManager';
 
 class MemoryStorage implements KeyValueStorage {
   map = new Map<string, string>();

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SessionExpiredError } from './auth';
-import { ChatSocket, backoffDelay, type ConnectionState } from './socket';
-import { FakeSocket } from './testing/fakeSocket';
+import { SessionExpiredError } from '../auth/sessionExpiredError';
+import { ChatSocket, backoffDelay, type ConnectionState } from './chatSocket';
+import { FakeSocket } from '../testing/fakeSocket';
 
 const user = { id: 1, username: 'ann', role: 'user' };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryStorage } from './testing/memoryStorage';
+import { MemoryStorage } from '../testing/memoryStorage';
 import { UnsentStore, type UnsentEntry } from './unsentStore';
 
 const T0 = Date.parse('2026-03-01T10:00:00.000Z');

@@ -1,54 +1,11 @@
 // The REST client: JSON in and out, errors as ApiError with the contract's stable code, and one
 // retry after a token refresh when the server answers 401.
 
-import { SessionExpiredError, TokenManager } from './auth';
-import type { AuthResponse, Member, Message, MessagePage, Room, User } from './types';
-
-/** A failed REST call, carrying the contract's machine-readable code. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly retryAfter?: number,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
-
-async function toError(res: Response): Promise<ApiError> {
-  let code = res.status === 401 ? 'unauthorized' : 'internal';
-  let message = res.statusText || `HTTP ${res.status}`;
-  try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } };
-    if (body?.error?.code) code = body.error.code;
-    if (body?.error?.message) message = body.error.message;
-  } catch {
-    /* not JSON */
-  }
-  const ra = Number(res.headers.get('Retry-After'));
-  return new ApiError(res.status, code, message, Number.isFinite(ra) && ra > 0 ? ra : undefined);
-}
-
-/** Sends a request without credentials (register, login, refresh). */
-export async function plainJson<T>(fetchFn: FetchFn, base: string, method: string, path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetchFn(base + path, {
-      method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (e) {
-    throw new ApiError(0, 'network', (e as Error).message || 'network error');
-  }
-  if (!res.ok) throw await toError(res);
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
-}
+import { SessionExpiredError } from '../auth/sessionExpiredError';
+import type { TokenManager } from '../auth/tokenManager';
+import type { AuthResponse, Member, Message, MessagePage, Room, User } from '../protocol/types';
+import { ApiError, errorFromResponse } from './apiError';
+import { plainJson, type FetchFn } from './plainJson';
 
 export class Api {
   private readonly fetchFn: FetchFn;
@@ -81,7 +38,7 @@ export class Api {
         this.tokens.clear();
         throw new SessionExpiredError('unauthorized');
       }
-      if (!res.ok) throw await toError(res);
+      if (!res.ok) throw await errorFromResponse(res);
       if (res.status === 204) return undefined as T;
       const text = await res.text();
       if (!text) return undefined as T;

@@ -1,6 +1,6 @@
 // An in-memory localStorage for tests, with an optional size quota and a switch to make it throw.
 
-import type { EnumerableStorage } from '../unsentStore';
+import type { EnumerableStorage } from '../storage/keyValueStorage';
 
 export class MemoryStorage implements EnumerableStorage {
   map = new Map<string, string>();

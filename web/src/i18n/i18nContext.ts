@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import { strings, type Lang, type Strings } from '../lib/i18n';
+import { strings, type Lang, type Strings } from './strings';
 
 export const I18nContext = createContext<{ t: Strings; lang: Lang }>({ t: strings('en'), lang: 'en' });
 

@@ -3,7 +3,7 @@
 // Sends are kept until acknowledged and resent with the same client_id after a reconnect, so the
 // server's idempotency makes them arrive exactly once. Reconnects back off exponentially with jitter.
 
-import type { ServerFrame, User } from './types';
+import type { ServerFrame, User } from '../protocol/types';
 
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
 

@@ -4,48 +4,14 @@
 // The lock holder also records each rotation in a store every tab sees alike (IndexedDB), since a
 // tab's localStorage may still show the token another tab has just rotated.
 
-import type { AuthResponse, User } from './types';
+import type { AuthResponse, User } from '../protocol/types';
+import type { KeyValueStorage } from '../storage/keyValueStorage';
+import { jwtExpiry } from './jwtExpiry';
+import type { LockProvider } from './lockProvider';
+import { SessionExpiredError } from './sessionExpiredError';
+import type { SharedTokenRecord, SharedTokenStore } from './sharedTokenStore';
 
 export const REFRESH_KEY = 'parley.refresh_token';
-
-/** Raised when the session cannot be continued: the user must log in again. */
-export class SessionExpiredError extends Error {
-  constructor(message = 'session expired') {
-    super(message);
-    this.name = 'SessionExpiredError';
-  }
-}
-
-export interface KeyValueStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-
-/** Runs a function while holding a named lock shared by every tab of the origin. */
-export interface LockProvider {
-  run<T>(name: string, fn: () => Promise<T>): Promise<T>;
-}
-
-/** The newest refresh token and the ones it replaced (newest last), as kept in a SharedTokenStore. */
-export interface SharedTokenRecord {
-  token: string;
-  spent: string[];
-}
-
-/**
- * Where the lock holder records rotations so that every tab sees them at once. localStorage does
- * not do that in Chromium: each renderer process keeps its own copy and learns of another tab's
- * writes asynchronously, so a tab granted the lock just after another tab rotated the token may
- * still read the rotated one, and presenting it revokes the session in every tab. A token found in
- * `spent` is such a stale copy and stands for `token`; any other localStorage value is newer (a
- * login, or a rotation whose record was lost) and is used as it is.
- */
-export interface SharedTokenStore {
-  get(): Promise<SharedTokenRecord | null>;
-  /** Resolves once every tab reads the new record (null: forget it). */
-  set(record: SharedTokenRecord | null): Promise<void>;
-}
 
 /** How many replaced tokens a SharedTokenRecord remembers. */
 const SPENT_KEPT = 16;
@@ -64,20 +30,6 @@ export interface TokenManagerOptions {
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
-}
-
-/** Expiry (epoch ms) from a JWT's `exp` claim, or null when it cannot be read. */
-export function jwtExpiry(token: string): number | null {
-  const parts = token.split('.');
-  if (parts.length !== 3) return null;
-  try {
-    const b64 = parts[1].replace(/-/g, '+').replace(/_/g, '/');
-    const padded = b64 + '='.repeat((4 - (b64.length % 4)) % 4);
-    const json = JSON.parse(atob(padded)) as { exp?: unknown };
-    return typeof json.exp === 'number' ? json.exp * 1000 : null;
-  } catch {
-    return null;
-  }
 }
 
 export class TokenManager {
@@ -256,132 +208,4 @@ export class TokenManager {
     this.expiredListeners.forEach((fn) => fn(reason));
     throw new SessionExpiredError(reason);
   }
-}
-
-/** A lock within one tab only: waiters run one after another. */
-export class LocalMutex implements LockProvider {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(_name: string, fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn, fn);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
-/**
- * A lock across tabs held in localStorage, for browsers without the Web Locks API: write a claim,
- * wait a moment, and hold the lock if the claim survived (the last writer wins the race).
- */
-export class StorageLock implements LockProvider {
-  private readonly local = new LocalMutex();
-  private readonly id = Math.random().toString(36).slice(2);
-  constructor(
-    private readonly storage: KeyValueStorage,
-    private readonly leaseMs = 10_000,
-  ) {}
-
-  run<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    return this.local.run(name, async () => {
-      const key = `parley.lock.${name}`;
-      for (;;) {
-        const raw = this.storage.getItem(key);
-        const held = raw ? (JSON.parse(raw) as { id: string; until: number }) : null;
-        if (!held || held.until < Date.now() || held.id === this.id) {
-          this.storage.setItem(key, JSON.stringify({ id: this.id, until: Date.now() + this.leaseMs }));
-          await new Promise((r) => setTimeout(r, 30));
-          const now = this.storage.getItem(key);
-          if (now && (JSON.parse(now) as { id: string }).id === this.id) break;
-        }
-        await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
-      }
-      try {
-        return await fn();
-      } finally {
-        this.storage.removeItem(key);
-      }
-    });
-  }
-}
-
-/** The Web Locks API when the browser has it, else a storage-based lock. */
-export function browserLock(storage: KeyValueStorage): LockProvider {
-  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
-  if (locks && typeof locks.request === 'function') {
-    return { run: (name, fn) => locks.request(name, fn) as Promise<never> };
-  }
-  return new StorageLock(storage);
-}
-
-/**
- * The shared token record in IndexedDB, whose one store behind every tab answers each read with
- * the last completed write. Undefined where IndexedDB is missing; a call that fails or hangs
- * (storage disabled, a blocked upgrade) rejects after `timeoutMs`, and localStorage is used alone.
- */
-export function indexedDbTokenStore(dbName = 'parley-auth', timeoutMs = 3000): SharedTokenStore | undefined {
-  let idb: IDBFactory | undefined;
-  try {
-    idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
-  } catch {
-    /* refused, as in some sandboxed frames */
-  }
-  if (!idb) return undefined;
-  const storeName = 'tokens';
-  const key = 'refresh';
-  let db: Promise<IDBDatabase> | null = null;
-  const open = () =>
-    (db ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const req = idb.open(dbName, 1);
-      req.onupgradeneeded = () => req.result.createObjectStore(storeName);
-      req.onsuccess = () => {
-        const conn = req.result;
-        conn.onversionchange = () => {
-          conn.close();
-          db = null;
-        };
-        resolve(conn);
-      };
-      req.onerror = () => reject(req.error);
-    }).catch((e: unknown) => {
-      db = null;
-      throw e;
-    }));
-  const bounded = <T>(work: () => Promise<T>) =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('IndexedDB did not answer')), timeoutMs);
-      work().then(
-        (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        (e: unknown) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      );
-    });
-  return {
-    get: () =>
-      bounded(async () => {
-        const conn = await open();
-        return new Promise<SharedTokenRecord | null>((resolve, reject) => {
-          const req = conn.transaction(storeName).objectStore(storeName).get(key);
-          req.onsuccess = () => {
-            const r = req.result as Partial<SharedTokenRecord> | undefined;
-            resolve(typeof r?.token === 'string' && Array.isArray(r.spent) ? { token: r.token, spent: r.spent } : null);
-          };
-          req.onerror = () => reject(req.error);
-        });
-      }),
-    set: (record) =>
-      bounded(async () => {
-        const conn = await open();
-        return new Promise<void>((resolve, reject) => {
-          const tx = conn.transaction(storeName, 'readwrite');
-          if (record) tx.objectStore(storeName).put(record, key);
-          else tx.objectStore(storeName).delete(key);
-          tx.oncomplete = () => resolve();
-          tx.onerror = tx.onabort = () => reject(tx.error);
-        });
-      }),
-  };
 }

@@ -3,14 +3,8 @@
 // each other's entries with a stale read-modify-write. Every storage call may throw (storage
 // disabled, quota full); this module then degrades to "not persisted" and never breaks the app.
 
-import type { KeyValueStorage } from './auth';
+import type { EnumerableStorage } from '../storage/keyValueStorage';
 import type { SendStatus } from './timeline';
-
-/** localStorage's shape: key/value plus enumeration. */
-export interface EnumerableStorage extends KeyValueStorage {
-  readonly length: number;
-  key(index: number): string | null;
-}
 
 export interface UnsentEntry {
   clientId: string;
@@ -159,15 +153,5 @@ export class UnsentStore {
   private trim(keep: number): void {
     const all = this.list();
     for (const e of all.slice(0, Math.max(0, all.length - Math.max(0, keep)))) this.remove(e.clientId);
-  }
-}
-
-/** localStorage, or null where reading it throws (storage disabled by the browser). */
-export function browserStorage(): EnumerableStorage | null {
-  try {
-    const s = globalThis.localStorage;
-    return s ?? null;
-  } catch {
-    return null;
   }
 }

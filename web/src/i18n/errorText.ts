@@ -1,4 +1,4 @@
-import { fmt, type Strings } from '../lib/i18n';
+import { fmt, type Strings } from './strings';
 
 /** A short, translated sentence for an error code from the contract. */
 export function errorText(t: Strings, code: string, message: string, retryAfter?: number): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addMessages, addPending, applyAck, emptyTimeline, mergeMessages, setPendingStatus, type PendingMessage, type Timeline } from './timeline';
-import type { Message } from './types';
+import type { Message } from '../protocol/types';
 
 const ME = 1;
 function msg(id: number, from = 2, extra: Partial<Message> = {}): Message {

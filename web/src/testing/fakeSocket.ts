@@ -1,6 +1,6 @@
 // A scriptable stand-in for the browser WebSocket, driven by the tests (the server side).
 
-import type { SocketLike } from '../socket';
+import type { SocketLike } from '../net/chatSocket';
 
 export class FakeSocket implements SocketLike {
   static all: FakeSocket[] = [];

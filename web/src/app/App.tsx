@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { LoginPage } from './components/LoginPage';
-import { ChatLayout } from './components/ChatLayout';
-import { AdminPage } from './components/AdminPage';
-import { I18nContext } from './components/i18nContext';
-import { pickLanguage, strings } from './lib/i18n';
-import { api, createChat, REFRESH_KEY, tokens } from './lib/session';
-import type { ChatStore } from './lib/chatStore';
-import type { AuthResponse, User } from './lib/types';
+import { LoginPage } from '../components/LoginPage';
+import { ChatLayout } from '../components/ChatLayout';
+import { AdminPage } from '../components/AdminPage';
+import { I18nContext } from '../i18n/i18nContext';
+import { pickLanguage, strings } from '../i18n/strings';
+import { api, createChat, REFRESH_KEY, tokens } from './session';
+import type { ChatStore } from '../chat/chatStore';
+import type { AuthResponse, User } from '../protocol/types';
 
 /** The current path, updated on navigation (a minimal client-side router). */
 function usePath(): [string, (p: string) => void] {

@@ -2,10 +2,13 @@
 // unread counts, presence and typing, the connection state and the notices shown to the user.
 // React components read snapshots through subscribe/getState.
 
-import { ApiError, Api } from './api';
-import { SessionExpiredError, type KeyValueStorage } from './auth';
-import type { ChatSocket, ConnectionState } from './socket';
-import { soloTab, type TabRegistry } from './tabs';
+import { SessionExpiredError } from '../auth/sessionExpiredError';
+import type { Api } from '../net/api';
+import { ApiError } from '../net/apiError';
+import type { ChatSocket, ConnectionState } from '../net/chatSocket';
+import type { Member, Message, Room, ServerFrame, User } from '../protocol/types';
+import type { EnumerableStorage, KeyValueStorage } from '../storage/keyValueStorage';
+import { soloTab, type TabRegistry } from './openTabs';
 import {
   addMessages,
   addPending,
@@ -18,8 +21,7 @@ import {
   type PendingMessage,
   type Timeline,
 } from './timeline';
-import type { Member, Message, Room, ServerFrame, User } from './types';
-import { UnsentStore, type EnumerableStorage } from './unsentStore';
+import { UnsentStore } from './unsentStore';
 
 export interface RoomView {
   room: Room;

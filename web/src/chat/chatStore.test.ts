@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Api } from './api';
+import type { Api } from '../net/api';
 import { ChatStore, roomTitle } from './chatStore';
-import { ChatSocket } from './socket';
-import { FakeSocket } from './testing/fakeSocket';
-import type { Message, MessagePage, Room } from './types';
+import { ChatSocket } from '../net/chatSocket';
+import { FakeSocket } from '../testing/fakeSocket';
+import type { Message, MessagePage, Room } from '../protocol/types';
 
 const me = { id: 1, username: 'ann', role: 'user' };
 const room7: Room = { id: 7, name: 'general', private: false, owner_id: 2, created_at: 'x', member_count: 2, joined: true };

@@ -3,13 +3,13 @@
 // same client_id after the join, once per tab.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Api } from './api';
+import type { Api } from '../net/api';
 import { ChatStore } from './chatStore';
-import { ChatSocket } from './socket';
-import type { TabRegistry } from './tabs';
-import { FakeSocket } from './testing/fakeSocket';
-import { MemoryStorage } from './testing/memoryStorage';
-import type { Message, Room } from './types';
+import { ChatSocket } from '../net/chatSocket';
+import type { TabRegistry } from './openTabs';
+import { FakeSocket } from '../testing/fakeSocket';
+import { MemoryStorage } from '../testing/memoryStorage';
+import type { Message, Room } from '../protocol/types';
 import { UnsentStore, type UnsentEntry } from './unsentStore';
 
 const me = { id: 1, username: 'ann', role: 'user' };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Api } from '../net/api';
-import { ChatStore, roomTitle } from './chatStore';
+import { ChatStore } from './chatStore';
 import { ChatSocket } from '../net/chatSocket';
 import { FakeSocket } from '../testing/fakeSocket';
 import type { Message, MessagePage, Room } from '../protocol/types';
@@ -147,10 +147,5 @@ describe('ChatStore', () => {
       ['member_added', { room: 'ops' }],
       ['notification', { event: 'order.shipped' }],
     ]);
-  });
-
-  it('names a DM after the other person', () => {
-    expect(roomTitle({ ...room7, private: true, name: 'dm:ann,bo' }, me)).toBe('@bo');
-    expect(roomTitle(room7, me)).toBe('general');
   });
 });

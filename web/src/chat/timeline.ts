@@ -97,14 +97,3 @@ export function lastId(tl: Timeline): number | undefined {
 export function firstId(tl: Timeline): number | undefined {
   return tl.messages.length ? tl.messages[0].id : undefined;
 }
-
-let counter = 0;
-/** A client_id unique across tabs and reloads. */
-export function newClientId(): string {
-  counter += 1;
-  const rand =
-    typeof crypto !== 'undefined' && 'randomUUID' in crypto
-      ? crypto.randomUUID().replace(/-/g, '').slice(0, 16)
-      : Math.random().toString(36).slice(2, 12);
-  return `w-${Date.now().toString(36)}-${counter.toString(36)}-${rand}`;
-}

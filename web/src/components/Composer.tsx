@@ -1,21 +1,20 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ChatStore } from '../chat/chatStore';
+import { draftOf, keepDraft } from '../chat/drafts';
 import { fmt } from '../i18n/strings';
 import { useI18n } from '../i18n/i18nContext';
 
 const MAX_CODE_POINTS = 4000;
 
 /** Enter sends, Shift+Enter starts a new line; drafts are kept per room while the page lives. */
-const drafts = new Map<number, string>();
-
 export function Composer({ chat, roomId, roomTitle }: { chat: ChatStore; roomId: number; roomTitle: string }) {
   const { t } = useI18n();
-  const [text, setText] = useState(() => drafts.get(roomId) ?? '');
+  const [text, setText] = useState(() => draftOf(roomId));
   const ref = useRef<HTMLTextAreaElement>(null);
   const length = [...text].length;
 
   useEffect(() => {
-    drafts.set(roomId, text);
+    keepDraft(roomId, text);
   }, [roomId, text]);
 
   // Grow with the content up to a few lines.

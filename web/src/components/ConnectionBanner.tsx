@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ConnectionInfo } from '../chat/chatStore';
+import type { ConnectionInfo } from '../chat/chatState';
 import { fmt } from '../i18n/strings';
 import { useI18n } from '../i18n/i18nContext';
 

@@ -1,5 +1,6 @@
 import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { ChatStore, RoomView } from '../chat/chatStore';
+import type { RoomView } from '../chat/chatState';
+import type { ChatStore } from '../chat/chatStore';
 import { dayLabel, groupMessages, timeLabel, type Groupable } from '../format/grouping';
 import { linkify } from '../format/linkify';
 import type { PendingMessage } from '../chat/timeline';

@@ -1,4 +1,4 @@
-import type { Notice } from '../chat/chatStore';
+import type { Notice } from '../chat/chatState';
 import { fmt } from '../i18n/strings';
 import { useI18n } from '../i18n/i18nContext';
 import { errorText } from '../i18n/errorText';

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../net/apiError';
-import { isDm, roomTitle, type ChatStore, type RoomView } from '../chat/chatStore';
+import type { RoomView } from '../chat/chatState';
+import type { ChatStore } from '../chat/chatStore';
+import { isDm, roomTitle } from '../chat/roomTitle';
 import { fmt } from '../i18n/strings';
 import type { Member, User } from '../protocol/types';
 import { useI18n } from '../i18n/i18nContext';

@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import { isDm, roomTitle, type ChatState, type ChatStore, type RoomView } from '../chat/chatStore';
+import type { ChatState, RoomView } from '../chat/chatState';
+import type { ChatStore } from '../chat/chatStore';
+import { isDm, roomTitle } from '../chat/roomTitle';
 import { fmt } from '../i18n/strings';
 import { useI18n } from '../i18n/i18nContext';
 import { CreateRoomDialog, DmDialog, JoinCodeDialog } from './Dialogs';

@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import type { Api } from '../net/api';
-import { ApiError } from '../net/apiError';
-import { api } from '../app/session';
-import type { AuthResponse } from '../protocol/types';
-import { useI18n } from '../i18n/i18nContext';
-import { errorText } from '../i18n/errorText';
+import type { Api } from '../../net/api';
+import { ApiError } from '../../net/apiError';
+import type { AuthResponse } from '../../protocol/types';
+import { useI18n } from '../../i18n/i18nContext';
+import { errorText } from '../../i18n/errorText';
 
-export function LoginPage({ onAuthed, reason }: { onAuthed: (r: AuthResponse) => void; reason?: 'expired' | 'loggedOut' }) {
+/** Log in or create an account; `reason` says why the user is here again (session expired, logged out). */
+export function LoginPage({ api, onAuthed, reason }: { api: Api; onAuthed: (r: AuthResponse) => void; reason?: 'expired' | 'loggedOut' }) {
   const { t } = useI18n();
   const [mode, setMode] = useState<'login' | 'register'>('login');
   const [username, setUsername] = useState('');
@@ -19,8 +19,7 @@ export function LoginPage({ onAuthed, reason }: { onAuthed: (r: AuthResponse) =>
     setBusy(true);
     setError(null);
     try {
-      const client: Api = api;
-      const resp = mode === 'login' ? await client.login(username, password) : await client.register(username, password);
+      const resp = mode === 'login' ? await api.login(username, password) : await api.register(username, password);
       onAuthed(resp);
     } catch (err) {
       setError(err instanceof ApiError ? errorText(t, err.code, err.message, err.retryAfter) : String(err));

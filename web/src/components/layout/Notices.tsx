@@ -1,7 +1,7 @@
-import type { Notice } from '../chat/chatState';
-import { fmt } from '../i18n/strings';
-import { useI18n } from '../i18n/i18nContext';
-import { errorText } from '../i18n/errorText';
+import type { Notice } from '../../chat/chatState';
+import { fmt } from '../../i18n/strings';
+import { useI18n } from '../../i18n/i18nContext';
+import { errorText } from '../../i18n/errorText';
 
 const INFO_CODES = new Set(['info', 'member_added', 'role_changed', 'notification']);
 

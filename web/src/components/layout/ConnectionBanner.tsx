@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { ConnectionInfo } from '../chat/chatState';
-import { fmt } from '../i18n/strings';
-import { useI18n } from '../i18n/i18nContext';
+import type { ConnectionInfo } from '../../chat/chatState';
+import { fmt } from '../../i18n/strings';
+import { useI18n } from '../../i18n/i18nContext';
 
 /** The connection state: a small dot in the top bar, and a banner while reconnecting. */
 export function ConnectionBanner({ state, compact, onRetry }: { state: ConnectionInfo; compact?: boolean; onRetry?: () => void }) {

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { ChatStore } from '../chat/chatStore';
-import { draftOf, keepDraft } from '../chat/drafts';
-import { fmt } from '../i18n/strings';
-import { useI18n } from '../i18n/i18nContext';
+import type { ChatStore } from '../../chat/chatStore';
+import { draftOf, keepDraft } from '../../chat/drafts';
+import { fmt } from '../../i18n/strings';
+import { useI18n } from '../../i18n/i18nContext';
 
 const MAX_CODE_POINTS = 4000;
 

@@ -1,0 +1,60 @@
+// Wires the app's long-lived parts together for the browser: tokens, REST client, and per login
+// session a WebSocket client and a chat store.
+
+import { browserLock } from '../auth/browserLock';
+import { indexedDbTokenStore } from '../auth/indexedDbTokenStore';
+import { REFRESH_KEY, TokenManager } from '../auth/tokenManager';
+import { ChatStore } from '../chat/chatStore';
+import { browserTabs } from '../chat/openTabs';
+import { Api } from '../net/api';
+import { ChatSocket } from '../net/chatSocket';
+import { plainJson } from '../net/plainJson';
+import type { AuthResponse } from '../protocol/types';
+import { browserStorage } from '../storage/keyValueStorage';
+
+export const tokens = new TokenManager({
+  refresh: (rt) => plainJson<AuthResponse>((i, init) => fetch(i, init), '', 'POST', '/api/auth/refresh', { refresh_token: rt }),
+  storage: localStorage,
+  lock: browserLock(localStorage),
+  shared: indexedDbTokenStore(),
+});
+
+export const api = new Api(tokens);
+
+/** This tab's identity among the open tabs, for sharing unsent messages. */
+const tabs = browserTabs();
+
+export function wsUrl(): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}/ws`;
+}
+
+/** A chat store with its own socket, for one logged-in session. */
+export function createChat(): ChatStore {
+  let store: ChatStore | null = null;
+  const socket = new ChatSocket({
+    url: wsUrl(),
+    getToken: (force) => (force ? tokens.refresh() : tokens.getAccessToken()),
+    lastSeen: (room) => store?.lastSeen(room),
+  });
+  store = new ChatStore({
+    api,
+    socket,
+    storage: localStorage,
+    unsentStorage: browserStorage(),
+    tabs,
+    isVisible: () => document.visibilityState === 'visible',
+  });
+  const s = store;
+  const onOnline = () => socket.reconnectNow();
+  const onVisible = () => s.markReadIfVisible();
+  window.addEventListener('online', onOnline);
+  document.addEventListener('visibilitychange', onVisible);
+  s.onStop(() => {
+    window.removeEventListener('online', onOnline);
+    document.removeEventListener('visibilitychange', onVisible);
+  });
+  return s;
+}
+
+export { REFRESH_KEY };

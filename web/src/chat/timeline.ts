@@ -1,0 +1,99 @@
+// One room's messages as the user sees them: stored messages ordered by id without duplicates,
+// whichever way they arrived (history page, live frame, catch-up, ack), followed by the user's
+// own messages that are still pending or failed. Pure functions over immutable values.
+
+import type { Message } from '../protocol/types';
+
+export type SendStatus = 'pending' | 'failed';
+
+/** A message the user wrote that the server has not acknowledged yet. */
+export interface PendingMessage {
+  clientId: string;
+  room: number;
+  body: string;
+  from: { id: number; username: string };
+  createdAt: string;
+  status: SendStatus;
+  error?: string;
+}
+
+export interface Timeline {
+  messages: readonly Message[]; // ascending id, unique
+  pending: readonly PendingMessage[]; // in the order written
+}
+
+export const emptyTimeline: Timeline = { messages: [], pending: [] };
+
+/** Merges messages into an ascending, duplicate-free list; a later copy of an id replaces the earlier. */
+export function mergeMessages(list: readonly Message[], incoming: readonly Message[]): readonly Message[] {
+  if (incoming.length === 0) return list;
+  // Fast path: everything is newer than what we have, already in order.
+  const last = list.length ? list[list.length - 1].id : -Infinity;
+  let appendable = true;
+  let prev = last;
+  for (const m of incoming) {
+    if (m.id <= prev) {
+      appendable = false;
+      break;
+    }
+    prev = m.id;
+  }
+  if (appendable) return [...list, ...incoming];
+  const byId = new Map<number, Message>();
+  for (const m of list) byId.set(m.id, m);
+  for (const m of incoming) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+function withoutPending(pending: readonly PendingMessage[], clientId: string | undefined): readonly PendingMessage[] {
+  if (!clientId) return pending;
+  const i = pending.findIndex((p) => p.clientId === clientId);
+  return i < 0 ? pending : [...pending.slice(0, i), ...pending.slice(i + 1)];
+}
+
+/** Adds stored messages; the user's own ones resolve the pending entry with the same client_id. */
+export function addMessages(tl: Timeline, incoming: readonly Message[], myUserId: number | null): Timeline {
+  let pending = tl.pending;
+  for (const m of incoming) {
+    if (m.client_id && m.from.id === myUserId) pending = withoutPending(pending, m.client_id);
+  }
+  const messages = mergeMessages(tl.messages, incoming);
+  if (messages === tl.messages && pending === tl.pending) return tl;
+  return { messages, pending };
+}
+
+/** Adds an own message, ordered by creation time (a message restored after a reload goes before newer ones). */
+export function addPending(tl: Timeline, p: PendingMessage): Timeline {
+  if (tl.pending.some((x) => x.clientId === p.clientId)) return tl;
+  const at = tl.pending.findIndex((x) => x.createdAt > p.createdAt);
+  const pending = at < 0 ? [...tl.pending, p] : [...tl.pending.slice(0, at), p, ...tl.pending.slice(at)];
+  return { ...tl, pending };
+}
+
+/** The server stored a pending message: it becomes a stored message (once, however often acked). */
+export function applyAck(tl: Timeline, clientId: string | undefined, id: number, ts: string): Timeline {
+  const p = clientId ? tl.pending.find((x) => x.clientId === clientId) : undefined;
+  if (!p) return tl;
+  const msg: Message = { id, room: p.room, from: p.from, body: p.body, ts, client_id: p.clientId };
+  const existing = tl.messages.find((m) => m.id === id);
+  return {
+    messages: existing ? tl.messages : mergeMessages(tl.messages, [msg]),
+    pending: withoutPending(tl.pending, clientId),
+  };
+}
+
+export function setPendingStatus(tl: Timeline, clientId: string, status: SendStatus, error?: string): Timeline {
+  const i = tl.pending.findIndex((x) => x.clientId === clientId);
+  if (i < 0) return tl;
+  const pending = tl.pending.slice();
+  pending[i] = { ...pending[i], status, error };
+  return { ...tl, pending };
+}
+
+export function lastId(tl: Timeline): number | undefined {
+  return tl.messages.length ? tl.messages[tl.messages.length - 1].id : undefined;
+}
+
+export function firstId(tl: Timeline): number | undefined {
+  return tl.messages.length ? tl.messages[0].id : undefined;
+}

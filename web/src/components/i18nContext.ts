@@ -1,8 +1,0 @@
-import { createContext, useContext } from 'react';
-import { strings, type Lang, type Strings } from '../lib/i18n';
-
-export const I18nContext = createContext<{ t: Strings; lang: Lang }>({ t: strings('en'), lang: 'en' });
-
-export function useI18n() {
-  return useContext(I18nContext);
-}

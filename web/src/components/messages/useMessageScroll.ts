@@ -1,0 +1,64 @@
+import { useLayoutEffect, useRef, useState } from 'react';
+import type { RoomView } from '../../chat/chatState';
+import type { ChatStore } from '../../chat/chatStore';
+
+/** Within this distance of the bottom the list follows new messages. */
+const NEAR_BOTTOM_PX = 80;
+/** Within this distance of the top older messages are fetched. */
+const LOAD_OLDER_PX = 200;
+/** Farther than this from the bottom, a "jump to latest" button shows. */
+const SHOW_JUMP_PX = 400;
+
+/**
+ * The message list's scrolling: it sticks to the bottom while the user is there (and when they
+ * send), keeps what they read in place when older messages are added above, fetches older pages
+ * near the top (or at once while the list is too short to scroll), and marks the room read when
+ * the bottom is in view. Attach `ref` and `onScroll` to the scrolling element.
+ */
+export function useMessageScroll(chat: ChatStore, view: RoomView) {
+  const ref = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const prev = useRef<{ firstId?: number; height: number; pending: number }>({ height: 0, pending: 0 });
+  const [showJump, setShowJump] = useState(false);
+  const roomId = view.room.id;
+  const firstId = view.timeline.messages[0]?.id;
+  const pendingCount = view.timeline.pending.length;
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const p = prev.current;
+    if (p.firstId !== undefined && firstId !== undefined && firstId < p.firstId && !stick.current) {
+      // Older messages were added above: keep what the user is reading in place.
+      el.scrollTop += el.scrollHeight - p.height;
+    } else if (stick.current || pendingCount > p.pending) {
+      el.scrollTop = el.scrollHeight;
+      stick.current = true;
+    }
+    prev.current = { firstId, height: el.scrollHeight, pending: pendingCount };
+    // Not enough history to scroll: fetch more so the user can reach older messages.
+    if (el.scrollHeight <= el.clientHeight + LOAD_OLDER_PX && view.historyLoaded && view.hasOlder && !view.loadingOlder) {
+      void chat.loadOlder(roomId);
+    }
+  });
+
+  function onScroll() {
+    const el = ref.current;
+    if (!el) return;
+    const distance = el.scrollHeight - el.scrollTop - el.clientHeight;
+    stick.current = distance < NEAR_BOTTOM_PX;
+    setShowJump(!stick.current && distance > SHOW_JUMP_PX);
+    prev.current.height = el.scrollHeight;
+    if (el.scrollTop < LOAD_OLDER_PX && view.hasOlder && !view.loadingOlder) void chat.loadOlder(roomId);
+    if (stick.current) chat.markReadIfVisible(roomId);
+  }
+
+  function jumpToLatest() {
+    const el = ref.current;
+    if (el) el.scrollTop = el.scrollHeight;
+    stick.current = true;
+    setShowJump(false);
+  }
+
+  return { ref, onScroll, showJump, jumpToLatest };
+}

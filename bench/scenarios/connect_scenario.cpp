@@ -5,9 +5,9 @@
 #include <mutex>
 #include <thread>
 
-#include "clock.hpp"
-#include "proc_stats.hpp"
-#include "setup.hpp"
+#include "measure/clock.hpp"
+#include "measure/proc_stats.hpp"
+#include "scenarios/scenario_setup.hpp"
 
 namespace parley::bench {
 

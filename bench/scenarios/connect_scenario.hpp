@@ -6,11 +6,11 @@
 #include <memory>
 #include <vector>
 
-#include "api_client.hpp"
-#include "event_loops.hpp"
-#include "fleet.hpp"
-#include "fleet_handler.hpp"
-#include "scenario.hpp"
+#include "client/api_client.hpp"
+#include "client/event_loops.hpp"
+#include "client/fleet.hpp"
+#include "client/fleet_handler.hpp"
+#include "scenarios/scenario.hpp"
 
 namespace parley::bench {
 

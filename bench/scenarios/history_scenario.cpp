@@ -6,10 +6,10 @@
 #include <random>
 #include <thread>
 
-#include "clock.hpp"
-#include "proc_stats.hpp"
+#include "measure/clock.hpp"
+#include "measure/proc_stats.hpp"
 #include "scenarios/history_seeder.hpp"
-#include "setup.hpp"
+#include "scenarios/scenario_setup.hpp"
 
 namespace parley::bench {
 namespace {

@@ -3,8 +3,8 @@
 #include <chrono>
 #include <thread>
 
-#include "proc_stats.hpp"
-#include "setup.hpp"
+#include "measure/proc_stats.hpp"
+#include "scenarios/scenario_setup.hpp"
 
 namespace parley::bench {
 

@@ -6,12 +6,12 @@
 #include <memory>
 #include <vector>
 
-#include "api_client.hpp"
-#include "event_loops.hpp"
-#include "fleet.hpp"
-#include "fleet_handler.hpp"
-#include "scenario.hpp"
-#include "shared_counters.hpp"
+#include "client/api_client.hpp"
+#include "client/event_loops.hpp"
+#include "client/fleet.hpp"
+#include "client/fleet_handler.hpp"
+#include "measure/shared_counters.hpp"
+#include "scenarios/scenario.hpp"
 
 namespace parley::bench {
 

@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "api_client.hpp"
-#include "event_loops.hpp"
-#include "fleet.hpp"
-#include "fleet_handler.hpp"
-#include "scenario.hpp"
+#include "client/api_client.hpp"
+#include "client/event_loops.hpp"
+#include "client/fleet.hpp"
+#include "client/fleet_handler.hpp"
+#include "measure/shared_counters.hpp"
 #include "scenarios/room_layout.hpp"
-#include "shared_counters.hpp"
+#include "scenarios/scenario.hpp"
 
 namespace parley::bench {
 

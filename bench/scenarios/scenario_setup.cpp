@@ -1,6 +1,8 @@
 #include "scenarios/scenario_setup.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -8,8 +10,8 @@
 namespace parley::bench {
 namespace {
 
-// Runs fn(api, i) for i in [0, count) on up to `threads` threads, each with its own client;
-// rethrows the first failure.
+// Runs fn(api, i) for i in [0, count) on up to --setup-concurrency threads, each with its own
+// client; rethrows the first failure.
 template <typename Fn>
 void parallel_for(const Options& o, std::size_t count, Fn fn) {
   std::atomic<std::size_t> next{0};
@@ -35,8 +37,6 @@ void parallel_for(const Options& o, std::size_t count, Fn fn) {
   if (failure) std::rethrow_exception(failure);
 }
 
-}  // namespace
-
 std::vector<Account> create_accounts(const Options& o, std::size_t count) {
   std::vector<Account> accounts(count);
   parallel_for(o, count, [&](ApiClient& api, std::size_t i) {
@@ -45,29 +45,40 @@ std::vector<Account> create_accounts(const Options& o, std::size_t count) {
   return accounts;
 }
 
-std::vector<std::int64_t> create_rooms(const Options& o, const Account& owner,
-                                       const std::string& tag, std::size_t count) {
-  std::vector<std::int64_t> ids(count, 0);
+std::string room_name(const Options& o, const std::string& tag, std::size_t i) {
+  return o.prefix + "-" + tag + "-" + std::to_string(i);
+}
+
+}  // namespace
+
+ScenarioSetup ScenarioSetup::create(const Options& o, std::size_t connections,
+                                    const std::string& room_tag, std::size_t rooms) {
+  ScenarioSetup s;
+  s.accounts = create_accounts(o, std::max<std::size_t>(1, std::min(o.users, connections)));
+  if (rooms == 0) return s;
+  s.rooms.assign(rooms, 0);
   // One listing first, so that a rerun finds its rooms without a 409 per room.
-  ApiClient lister(o.host, o.port);
-  const auto existing = lister.list_rooms(owner.token);
+  const std::string& owner = s.accounts.front().token;
+  const auto existing = ApiClient(o.host, o.port).list_rooms(owner);
   std::vector<std::size_t> missing;
-  for (std::size_t i = 0; i < count; ++i) {
-    std::string name = o.prefix + "-" + tag + "-" + std::to_string(i);
+  for (std::size_t i = 0; i < rooms; ++i) {
+    std::string name = room_name(o, room_tag, i);
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (auto it = existing.find(name); it != existing.end()) {
-      ids[i] = it->second;
+      s.rooms[i] = it->second;
     } else {
       missing.push_back(i);
     }
   }
+  std::atomic<std::size_t> created_count{0};
   parallel_for(o, missing.size(), [&](ApiClient& api, std::size_t k) {
     const std::size_t i = missing[k];
     bool created = false;
-    ids[i] = api.create_or_find_room(o.prefix + "-" + tag + "-" + std::to_string(i), owner.token,
-                                     created);
+    s.rooms[i] = api.create_or_find_room(room_name(o, room_tag, i), owner, created);
+    if (created) ++created_count;
   });
-  return ids;
+  s.rooms_created = created_count;
+  return s;
 }
 
 }  // namespace parley::bench

@@ -1,7 +1,10 @@
 #pragma once
-// REST setup before a run, spread over several keep-alive connections: accounts (argon2 makes
-// each registration cost tens of milliseconds of server CPU) and rooms.
+// The accounts and rooms a scenario runs with, created over REST in its prepare() (or found, on a
+// rerun): accounts PREFIX_u<i> and rooms PREFIX-<tag>-<i>, owned by the first account. The calls
+// are spread over several keep-alive connections: argon2 makes each registration cost tens of
+// milliseconds of server CPU.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,10 +14,19 @@
 
 namespace parley::bench {
 
-// Registers (or logs in) `count` users named PREFIX_u<i>.
-std::vector<Account> create_accounts(const Options& o, std::size_t count);
-// Creates (or finds) rooms named PREFIX-<tag>-<i>, owned by `owner`.
-std::vector<std::int64_t> create_rooms(const Options& o, const Account& owner,
-                                       const std::string& tag, std::size_t count);
+struct ScenarioSetup {
+  std::vector<Account> accounts;
+  std::vector<std::int64_t> rooms;  // ids, by the <i> of their names
+  std::size_t rooms_created = 0;    // by this run; the others were found from an earlier one
+
+  // One account per connection, at most --users of them and at least one, then `rooms` rooms.
+  static ScenarioSetup create(const Options& o, std::size_t connections,
+                              const std::string& room_tag, std::size_t rooms);
+
+  // The token connection `i` authenticates with: connections share the accounts round-robin.
+  const std::string& token_of(std::size_t connection) const {
+    return accounts[connection % accounts.size()].token;
+  }
+};
 
 }  // namespace parley::bench

@@ -76,25 +76,29 @@ void BM_NewestPage(benchmark::State& state) {
 // Repetitions report mean, median and stddev of the per-page time.
 BENCHMARK(BM_NewestPage)->Repetitions(5)->ReportAggregatesOnly(true);
 
-void BM_RandomOlderPage(benchmark::State& state) {
+// Pages read by read_page(fixture, id) at ids picked at random over the whole room.
+template <typename ReadPage>
+void random_pages(benchmark::State& state, std::uint64_t seed, ReadPage read_page) {
   auto& f = history();
-  std::mt19937_64 rng(1);
+  std::mt19937_64 rng(seed);
   std::uniform_int_distribution<std::int64_t> pick(f.first_id, f.last_id);
   for (auto _ : state) {
-    auto page = f.store->messages_before(f.room, pick(rng), 51);
+    auto page = read_page(f, pick(rng));
     benchmark::DoNotOptimize(page);
   }
+}
+
+void BM_RandomOlderPage(benchmark::State& state) {
+  random_pages(state, 1, [](HistoryFixture& f, std::int64_t before) {
+    return f.store->messages_before(f.room, before, 51);
+  });
 }
 BENCHMARK(BM_RandomOlderPage)->Repetitions(5)->ReportAggregatesOnly(true);
 
 void BM_CatchUpPage(benchmark::State& state) {
-  auto& f = history();
-  std::mt19937_64 rng(2);
-  std::uniform_int_distribution<std::int64_t> pick(f.first_id, f.last_id);
-  for (auto _ : state) {
-    auto page = f.store->messages_after(f.room, pick(rng), 101);
-    benchmark::DoNotOptimize(page);
-  }
+  random_pages(state, 2, [](HistoryFixture& f, std::int64_t after) {
+    return f.store->messages_after(f.room, after, 101);
+  });
 }
 BENCHMARK(BM_CatchUpPage)->Repetitions(5)->ReportAggregatesOnly(true);
 

@@ -17,6 +17,7 @@ parley_server_start() {
     --rate-limit-per-second 1000000 --rate-limit-burst 1000000 \
     --rate-limit-abuse-count 1000000000 --login-max-failures-ip 1000000 \
     --api-key "bench=$key" "$@" >"$dir/server.log" 2>&1 </dev/null &
+  # shellcheck disable=SC2034  # for the caller
   parley_server_pid=$!
 }
 
@@ -34,6 +35,7 @@ parley_server_wait() {
     fi
     [[ -z "$port" && -s "$dir/port" ]] && port="$(cat "$dir/port")"
     if [[ -n "$port" ]] && parley_server_ready "$port"; then
+      # shellcheck disable=SC2034  # for the caller
       parley_server_port="$port"
       return 0
     fi

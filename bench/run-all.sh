@@ -18,37 +18,29 @@ durability="${DURABILITY:-normal}"
 scenarios="${SCENARIOS:-fanout rooms idle history connect publish}"
 history_dir="${HISTORY_DIR:-/tmp/parley-bench-history}"
 key="bench-$RANDOM$RANDOM"
+# shellcheck source-path=SCRIPTDIR source=lib/server.sh
+source "$root/bench/lib/server.sh"
 server_pid=""
-
+# shellcheck disable=SC2317  # run by the trap too
 stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
+  [[ -n "$server_pid" ]] && stop_process "$server_pid"
   server_pid=""
 }
 trap stop_server EXIT
 
 # start_server DATA_DIR: sets $server_pid and $port.
 start_server() {
-  local data="$1"
-  mkdir -p "$data"
-  rm -f "$data/port"
-  "$build/parley" --listen 127.0.0.1:0 --port-file "$data/port" --data-dir "$data" \
-    --log-level warn --durability "$durability" \
-    --rate-limit-per-second 1000000 --rate-limit-burst 1000000 \
-    --rate-limit-abuse-count 1000000000 --login-max-failures-ip 1000000 \
-    --api-key "bench=$key" >"$data/server.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 100); do [[ -s "$data/port" ]] && break; sleep 0.1; done
-  port="$(cat "$data/port")"
+  parley_server_start "$build/parley" "$1" "$key" --durability "$durability"
+  server_pid=$parley_server_pid
+  parley_server_wait "$server_pid" "$1" || exit 1
+  port=$parley_server_port
 }
 
 run() {
   local name="$1"
   shift
   echo "### $name: parley-bench $*" | tee -a "$out/summary.txt"
+  # shellcheck disable=SC2086  # BENCH_ARGS is a list of flags
   timeout 900 "$build/parley-bench" "$@" --url "http://127.0.0.1:$port" --server-pid "$server_pid" \
     --api-key "$key" ${BENCH_ARGS:-} >"$out/$name.txt" 2>"$out/$name.err" || true
   { grep -v '^{' "$out/$name.txt" || true; } | tee -a "$out/summary.txt"

@@ -27,6 +27,8 @@ for bin in "$build/parley" "$build/parley-bench" "$pg_bin/initdb" "$pg_bin/pg_ct
   [[ -x "$bin" ]] || { echo "run-cluster.sh: $bin not found" >&2; exit 2; }
 done
 
+# shellcheck source-path=SCRIPTDIR source=lib/server.sh
+source "$root/bench/lib/server.sh"
 work="$(mktemp -d /tmp/parley-cluster-bench.XXXXXX)"
 chmod 755 "$work"  # PostgreSQL's user must reach its directory inside
 instance_pids=()
@@ -43,17 +45,10 @@ if [[ $(id -u) == 0 ]]; then
   as_pg=(setpriv --reuid="$pg_user" --regid="$(id -g "$pg_user")" --clear-groups)
 fi
 
-stop_pid() {  # PID: TERM, up to 10 s, then KILL
-  local pid="$1"
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
+# shellcheck disable=SC2317  # run by the trap
 cleanup() {
-  for pid in "${instance_pids[@]}"; do stop_pid "$pid"; done
-  [[ -n "$redis_pid" ]] && stop_pid "$redis_pid"
+  for pid in "${instance_pids[@]}"; do stop_process "$pid"; done
+  [[ -n "$redis_pid" ]] && stop_process "$redis_pid"
   if [[ $pg_started == 1 ]]; then
     timeout 60 "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1 ||
       true
@@ -70,13 +65,6 @@ trap 'exit 130' INT TERM
 
 free_port() {
   /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# readyz PORT: whether the instance answers /readyz with 200 (database and bus ready).
-readyz() {
-  timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 &&
-    printf 'GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 &&
-    head -c 12 <&3" 2>/dev/null | grep -q ' 200'
 }
 
 # cpu_s PID: CPU seconds of PID and its direct children (PostgreSQL's backends).
@@ -117,42 +105,25 @@ for _ in 1 2 3 4 5; do
     (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break 2
     sleep 0.1
   done
-  stop_pid "$redis_pid"
+  stop_process "$redis_pid"
 done
 kill -0 "$redis_pid" 2>/dev/null || { tail -20 "$work/redis/redis.log" >&2; exit 1; }
 
-# Every instance: same database, bus, JWT secret and API key; rate limits raised as in run-all.sh.
+# Every instance: same database, bus, JWT secret and API key.
 key="bench-$RANDOM$RANDOM"
 secret="cluster-bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 threads=()
 [[ -n "${THREADS:-}" ]] && threads=(--threads "$THREADS")
 urls=()
 for i in $(seq "$instances"); do
-  dir="$work/instance$i"
-  mkdir -p "$dir"
-  "$build/parley" --listen 127.0.0.1:0 --port-file "$dir/port" --data-dir "$dir" \
-    --database "$database" --redis "redis://127.0.0.1:$redis_port" --jwt-secret "$secret" \
-    --log-level warn --rate-limit-per-second 1000000 --rate-limit-burst 1000000 \
-    --rate-limit-abuse-count 1000000000 --login-max-failures-ip 1000000 \
-    --api-key "bench=$key" "${threads[@]}" >"$dir/server.log" 2>&1 &
-  instance_pids+=($!)
+  parley_server_start "$build/parley" "$work/instance$i" "$key" --database "$database" \
+    --redis "redis://127.0.0.1:$redis_port" --jwt-secret "$secret" "${threads[@]}"
+  instance_pids+=("$parley_server_pid")
 done
 for i in $(seq "$instances"); do
-  dir="$work/instance$i"
-  pid="${instance_pids[$((i - 1))]}"
-  port=""
-  for _ in $(seq 300); do  # up to 30 s: the first instance runs the migrations
-    kill -0 "$pid" 2>/dev/null || { tail -20 "$dir/server.log" >&2; exit 1; }
-    [[ -z "$port" && -s "$dir/port" ]] && port="$(cat "$dir/port")"
-    [[ -n "$port" ]] && readyz "$port" && break
-    sleep 0.1
-  done
-  if [[ -z "$port" ]] || ! readyz "$port"; then
-    echo "run-cluster.sh: instance $i not ready" >&2
-    tail -20 "$dir/server.log" >&2
-    exit 1
-  fi
-  urls+=("http://127.0.0.1:$port")
+  parley_server_wait "${instance_pids[$((i - 1))]}" "$work/instance$i" ||
+    { echo "run-cluster.sh: instance $i not ready" >&2; exit 1; }
+  urls+=("http://127.0.0.1:$parley_server_port")
 done
 
 scenario="${SCENARIO:-cluster}"

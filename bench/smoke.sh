@@ -16,33 +16,22 @@ for bin in "$server" "$bench"; do
   [[ -x "$bin" ]] || { echo "smoke.sh: $bin not built" >&2; exit 2; }
 done
 
+# shellcheck source-path=SCRIPTDIR source=lib/server.sh
+source "$root/bench/lib/server.sh"
 work="$(mktemp -d)"
 server_pid=""
+# shellcheck disable=SC2317  # run by the trap
 cleanup() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
-  fi
+  [[ -n "$server_pid" ]] && stop_process "$server_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
 
 key="smoke-$RANDOM$RANDOM"
-"$server" --listen 127.0.0.1:0 --port-file "$work/port" --data-dir "$work/data" \
-  --log-level warn --durability normal \
-  --rate-limit-per-second 1000000 --rate-limit-burst 1000000 \
-  --rate-limit-abuse-count 1000000000 --login-max-failures-ip 1000000 \
-  --api-key "bench=$key" >"$work/server.log" 2>&1 &
-server_pid=$!
-
-for _ in $(seq 100); do
-  [[ -s "$work/port" ]] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; echo "smoke.sh: server exited" >&2; exit 1; }
-  sleep 0.1
-done
-[[ -s "$work/port" ]] || { echo "smoke.sh: server did not write its port" >&2; exit 1; }
-port="$(cat "$work/port")"
+parley_server_start "$server" "$work/data" "$key" --durability normal
+server_pid=$parley_server_pid
+parley_server_wait "$server_pid" "$work/data" || { echo "smoke.sh: server did not start" >&2; exit 1; }
+port=$parley_server_port
 
 status=0
 timeout 300 "$bench" --smoke --url "http://127.0.0.1:$port" --api-key "$key" \
@@ -50,12 +39,12 @@ timeout 300 "$bench" --smoke --url "http://127.0.0.1:$port" --api-key "$key" \
 
 if ! kill -0 "$server_pid" 2>/dev/null; then
   echo "smoke.sh: the server died during the run" >&2
-  tail -20 "$work/server.log" >&2
+  tail -20 "$work/data/server.log" >&2
   status=1
 fi
 if [[ $status -ne 0 ]]; then
   echo "smoke.sh: FAILED (exit $status); server log tail:" >&2
-  tail -20 "$work/server.log" >&2
+  tail -20 "$work/data/server.log" >&2
 fi
 
 pg_bin="${PG_BINDIR:-${PARLEY_PG_BINDIR:-/usr/lib/postgresql/15/bin}}"

@@ -5,26 +5,24 @@
 #include <mutex>
 #include <thread>
 
-#include "clock.hpp"
-#include "proc_stats.hpp"
-#include "setup.hpp"
+#include "measure/clock.hpp"
+#include "measure/proc_stats.hpp"
 
 namespace parley::bench {
 
 void ConnectScenario::prepare() {
-  accounts_ = create_accounts(o_, std::max<std::size_t>(1, o_.users));
-  room_ = create_rooms(o_, accounts_[0], "connect", 1).front();
+  // The handshakes reuse every account many times over.
+  setup_ = ScenarioSetup::create(o_, o_.users, "connect", 1);
 }
 
 Result ConnectScenario::open(std::size_t worker, std::size_t) {
-  loops_ = std::make_unique<EventLoops>(o_.threads);
-  fleet_ = std::make_unique<Fleet>(o_, *loops_, *this);
-  for (std::size_t t = 0; t < loops_->size(); ++t)
+  connections_ = std::make_unique<WorkerConnections>(o_, *this);
+  for (std::size_t t = 0; t < connections_->loops().size(); ++t)
     threads_.push_back(std::make_unique<ThreadState>());
   // The slots are reused: each is one handshake in flight at a time.
   for (std::size_t i = 0; i < o_.concurrency; ++i) {
     const std::size_t global = worker * o_.concurrency + i;
-    fleet_->add(accounts_[global % accounts_.size()].token, room_, global);
+    connections_->fleet().add(setup_.token_of(global), setup_.rooms.front(), global);
   }
   Result r;
   r.scenario = "connect";
@@ -33,25 +31,27 @@ Result ConnectScenario::open(std::size_t worker, std::size_t) {
 
 Result ConnectScenario::run_phase(double, double seconds) {
   const double cpu_before = ProcStats::self_cpu_s();
-  fleet_->take_failures();
+  EventLoops& loops = connections_->loops();
+  Fleet& fleet = connections_->fleet();
+  fleet.take_failures();
   const std::int64_t start = now_ns();
-  loops_->run_on_all([&](std::size_t t) {
+  loops.run_on_all([&](std::size_t t) {
     threads_[t]->r = Result{};
     threads_[t]->running = true;
-    for (std::size_t i = t; i < fleet_->size(); i += loops_->size()) fleet_->start(i);
+    for (std::size_t i = t; i < fleet.size(); i += loops.size()) fleet.start(i);
   });
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   Result total;
   std::mutex m;
-  loops_->run_on_all([&](std::size_t t) {
+  loops.run_on_all([&](std::size_t t) {
     threads_[t]->running = false;
     // Handshakes still in flight are abandoned, not counted.
-    for (std::size_t i = t; i < fleet_->size(); i += loops_->size()) fleet_->close(i, true);
+    for (std::size_t i = t; i < fleet.size(); i += loops.size()) fleet.close(i, true);
     std::lock_guard lock(m);
     total.merge(threads_[t]->r);
   });
   total.seconds = static_cast<double>(now_ns() - start) / 1e9;
-  for (const auto& [reason, n] : fleet_->take_failures()) total.count_error(reason, n);
+  for (const auto& [reason, n] : fleet.take_failures()) total.count_error(reason, n);
   total.scenario = "connect";
   total.extra["connects"] = static_cast<double>(total.acked);
   total.bench_cpu_s = ProcStats::self_cpu_s() - cpu_before;
@@ -61,11 +61,12 @@ Result ConnectScenario::run_phase(double, double seconds) {
 void ConnectScenario::on_ready(std::size_t slot, std::size_t t) {
   ThreadState& ts = *threads_[t];
   if (!ts.running) return;
-  ts.r.latency.record(now_ns() - fleet_->started_ns(slot));
+  Fleet& fleet = connections_->fleet();
+  ts.r.latency.record(now_ns() - fleet.started_ns(slot));
   ++ts.r.acked;
   ++ts.r.sent;
-  fleet_->close(slot, true);
-  fleet_->start(slot);
+  fleet.close(slot, true);
+  fleet.start(slot);
 }
 
 void ConnectScenario::on_open_failed(std::size_t slot, std::size_t t) {
@@ -73,18 +74,16 @@ void ConnectScenario::on_open_failed(std::size_t slot, std::size_t t) {
   if (!ts.running) return;
   ++ts.r.sent;
   // Retry from a fresh loop turn, so that a refusing server cannot recurse us.
-  boost::asio::post(loops_->at(t), [this, slot, t] {
-    if (threads_[t]->running) fleet_->start(slot);
+  boost::asio::post(connections_->loops().at(t), [this, slot, t] {
+    if (threads_[t]->running) connections_->fleet().start(slot);
   });
 }
 
 void ConnectScenario::close() {
-  if (!loops_) return;
-  fleet_->close_all();
-  loops_->stop();
+  if (!connections_) return;
+  connections_->close();
   threads_.clear();
-  fleet_.reset();
-  loops_.reset();
+  connections_.reset();
 }
 
 }  // namespace parley::bench

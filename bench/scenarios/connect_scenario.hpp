@@ -6,11 +6,10 @@
 #include <memory>
 #include <vector>
 
-#include "api_client.hpp"
-#include "event_loops.hpp"
-#include "fleet.hpp"
-#include "fleet_handler.hpp"
-#include "scenario.hpp"
+#include "client/fleet_handler.hpp"
+#include "scenarios/scenario.hpp"
+#include "scenarios/scenario_setup.hpp"
+#include "scenarios/worker_connections.hpp"
 
 namespace parley::bench {
 
@@ -36,10 +35,8 @@ class ConnectScenario : public Scenario, public FleetHandler {
   };
 
   const Options& o_;
-  std::vector<Account> accounts_;
-  std::int64_t room_ = 0;
-  std::unique_ptr<EventLoops> loops_;
-  std::unique_ptr<Fleet> fleet_;
+  ScenarioSetup setup_;
+  std::unique_ptr<WorkerConnections> connections_;
   std::vector<std::unique_ptr<ThreadState>> threads_;
 };
 

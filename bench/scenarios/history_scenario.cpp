@@ -1,15 +1,15 @@
 #include "scenarios/history_scenario.hpp"
 
-#include <chrono>
 #include <iostream>
-#include <mutex>
 #include <random>
-#include <thread>
 
-#include "clock.hpp"
-#include "proc_stats.hpp"
+#include "client/api_client.hpp"
+#include "measure/clock.hpp"
+#include "measure/proc_stats.hpp"
+#include "scenarios/call_pacer.hpp"
 #include "scenarios/history_seeder.hpp"
-#include "setup.hpp"
+#include "scenarios/rest_callers.hpp"
+#include "scenarios/scenario_setup.hpp"
 
 namespace parley::bench {
 namespace {
@@ -26,17 +26,15 @@ int count_messages(std::string_view body) {
 }  // namespace
 
 void HistoryScenario::prepare() {
-  reader_ = create_accounts(o_, 1).front();
-  const std::string tag = "history" + std::to_string(o_.history_messages);
-  ApiClient api(o_.host, o_.port);
-  std::string name = o_.prefix + "-" + tag + "-0";
-  bool created = false;
-  room_ = api.create_or_find_room(name, reader_.token, created);
-  if (created || o_.seed) {
+  const ScenarioSetup setup =
+      ScenarioSetup::create(o_, 1, "history" + std::to_string(o_.history_messages), 1);
+  reader_ = setup.accounts.front();
+  room_ = setup.rooms.front();
+  if (setup.rooms_created > 0 || o_.seed) {
     std::cerr << "seed: writing " << o_.history_messages << " messages into room " << room_ << "\n";
     HistorySeeder(o_, reader_, room_).seed(o_.history_messages);
   }
-  auto range = api.message_id_range(room_, reader_.token);
+  auto range = ApiClient(o_.host, o_.port).message_id_range(room_, reader_.token);
   if (!range) throw BenchError("history: room " + std::to_string(room_) + " is empty (use --seed)");
   newest_ = range->first;
   oldest_ = range->second;
@@ -55,50 +53,28 @@ Result HistoryScenario::run_phase(double rate, double seconds) {
   const double per_reader = rate > 0 ? rate / static_cast<double>(readers) : 0;
   const std::int64_t start = now_ns();
   const std::int64_t end = start + static_cast<std::int64_t>(seconds * 1e9);
-  std::mutex m;
-  Result total;
-  std::vector<std::thread> threads;
-  for (std::size_t t = 0; t < readers; ++t) {
-    threads.emplace_back([&, t] {
-      Result mine;
-      // Several instances: readers take turns, each sticking to one.
-      const ServerAddress& server = o_.servers[t % o_.servers.size()];
-      ApiClient api(server.host, server.port);
-      std::mt19937_64 rng(static_cast<std::uint64_t>(start) + t * 7919 + worker_ * 104729);
-      // Any `before` that leaves a full page below it, spread over the whole room.
-      std::uniform_int_distribution<std::int64_t> pick(oldest_ + page_size, newest_ + 1);
-      const std::string base = "/api/rooms/" + std::to_string(room_) + "/messages?limit=50&before=";
-      std::uint64_t n = 0;
-      for (std::int64_t now = now_ns(); now < end; now = now_ns()) {
-        if (per_reader > 0) {
-          const auto due =
-              static_cast<std::int64_t>(start + static_cast<double>(n) / per_reader * 1e9);
-          if (due > now) {
-            std::this_thread::sleep_for(std::chrono::nanoseconds(std::min(due, end) - now));
-            continue;
-          }
-        }
-        ++n;
-        const std::string target = base + std::to_string(pick(rng));
-        const std::int64_t sent_at = now_ns();
-        HttpResponse res = api.http().request("GET", target, "", reader_.token);
-        mine.latency.record(now_ns() - sent_at);
-        ++mine.sent;
-        if (res.status != 200) {
-          mine.count_error(res.status ? "http " + std::to_string(res.status) : res.error);
-          continue;
-        }
-        ++mine.acked;
-        const int got = count_messages(res.body);
-        mine.delivered += static_cast<std::uint64_t>(got);
-        // Ids of other rooms may interleave, so a page can hold fewer only at the very end.
-        if (got != page_size) mine.extra["short_pages"] += 1;
+  Result total = run_rest_callers(o_, readers, [&](std::size_t t, ApiClient& api, Result& mine) {
+    std::mt19937_64 rng(static_cast<std::uint64_t>(start) + t * 7919 + worker_ * 104729);
+    // Any `before` that leaves a full page below it, spread over the whole room.
+    std::uniform_int_distribution<std::int64_t> pick(oldest_ + page_size, newest_ + 1);
+    const std::string base = "/api/rooms/" + std::to_string(room_) + "/messages?limit=50&before=";
+    for (CallPacer pacer(per_reader, start, end); pacer.wait_turn();) {
+      const std::string target = base + std::to_string(pick(rng));
+      const std::int64_t sent_at = now_ns();
+      HttpResponse res = api.http().request("GET", target, "", reader_.token);
+      mine.latency.record(now_ns() - sent_at);
+      ++mine.sent;
+      if (res.status != 200) {
+        mine.count_error(res.status ? "http " + std::to_string(res.status) : res.error);
+        continue;
       }
-      std::lock_guard lock(m);
-      total.merge(mine);
-    });
-  }
-  for (auto& t : threads) t.join();
+      ++mine.acked;
+      const int got = count_messages(res.body);
+      mine.delivered += static_cast<std::uint64_t>(got);
+      // Ids of other rooms may interleave, so a page can hold fewer only at the very end.
+      if (got != page_size) mine.extra["short_pages"] += 1;
+    }
+  });
   total.scenario = "history";
   total.seconds = static_cast<double>(now_ns() - start) / 1e9;
   total.target_rate = rate;

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "api_client.hpp"
-#include "scenario.hpp"
+#include "client/api_client.hpp"
+#include "scenarios/scenario.hpp"
 
 namespace parley::bench {
 

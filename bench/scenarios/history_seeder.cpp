@@ -6,9 +6,9 @@
 #include <mutex>
 #include <thread>
 
-#include "clock.hpp"
-#include "event_loops.hpp"
-#include "fleet.hpp"
+#include "client/event_loops.hpp"
+#include "client/fleet.hpp"
+#include "measure/clock.hpp"
 
 namespace parley::bench {
 namespace {

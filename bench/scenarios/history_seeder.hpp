@@ -8,9 +8,9 @@
 #include <mutex>
 #include <string>
 
-#include "api_client.hpp"
-#include "fleet_handler.hpp"
-#include "options.hpp"
+#include "client/api_client.hpp"
+#include "client/fleet_handler.hpp"
+#include "config/options.hpp"
 
 namespace parley::bench {
 

@@ -3,29 +3,21 @@
 #include <chrono>
 #include <thread>
 
-#include "proc_stats.hpp"
-#include "setup.hpp"
+#include "measure/proc_stats.hpp"
 
 namespace parley::bench {
 
 void IdleScenario::prepare() {
-  accounts_ = create_accounts(o_, std::max<std::size_t>(1, std::min(o_.users, o_.connections)));
-  if (o_.join_idle) room_ = create_rooms(o_, accounts_[0], "idle", 1).front();
+  setup_ = ScenarioSetup::create(o_, o_.connections, "idle", o_.join_idle ? 1 : 0);
 }
 
 Result IdleScenario::open(std::size_t worker, std::size_t workers) {
-  loops_ = std::make_unique<EventLoops>(o_.threads);
-  fleet_ = std::make_unique<Fleet>(o_, *loops_, *this);
+  connections_ = std::make_unique<WorkerConnections>(o_, *this);
+  const std::int64_t room = setup_.rooms.empty() ? 0 : setup_.rooms.front();
   for (std::size_t i = worker; i < o_.connections; i += workers)
-    fleet_->add(accounts_[i % accounts_.size()].token, room_, i);
-  Result r;
-  r.scenario = "idle";
-  open_ = fleet_->open_all(o_.concurrency, o_.setup_timeout_s);
-  r.connections = open_;
-  for (const auto& [reason, n] : fleet_->take_failures()) {
-    r.connect_failures += n;
-    r.count_error(reason, n);
-  }
+    connections_->fleet().add(setup_.token_of(i), room, i);
+  Result r = connections_->open_all("idle", o_.concurrency);
+  open_ = r.connections;
   return r;
 }
 
@@ -54,11 +46,9 @@ void IdleScenario::on_lost(std::size_t, std::size_t, std::string_view reason) {
 }
 
 void IdleScenario::close() {
-  if (!loops_) return;
-  fleet_->close_all();
-  loops_->stop();
-  fleet_.reset();
-  loops_.reset();
+  if (!connections_) return;
+  connections_->close();
+  connections_.reset();
 }
 
 }  // namespace parley::bench

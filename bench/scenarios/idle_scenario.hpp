@@ -2,15 +2,15 @@
 // idle: N authenticated connections (optionally joined to one room) held open for the duration;
 // the driver turns the server's RSS before and after into bytes per connection.
 
-#include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 
-#include "api_client.hpp"
-#include "event_loops.hpp"
-#include "fleet.hpp"
-#include "fleet_handler.hpp"
-#include "scenario.hpp"
+#include "client/fleet_handler.hpp"
+#include "scenarios/scenario.hpp"
+#include "scenarios/scenario_setup.hpp"
+#include "scenarios/worker_connections.hpp"
 
 namespace parley::bench {
 
@@ -30,10 +30,8 @@ class IdleScenario : public Scenario, public FleetHandler {
 
  private:
   const Options& o_;
-  std::vector<Account> accounts_;
-  std::int64_t room_ = 0;
-  std::unique_ptr<EventLoops> loops_;
-  std::unique_ptr<Fleet> fleet_;
+  ScenarioSetup setup_;
+  std::unique_ptr<WorkerConnections> connections_;
   std::mutex m_;
   std::map<std::string, std::uint64_t> lost_;  // under m_
   std::size_t open_ = 0;

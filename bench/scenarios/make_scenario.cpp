@@ -1,11 +1,11 @@
 #include <memory>
 
-#include "api_client.hpp"
-#include "scenario.hpp"
+#include "client/bench_error.hpp"
 #include "scenarios/connect_scenario.hpp"
 #include "scenarios/history_scenario.hpp"
 #include "scenarios/idle_scenario.hpp"
 #include "scenarios/publish_scenario.hpp"
+#include "scenarios/scenario.hpp"
 #include "scenarios/traffic_scenario.hpp"
 
 namespace parley::bench {

@@ -4,18 +4,19 @@
 #include <mutex>
 #include <thread>
 
-#include "clock.hpp"
-#include "proc_stats.hpp"
-#include "setup.hpp"
+#include "measure/clock.hpp"
+#include "measure/proc_stats.hpp"
+#include "scenarios/call_pacer.hpp"
+#include "scenarios/rest_callers.hpp"
 
 namespace parley::bench {
 
 void PublishScenario::prepare() {
-  accounts_ = create_accounts(o_, std::max<std::size_t>(1, std::min(o_.users, o_.connections)));
+  setup_ = ScenarioSetup::create(o_, o_.connections, "publish", 0);
   key_ = o_.api_key;
   if (key_.empty()) {
     // "An admin's access token works too": usable when a bench account is the admin.
-    for (const auto& a : accounts_)
+    for (const auto& a : setup_.accounts)
       if (a.role == "admin") key_ = a.token;
   }
   if (key_.empty())
@@ -25,77 +26,50 @@ void PublishScenario::prepare() {
 
 Result PublishScenario::open(std::size_t worker, std::size_t workers) {
   processes_ = workers;
-  loops_ = std::make_unique<EventLoops>(o_.threads);
-  fleet_ = std::make_unique<Fleet>(o_, *loops_, *this);
-  for (std::size_t t = 0; t < loops_->size(); ++t)
+  connections_ = std::make_unique<WorkerConnections>(o_, *this);
+  for (std::size_t t = 0; t < connections_->loops().size(); ++t)
     threads_.push_back(std::make_unique<ThreadState>());
   for (std::size_t i = worker; i < o_.connections; i += workers)
-    fleet_->add(accounts_[i % accounts_.size()].token, 0, i);
-  Result r;
-  r.scenario = "publish";
-  r.connections = fleet_->open_all(o_.concurrency * 64, o_.setup_timeout_s);
+    connections_->fleet().add(setup_.token_of(i), 0, i);
+  Result r = connections_->open_all("publish", o_.concurrency * 64);
   open_ = r.connections;
-  for (const auto& [reason, n] : fleet_->take_failures()) {
-    r.connect_failures += n;
-    r.count_error(reason, n);
-  }
   return r;
 }
 
 Result PublishScenario::run_phase(double rate, double seconds) {
   const double cpu_before = ProcStats::self_cpu_s();
-  loops_->run_on_all([&](std::size_t t) {
+  EventLoops& loops = connections_->loops();
+  loops.run_on_all([&](std::size_t t) {
     threads_[t]->r = Result{};
     threads_[t]->delivered.store(0);
   });
   // Publishers: blocking REST clients, paced when a rate is given.
   const std::size_t publishers = std::max<std::size_t>(1, o_.concurrency);
   const double per_publisher = rate > 0 ? rate / static_cast<double>(publishers * processes_) : 0;
-  std::mutex m;
-  Result calls;
   const std::int64_t start = now_ns();
   const std::int64_t end = start + static_cast<std::int64_t>(seconds * 1e9);
-  std::vector<std::thread> workers;
-  for (std::size_t p = 0; p < publishers; ++p) {
-    workers.emplace_back([&, p] {
-      Result mine;
-      // Several instances: publishers take turns, each sticking to one.
-      const ServerAddress& server = o_.servers[p % o_.servers.size()];
-      ApiClient api(server.host, server.port);
-      std::uint64_t n = 0;
-      for (std::int64_t now = now_ns(); now < end; now = now_ns()) {
-        if (per_publisher > 0) {
-          const auto due =
-              static_cast<std::int64_t>(start + static_cast<double>(n) / per_publisher * 1e9);
-          if (due > now) {
-            std::this_thread::sleep_for(std::chrono::nanoseconds(std::min(due, end) - now));
-            continue;
+  const Result calls =
+      run_rest_callers(o_, publishers, [&](std::size_t, ApiClient& api, Result& mine) {
+        for (CallPacer pacer(per_publisher, start, end); pacer.wait_turn();) {
+          const std::string body = "{\"role\":\"user\",\"event\":\"bench.tick\",\"data\":{\"t\":" +
+                                   std::to_string(now_ns()) + "}}";
+          const std::int64_t sent_at = now_ns();
+          HttpResponse res = api.http().request("POST", "/api/publish", body, key_);
+          mine.ack_latency.record(now_ns() - sent_at);
+          ++mine.sent;
+          if (res.status == 202) {
+            ++mine.acked;
+            JsonFields f;
+            if (f.parse(res.body) && f.delivered) {
+              mine.expected += static_cast<std::uint64_t>(*f.delivered);
+              shared_->at(expected_slot).fetch_add(*f.delivered);
+            }
+          } else {
+            mine.count_error(res.status ? "http " + std::to_string(res.status) : res.error);
           }
         }
-        ++n;
-        const std::string body = "{\"role\":\"user\",\"event\":\"bench.tick\",\"data\":{\"t\":" +
-                                 std::to_string(now_ns()) + "}}";
-        const std::int64_t sent_at = now_ns();
-        HttpResponse res = api.http().request("POST", "/api/publish", body, key_);
-        mine.ack_latency.record(now_ns() - sent_at);
-        ++mine.sent;
-        if (res.status == 202) {
-          ++mine.acked;
-          JsonFields f;
-          if (f.parse(res.body) && f.delivered) {
-            mine.expected += static_cast<std::uint64_t>(*f.delivered);
-            shared_->at(expected_slot).fetch_add(*f.delivered);
-          }
-        } else {
-          mine.count_error(res.status ? "http " + std::to_string(res.status) : res.error);
-        }
-      }
-      shared_->at(publishing_slot).fetch_sub(1);
-      std::lock_guard lock(m);
-      calls.merge(mine);
-    });
-  }
-  for (auto& w : workers) w.join();
+        shared_->at(publishing_slot).fetch_sub(1);
+      });
   const double sent_for = static_cast<double>(now_ns() - start) / 1e9;
   // Every process's publishers first, then every notification the server said it delivered,
   // counted over all processes through the shared counters.
@@ -120,8 +94,9 @@ Result PublishScenario::run_phase(double rate, double seconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   publish_local();
+  std::mutex m;
   Result total = calls;
-  loops_->run_on_all([&](std::size_t t) {
+  loops.run_on_all([&](std::size_t t) {
     std::lock_guard lock(m);
     total.merge(threads_[t]->r);
   });
@@ -165,12 +140,10 @@ std::uint64_t PublishScenario::sum_delivered() const {
 }
 
 void PublishScenario::close() {
-  if (!loops_) return;
-  fleet_->close_all();
-  loops_->stop();
+  if (!connections_) return;
+  connections_->close();
   threads_.clear();
-  fleet_.reset();
-  loops_.reset();
+  connections_.reset();
 }
 
 }  // namespace parley::bench

@@ -6,12 +6,11 @@
 #include <memory>
 #include <vector>
 
-#include "api_client.hpp"
-#include "event_loops.hpp"
-#include "fleet.hpp"
-#include "fleet_handler.hpp"
-#include "scenario.hpp"
-#include "shared_counters.hpp"
+#include "client/fleet_handler.hpp"
+#include "measure/shared_counters.hpp"
+#include "scenarios/scenario.hpp"
+#include "scenarios/scenario_setup.hpp"
+#include "scenarios/worker_connections.hpp"
 
 namespace parley::bench {
 
@@ -47,13 +46,12 @@ class PublishScenario : public Scenario, public FleetHandler {
   std::unique_ptr<SharedCounters> shared_;
 
   const Options& o_;
-  std::vector<Account> accounts_;
+  ScenarioSetup setup_;
   std::string key_;  // API key, or an admin's token
   std::size_t processes_ = 1;
   std::size_t open_ = 0;
   std::atomic<std::size_t> lost_{0};
-  std::unique_ptr<EventLoops> loops_;
-  std::unique_ptr<Fleet> fleet_;
+  std::unique_ptr<WorkerConnections> connections_;
   std::vector<std::unique_ptr<ThreadState>> threads_;
 };
 

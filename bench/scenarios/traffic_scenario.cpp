@@ -8,9 +8,8 @@
 #include <mutex>
 #include <thread>
 
-#include "clock.hpp"
-#include "proc_stats.hpp"
-#include "setup.hpp"
+#include "measure/clock.hpp"
+#include "measure/proc_stats.hpp"
 
 namespace parley::bench {
 namespace {
@@ -23,6 +22,17 @@ void append_int(std::string& out, std::uint64_t v) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, end);
+}
+
+// "sender seq sent_at" with `separator` between: what the body starts with and the client id
+// ends with.
+void append_send_ids(std::string& out, char separator, std::uint64_t sender, std::uint64_t seq,
+                     std::int64_t sent_at) {
+  append_int(out, sender);
+  out += separator;
+  append_int(out, seq);
+  out += separator;
+  append_int(out, static_cast<std::uint64_t>(sent_at));
 }
 
 // "sender seq ts padding" → the three numbers.
@@ -53,8 +63,7 @@ TrafficScenario::~TrafficScenario() {
 void TrafficScenario::prepare() {
   const std::size_t k = o_.rooms, m = o_.subscribers, s = o_.senders;
   const std::size_t total = k * m;
-  accounts_ = create_accounts(o_, std::max<std::size_t>(1, std::min(o_.users, total)));
-  room_ids_ = create_rooms(o_, accounts_[0], tag_, k);
+  setup_ = ScenarioSetup::create(o_, total, tag_, k);
   conn_sender_.assign(total, -1);
   for (std::size_t j = 0; j < s; ++j) {
     // Senders spread over rooms first, then over members within a room.
@@ -78,49 +87,41 @@ void TrafficScenario::before_phase() {
 }
 
 Result TrafficScenario::open(std::size_t worker, std::size_t workers) {
-  loops_ = std::make_unique<EventLoops>(o_.threads);
-  fleet_ = std::make_unique<Fleet>(o_, *loops_, *this);
-  for (std::size_t t = 0; t < loops_->size(); ++t) {
+  connections_ = std::make_unique<WorkerConnections>(o_, *this);
+  Fleet& fleet = connections_->fleet();
+  for (std::size_t t = 0; t < connections_->loops().size(); ++t) {
     auto ts = std::make_unique<ThreadState>();
-    ts->timer = std::make_unique<boost::asio::steady_timer>(loops_->at(t));
+    ts->timer = std::make_unique<boost::asio::steady_timer>(connections_->loops().at(t));
     threads_.push_back(std::move(ts));
   }
   const std::size_t total = o_.rooms * o_.subscribers;
-  const std::size_t users = std::max<std::size_t>(1, std::min(o_.users, total));
   for (std::size_t i = worker; i < total; i += workers) {
     const std::size_t room = i / o_.subscribers;
-    const std::size_t slot =
-        fleet_->add(accounts_[i % users].token, room_ids_[room], i, conn_server_[i]);
+    const std::size_t slot = fleet.add(setup_.token_of(i), setup_.rooms[room], i, conn_server_[i]);
     Conn c;
     c.room = static_cast<std::uint32_t>(room);
     c.sender = conn_sender_[i];
     c.server = conn_server_[i];
     c.slot = slot;
-    if (c.sender >= 0) threads_[fleet_->thread_of(slot)]->senders.push_back(slot);
+    if (c.sender >= 0) threads_[fleet.thread_of(slot)]->senders.push_back(slot);
     conns_.push_back(std::move(c));
   }
-  Result r;
-  r.scenario = tag_;
-  r.connections = fleet_->open_all(o_.concurrency, o_.setup_timeout_s);
-  for (const auto& [reason, n] : fleet_->take_failures()) {
-    r.connect_failures += n;
-    r.count_error(reason, n);
-  }
-  return r;
+  return connections_->open_all(tag_, o_.concurrency);
 }
 
 Result TrafficScenario::run_phase(double rate, double seconds) {
   const double cpu_before = ProcStats::self_cpu_s();
   const std::size_t k = o_.rooms;
+  EventLoops& loops = connections_->loops();
   std::mutex m;
   room_ready_subs_.assign(k, 0);
-  loops_->run_on_all([&](std::size_t t) {
+  loops.run_on_all([&](std::size_t t) {
     ThreadState& ts = *threads_[t];
     ts.r = Result{};
     ts.r.room_acked.assign(k, 0);
     ts.r.room_delivered.assign(k, 0);
     ts.r.room_subscribers.assign(k, 0);
-    for (std::size_t i = t; i < conns_.size(); i += loops_->size())
+    for (std::size_t i = t; i < conns_.size(); i += loops.size())
       if (conns_[i].ready) ++ts.r.room_subscribers[conns_[i].room];
     for (std::size_t slot : ts.senders) conns_[slot].phase_sent = 0;
     ts.per_sender_rate = rate / static_cast<double>(std::max<std::size_t>(1, o_.senders));
@@ -130,7 +131,7 @@ Result TrafficScenario::run_phase(double rate, double seconds) {
     for (std::size_t r = 0; r < k; ++r) room_ready_subs_[r] += ts.r.room_subscribers[r];
   });
   const std::int64_t start = now_ns();
-  loops_->run_on_all([&](std::size_t t) {
+  loops.run_on_all([&](std::size_t t) {
     ThreadState& ts = *threads_[t];
     ts.sending = true;
     ts.start_ns = start;
@@ -140,7 +141,7 @@ Result TrafficScenario::run_phase(double rate, double seconds) {
     });
   });
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  loops_->run_on_all([&](std::size_t t) {
+  loops.run_on_all([&](std::size_t t) {
     threads_[t]->sending = false;
     threads_[t]->timer->cancel();
   });
@@ -167,9 +168,9 @@ Result TrafficScenario::run_phase(double rate, double seconds) {
 
   Result total;
   total.scenario = tag_;
-  loops_->run_on_all([&](std::size_t t) {
+  loops.run_on_all([&](std::size_t t) {
     std::size_t ready = 0;
-    for (std::size_t i = t; i < conns_.size(); i += loops_->size())
+    for (std::size_t i = t; i < conns_.size(); i += loops.size())
       if (conns_[i].ready) ++ready;
     if (o_.servers.size() > 1)
       threads_[t]->r.extra["delivered_across_instances"] +=
@@ -225,27 +226,19 @@ void TrafficScenario::send_one(ThreadState& ts, Conn& c) {
   const auto sender = static_cast<std::uint64_t>(c.sender);
   std::string& f = ts.scratch;
   f.assign("{\"type\":\"send\",\"room\":");
-  append_int(f, static_cast<std::uint64_t>(room_ids_[c.room]));
+  append_int(f, static_cast<std::uint64_t>(setup_.rooms[c.room]));
   f += ",\"body\":\"";
   const std::size_t body_start = f.size();
-  append_int(f, sender);
-  f += ' ';
-  append_int(f, seq);
-  f += ' ';
-  append_int(f, static_cast<std::uint64_t>(sent_at));
+  append_send_ids(f, ' ', sender, seq, sent_at);
   f += ' ';
   const std::size_t body_len = f.size() - body_start;
   if (body_len < o_.body_bytes) f.append(o_.body_bytes - body_len, 'x');
   f += "\",\"client_id\":\"";
   append_int(f, nonce_);
   f += '.';
-  append_int(f, sender);
-  f += '.';
-  append_int(f, seq);
-  f += '.';
-  append_int(f, static_cast<std::uint64_t>(sent_at));
+  append_send_ids(f, '.', sender, seq, sent_at);
   f += "\",\"ref\":\"s\"}";
-  fleet_->send(c.slot, f);
+  connections_->fleet().send(c.slot, f);
   ++c.in_flight;
   add_in_flight(ts, 1);
   ++ts.r.sent;
@@ -341,12 +334,10 @@ void TrafficScenario::add_in_flight(ThreadState& ts, std::int64_t n) {
 }
 
 void TrafficScenario::close() {
-  if (!loops_) return;
-  fleet_->close_all();
-  loops_->stop();
+  if (!connections_) return;
+  connections_->close();
   threads_.clear();
-  fleet_.reset();
-  loops_.reset();
+  connections_.reset();
 }
 
 }  // namespace parley::bench

@@ -11,13 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "api_client.hpp"
-#include "event_loops.hpp"
-#include "fleet.hpp"
-#include "fleet_handler.hpp"
-#include "scenario.hpp"
+#include "client/fleet_handler.hpp"
+#include "measure/shared_counters.hpp"
 #include "scenarios/room_layout.hpp"
-#include "shared_counters.hpp"
+#include "scenarios/scenario.hpp"
+#include "scenarios/scenario_setup.hpp"
+#include "scenarios/worker_connections.hpp"
 
 namespace parley::bench {
 
@@ -76,8 +75,7 @@ class TrafficScenario : public Scenario, public FleetHandler {
   std::string tag_;
   RoomLayout layout_;
   // The plan, computed in prepare() and inherited by every worker.
-  std::vector<Account> accounts_;
-  std::vector<std::int64_t> room_ids_;
+  ScenarioSetup setup_;                     // rooms by room index
   std::vector<std::size_t> sender_conn_;    // sender → global conn index
   std::vector<std::int32_t> conn_sender_;   // global conn → sender or -1
   std::vector<std::uint32_t> conn_server_;  // global conn → instance index
@@ -86,8 +84,7 @@ class TrafficScenario : public Scenario, public FleetHandler {
   // [0]: sends in flight over all processes; [1 + room]: acks of the phase per room.
   std::unique_ptr<SharedCounters> shared_;
   // This worker.
-  std::unique_ptr<EventLoops> loops_;
-  std::unique_ptr<Fleet> fleet_;
+  std::unique_ptr<WorkerConnections> connections_;
   std::vector<Conn> conns_;  // by fleet slot
   std::vector<std::unique_ptr<ThreadState>> threads_;
   std::vector<std::uint64_t> room_ready_subs_;  // at phase start, this worker

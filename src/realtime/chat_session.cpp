@@ -133,20 +133,20 @@ void ChatSession::load_user(std::optional<std::string> ref, auth::AccessClaims c
   std::int64_t id = claims.user_id;
   off_thread(
       ref,
-      [&store, id]() -> std::optional<store::User> {
+      [&store, id]() -> std::optional<domain::User> {
         try {
           return store.find_user(id);
         } catch (const store::StoreUnavailable&) {
           return std::nullopt;
         }
       },
-      [this, ref, reply](std::optional<store::User> user) {
+      [this, ref, reply](std::optional<domain::User> user) {
         on_user_loaded(ref, reply, std::move(user));
       });
 }
 
 void ChatSession::on_user_loaded(const std::optional<std::string>& ref, bool reply,
-                                 std::optional<store::User> user) {
+                                 std::optional<domain::User> user) {
   if (!user) {
     fail_auth(ref, "unknown user");
     return;
@@ -194,8 +194,8 @@ void ChatSession::on_join(const std::optional<std::string>& ref, const protocol:
   struct JoinResult {
     std::optional<ErrorCode> error;
     std::string error_message;
-    store::Room room;
-    std::vector<store::Message> missed;
+    domain::Room room;
+    std::vector<domain::Message> missed;
     bool truncated = false;
   };
   store::Store& store = services_.store;
@@ -263,7 +263,7 @@ void ChatSession::on_join(const std::optional<std::string>& ref, const protocol:
           }
         }
         // Never send a message twice on one connection (a repeated join of a joined room).
-        std::erase_if(r.missed, [&](const store::Message& m) { return m.id <= sub->last_id; });
+        std::erase_if(r.missed, [&](const domain::Message& m) { return m.id <= sub->last_id; });
         auto online = services_.hub.presence().online_in(room_id);
         send_text(protocol::joined_frame(ref, r.room, online, r.missed, r.truncated));
         if (!r.missed.empty()) sub->last_id = std::max(sub->last_id, r.missed.back().id);

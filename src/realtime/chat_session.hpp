@@ -12,12 +12,12 @@
 
 #include "auth/jwt.hpp"
 #include "common/error_code.hpp"
+#include "domain/user.hpp"
 #include "net/ws_connection.hpp"
 #include "protocol/client_frame.hpp"
 #include "realtime/delivery.hpp"
 #include "realtime/rate_limiter.hpp"
 #include "realtime/services.hpp"
-#include "store/records.hpp"
 
 namespace parley::realtime {
 
@@ -60,7 +60,7 @@ class ChatSession : public net::WsHandler,
   // `reply`: answer with `authed` (authentication by frame, not by the upgrade request).
   void load_user(std::optional<std::string> ref, auth::AccessClaims claims, bool reply);
   void on_user_loaded(const std::optional<std::string>& ref, bool reply,
-                      std::optional<store::User> user);
+                      std::optional<domain::User> user);
   void on_join(const std::optional<std::string>& ref, const protocol::JoinFrame& frame);
   void on_leave(const std::optional<std::string>& ref, const protocol::LeaveFrame& frame);
   void on_send(const std::optional<std::string>& ref, protocol::SendFrame frame);
@@ -84,7 +84,7 @@ class ChatSession : public net::WsHandler,
   std::size_t thread_ = 0;
   State state_ = State::awaiting_auth;
   std::optional<auth::AccessClaims> claims_;
-  store::User user_;
+  domain::User user_;
   RateLimiter limiter_;
   RateLimiter typing_limiter_;
   std::vector<Subscription> subscriptions_;

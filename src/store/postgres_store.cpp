@@ -1,6 +1,7 @@
 #include "store/postgres_store.hpp"
 
 #include "common/text.hpp"
+#include "domain/direct_room.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -13,6 +14,11 @@
 #include "store/postgres_transaction.hpp"
 
 namespace parley::store {
+
+using domain::Member;
+using domain::Message;
+using domain::Room;
+using domain::User;
 
 namespace {
 
@@ -334,11 +340,7 @@ bool PostgresStore::delete_room(std::int64_t room_id) {
 }
 
 Room PostgresStore::get_or_create_dm(const User& a, const User& b, std::int64_t now_ms) {
-  if (a.id == b.id) throw std::invalid_argument("a direct-message room needs two users");
-  const User& low = a.id < b.id ? a : b;
-  const User& high = a.id < b.id ? b : a;
-  std::string dm_key = std::to_string(low.id) + ":" + std::to_string(high.id);
-  std::string name = "dm:" + low.username + "," + high.username;
+  const domain::DirectRoom dm = domain::direct_room(a, b);
   auto connection = pool_.acquire();
   PostgresTransaction transaction(*connection);
   // A concurrent creator makes ON CONFLICT wait for its commit; the SELECT (a new statement,
@@ -346,8 +348,8 @@ Room PostgresStore::get_or_create_dm(const User& a, const User& b, std::int64_t 
   connection->query(
       "INSERT INTO rooms (name, is_private, is_dm, dm_key, owner_id, created_at) "
       "VALUES ($1, TRUE, TRUE, $2, $3, $4) ON CONFLICT (dm_key) DO NOTHING",
-      {name, dm_key, a.id, now_ms});
-  auto found = connection->query("SELECT id FROM rooms WHERE dm_key = $1", {dm_key});
+      {dm.name, dm.key, a.id, now_ms});
+  auto found = connection->query("SELECT id FROM rooms WHERE dm_key = $1", {dm.key});
   if (found.empty()) throw std::logic_error("direct-message room vanished");
   std::int64_t room_id = found.int64(0, 0);
   // Both sides are (again) members: opening a DM brings back a side that had left it.

@@ -31,11 +31,11 @@ class PostgresStore : public Store {
   // process order and keeps the lock out of its hot path. Set before the first append.
   void set_ordered_publish(bool on) noexcept { ordered_publish_ = on; }
 
-  std::optional<User> create_user(std::string_view username, std::string_view password_hash,
-                                  std::int64_t now_ms) override;
+  std::optional<domain::User> create_user(std::string_view username, std::string_view password_hash,
+                                          std::int64_t now_ms) override;
   std::optional<Credentials> find_credentials(std::string_view username) override;
-  std::optional<User> find_user(std::int64_t user_id) override;
-  std::optional<User> find_user_by_name(std::string_view username) override;
+  std::optional<domain::User> find_user(std::int64_t user_id) override;
+  std::optional<domain::User> find_user_by_name(std::string_view username) override;
   bool set_role(std::int64_t user_id, std::string_view role) override;
 
   void insert_refresh_token(std::string_view token_hash, std::int64_t user_id,
@@ -44,25 +44,29 @@ class PostgresStore : public Store {
                                     std::int64_t now_ms, std::int64_t new_expires_at_ms) override;
   void revoke_refresh_token(std::string_view token_hash) override;
 
-  std::optional<Room> create_room(std::string_view name, bool is_private, std::int64_t owner_id,
-                                  std::optional<std::string> access_code_hash,
-                                  std::int64_t now_ms) override;
-  std::optional<Room> find_room(std::int64_t room_id, std::int64_t viewer_id) override;
-  std::vector<Room> list_rooms(std::int64_t viewer_id) override;
+  std::optional<domain::Room> create_room(std::string_view name, bool is_private,
+                                          std::int64_t owner_id,
+                                          std::optional<std::string> access_code_hash,
+                                          std::int64_t now_ms) override;
+  std::optional<domain::Room> find_room(std::int64_t room_id, std::int64_t viewer_id) override;
+  std::vector<domain::Room> list_rooms(std::int64_t viewer_id) override;
   std::optional<std::string> access_code_hash(std::int64_t room_id) override;
   bool add_member(std::int64_t room_id, std::int64_t user_id, std::int64_t now_ms) override;
   bool remove_member(std::int64_t room_id, std::int64_t user_id) override;
   bool is_member(std::int64_t room_id, std::int64_t user_id) override;
-  std::vector<Member> members(std::int64_t room_id) override;
+  std::vector<domain::Member> members(std::int64_t room_id) override;
   bool delete_room(std::int64_t room_id) override;
-  Room get_or_create_dm(const User& a, const User& b, std::int64_t now_ms) override;
+  domain::Room get_or_create_dm(const domain::User& a, const domain::User& b,
+                                std::int64_t now_ms) override;
 
   std::vector<AppendResult> append_messages(std::span<const NewMessage> batch,
                                             std::int64_t now_ms) override;
   void finish_append_batch() override;
-  std::vector<Message> messages_before(std::int64_t room_id, std::optional<std::int64_t> before,
-                                       int limit) override;
-  std::vector<Message> messages_after(std::int64_t room_id, std::int64_t after, int limit) override;
+  std::vector<domain::Message> messages_before(std::int64_t room_id,
+                                               std::optional<std::int64_t> before,
+                                               int limit) override;
+  std::vector<domain::Message> messages_after(std::int64_t room_id, std::int64_t after,
+                                              int limit) override;
 
   std::int64_t count_users() override;
   std::int64_t count_rooms() override;

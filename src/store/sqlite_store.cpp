@@ -1,6 +1,7 @@
 #include "store/sqlite_store.hpp"
 
 #include "common/text.hpp"
+#include "domain/direct_room.hpp"
 
 #include <limits>
 #include <stdexcept>
@@ -9,6 +10,11 @@
 #include "store/sqlite_transaction.hpp"
 
 namespace parley::store {
+
+using domain::Member;
+using domain::Message;
+using domain::Room;
+using domain::User;
 
 namespace {
 
@@ -375,26 +381,22 @@ bool SqliteStore::delete_room(std::int64_t room_id) {
 }
 
 Room SqliteStore::get_or_create_dm(const User& a, const User& b, std::int64_t now_ms) {
-  if (a.id == b.id) throw std::invalid_argument("a direct-message room needs two users");
-  const User& low = a.id < b.id ? a : b;
-  const User& high = a.id < b.id ? b : a;
-  std::string dm_key = std::to_string(low.id) + ":" + std::to_string(high.id);
-  std::string name = "dm:" + low.username + "," + high.username;
+  const domain::DirectRoom dm = domain::direct_room(a, b);
   std::lock_guard lock(write_mutex_);
   SqliteTransaction transaction(writer_);
   writer_
       .statement(
           "INSERT INTO rooms (name, name_key, is_private, is_dm, dm_key, owner_id, created_at) "
           "VALUES (?1, NULL, 1, 1, ?2, ?3, ?4) ON CONFLICT (dm_key) DO NOTHING")
-      .bind(1, name)
-      .bind(2, dm_key)
+      .bind(1, dm.name)
+      .bind(2, dm.key)
       .bind(3, a.id)
       .bind(4, now_ms)
       .run();
   std::int64_t room_id = 0;
   {
     auto find = writer_.statement("SELECT id FROM rooms WHERE dm_key = ?1");
-    find.bind(1, dm_key);
+    find.bind(1, dm.key);
     if (!find.step()) throw std::logic_error("direct-message room vanished");
     room_id = find.int64(0);
   }

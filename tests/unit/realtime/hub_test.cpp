@@ -38,8 +38,8 @@ Hub inline_hub(std::size_t threads) {
   return Hub(threads, [](std::size_t, std::function<void()> task) { task(); });
 }
 
-store::User user(std::int64_t id) {
-  store::User u;
+domain::User user(std::int64_t id) {
+  domain::User u;
   u.id = id;
   u.role = "user";
   return u;

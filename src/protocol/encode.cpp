@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/clock.hpp"
-#include "observability/log.hpp"
+#include "common/json_escape.hpp"
 
 namespace parley::protocol {
 namespace json = boost::json;
@@ -11,7 +11,7 @@ namespace {
 
 void append_string(std::string& out, std::string_view s) {
   out += '"';
-  obs::append_json_escaped(out, s);
+  append_json_escaped(out, s);
   out += '"';
 }
 

@@ -24,8 +24,8 @@
 #include "realtime/services.hpp"
 #include "store/message_writer.hpp"
 #include "store/open_store.hpp"
-#include "store/postgres_store.hpp"
-#include "store/server_lock.hpp"
+#include "store/postgres/postgres_store.hpp"
+#include "store/sqlite/server_lock.hpp"
 
 namespace {
 

@@ -6,23 +6,17 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "domain/member.hpp"
 #include "domain/message.hpp"
 #include "domain/room.hpp"
 #include "domain/user.hpp"
 #include "store/records.hpp"
+#include "store/store_unavailable.hpp"
 
 namespace parley::store {
-
-class StoreUnavailable : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 class Store {
  public:
@@ -98,9 +92,13 @@ class Store {
                                                       int limit) = 0;
 
   // Counts for /api/admin/stats.
-  virtual std::int64_t count_users() = 0;
-  virtual std::int64_t count_rooms() = 0;
-  virtual std::int64_t count_messages() = 0;
+  std::int64_t count_users() { return count_rows("users"); }
+  std::int64_t count_rooms() { return count_rows("rooms"); }
+  std::int64_t count_messages() { return count_rows("messages"); }
+
+ protected:
+  // The number of rows in `table`, one of the tables named above.
+  virtual std::int64_t count_rows(std::string_view table) = 0;
 };
 
 }  // namespace parley::store

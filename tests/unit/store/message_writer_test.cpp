@@ -9,7 +9,7 @@
 
 #include "observability/metrics.hpp"
 #include "raw_connection.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "temp_dir.hpp"
 
 namespace parley::store::test {

@@ -148,7 +148,6 @@ void BM_AppendAcrossRooms(benchmark::State& state) {
                          "bench." + std::to_string(seq), std::nullopt});
       }
       benchmark::DoNotOptimize(store.append_messages(batch, kNow));
-      store.finish_append_batch();
     };
     while (seq < 300'000) append_one_batch();
     for (auto _ : state) append_one_batch();

@@ -79,10 +79,6 @@ class Store {
   // (room, sender, client_id) within the batch as well.
   virtual std::vector<AppendResult> append_messages(std::span<const NewMessage> batch,
                                                     std::int64_t now_ms) = 0;
-  // Called by the message writer after every append_messages batch (committed or failed) once
-  // that batch's callbacks have run. A store that holds something across the batch (PostgreSQL
-  // in a cluster: the cross-instance publish lock) lets go of it here.
-  virtual void finish_append_batch() {}
   // Newest first: ids < before (or the newest when nullopt), at most `limit`.
   virtual std::vector<domain::Message> messages_before(std::int64_t room_id,
                                                        std::optional<std::int64_t> before,

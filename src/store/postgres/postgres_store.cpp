@@ -23,7 +23,8 @@ using domain::User;
 
 namespace {
 
-// pg_advisory_xact_lock keys ("parley" + n), held until the transaction ends.
+// pg_advisory_xact_lock keys ("parley" + n), held until the transaction ends. (+ 1 is the schema
+// migrations' lock, + 4 the cluster's publish lock: cluster/ordered_publisher.hpp.)
 // Users: the "first user is admin" decision sees every committed user.
 constexpr const char* kUsersLock = "SELECT pg_advisory_xact_lock(112585834685545474)";
 // Messages: identity values are drawn when a row is inserted, not when it commits, so two
@@ -33,11 +34,6 @@ constexpr const char* kUsersLock = "SELECT pg_advisory_xact_lock(112585834685545
 // commit is visible, so the next batch draws larger ids strictly after it. An advisory lock
 // rather than LOCK TABLE, so that readers and deletes are not blocked by it.
 constexpr const char* kMessagesLock = "SELECT pg_advisory_xact_lock(112585834685545475)";
-// Publish (cluster only, a session-level lock): held from before a batch's transaction until its
-// messages were published on the bus, so that the bus carries every instance's messages in id
-// order (see set_ordered_publish).
-constexpr const char* kPublishLock = "SELECT pg_advisory_lock(112585834685545476)";
-constexpr const char* kPublishUnlock = "SELECT pg_advisory_unlock(112585834685545476)";
 
 // SQLSTATE of a foreign-key violation: the row referenced was deleted meanwhile.
 constexpr const char* kForeignKeyViolation = "23503";
@@ -333,16 +329,8 @@ std::vector<AppendResult> PostgresStore::append_messages(std::span<const NewMess
                                                          std::int64_t now_ms) {
   std::vector<AppendResult> results(batch.size());
   if (batch.empty()) return results;
-  // A batch not finished (a caller other than the message writer) would otherwise leave its lock
-  // on a pooled connection and block this one forever.
-  finish_append_batch();
-  // A pointer, as a Lease does not move: kept past this call when ordered publish is on.
-  std::unique_ptr<PostgresPool::Lease> lease(new PostgresPool::Lease(pool_.acquire()));
-  PostgresConnection& connection = **lease;
-  if (ordered_publish_) {
-    connection.exec(kPublishLock);
-    ordered_lease_ = std::move(lease);
-  }
+  auto lease = pool_.acquire();
+  PostgresConnection& connection = *lease;
   PostgresTransaction transaction(connection);
   connection.exec(kMessagesLock);
 
@@ -411,17 +399,6 @@ std::vector<AppendResult> PostgresStore::append_messages(std::span<const NewMess
   }
   transaction.commit();
   return results;
-}
-
-void PostgresStore::finish_append_batch() {
-  if (!ordered_lease_) return;
-  try {
-    (*ordered_lease_)->exec(kPublishUnlock);
-  } catch (const std::exception&) {
-    // Closing the connection (the pool drops a broken one) releases the lock on the server.
-    (*ordered_lease_)->mark_broken();
-  }
-  ordered_lease_.reset();
 }
 
 std::vector<Message> PostgresStore::messages_before(std::int64_t room_id,

@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 
 #include "store/postgres/postgres_pool.hpp"
@@ -22,14 +21,6 @@ class PostgresStore : public Store {
   ~PostgresStore() override;
 
   bool ping() override;
-
-  // In a cluster (a Redis bus configured), messages must reach the bus in id order across
-  // instances, but the bus publishes from the batch callbacks, after COMMIT. On: append_messages
-  // takes a session-level advisory lock before its transaction and keeps its connection until
-  // finish_append_batch(), so that commit and publish of one batch happen before the next batch
-  // of any instance draws ids. Off (the default) for a single instance, which needs no cross-
-  // process order and keeps the lock out of its hot path. Set before the first append.
-  void set_ordered_publish(bool on) noexcept { ordered_publish_ = on; }
 
   std::optional<domain::User> create_user(std::string_view username, std::string_view password_hash,
                                           std::int64_t now_ms) override;
@@ -61,7 +52,6 @@ class PostgresStore : public Store {
 
   std::vector<AppendResult> append_messages(std::span<const NewMessage> batch,
                                             std::int64_t now_ms) override;
-  void finish_append_batch() override;
   std::vector<domain::Message> messages_before(std::int64_t room_id,
                                                std::optional<std::int64_t> before,
                                                int limit) override;
@@ -73,11 +63,6 @@ class PostgresStore : public Store {
 
  private:
   PostgresPool pool_;
-  bool ordered_publish_ = false;
-  // While ordered publish is on: the connection holding the publish lock, from append_messages to
-  // finish_append_batch. Only the message writer's thread appends, so it needs no mutex.
-  // Declared after pool_ so that it returns to the pool before the pool goes.
-  std::unique_ptr<PostgresPool::Lease> ordered_lease_;
 };
 
 }  // namespace parley::store

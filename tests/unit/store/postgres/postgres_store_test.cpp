@@ -11,44 +11,15 @@
 #include <thread>
 #include <vector>
 
-#include "postgres_server.hpp"
-#include "store/postgres/postgres_migrations.hpp"
 #include "../store_conformance.hpp"
+#include "store/postgres/postgres_migrations.hpp"
+#include "temp_database.hpp"
 
 namespace parley::store::test {
 
 namespace {
 
 constexpr std::int64_t kNow = 1'700'000'000'000;
-
-// One server for the whole test binary, started on first use and stopped at exit.
-PostgresServer& server() {
-  static PostgresServer instance;
-  return instance;
-}
-
-// A fresh database of the shared server, dropped when the object goes away.
-class TempDatabase {
- public:
-  TempDatabase() : url_(server().create_database()) {}
-  ~TempDatabase() {
-    try {
-      server().exec("postgres", "DROP DATABASE " + name() + " WITH (FORCE)");
-    } catch (const std::exception&) {
-      // Best effort: the server and its directory go away at exit anyway.
-    }
-  }
-  TempDatabase(const TempDatabase&) = delete;
-  TempDatabase& operator=(const TempDatabase&) = delete;
-
-  const std::string& url() const noexcept { return url_; }
-  std::string name() const { return url_.substr(url_.rfind('/') + 1); }
-  // Runs SQL in this database as the superuser.
-  std::string exec(const std::string& sql) const { return server().exec(name(), sql); }
-
- private:
-  std::string url_;
-};
 
 // A PostgresStore on its own fresh database. TempDatabase comes first among the bases so the
 // database exists before the store connects and is dropped after the store closed.
@@ -65,26 +36,6 @@ std::string label(const char* prefix, std::size_t i) {
   std::string out(prefix);
   out += std::to_string(i);
   return out;
-}
-
-// Polls `condition` until true or the deadline passes.
-template <typename Condition>
-bool eventually(Condition condition) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
-
-// Terminates every session of `db` but the caller's and waits until they are gone.
-void terminate_sessions(const TempDatabase& db, const char* extra_condition = "TRUE") {
-  std::string where = "datname = current_database() AND pid <> pg_backend_pid() AND " +
-                      std::string(extra_condition);
-  db.exec("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE " + where);
-  ASSERT_TRUE(eventually(
-      [&] { return db.exec("SELECT count(*) FROM pg_stat_activity WHERE " + where) == "0"; }));
 }
 
 }  // namespace
@@ -219,31 +170,6 @@ TEST(PostgresStore, ConcurrentAppendsFromTwoServersKeepIdsInCommitOrder) {
   auto all = first.messages_after(room.id, 0, 10'000);
   ASSERT_EQ(all.size(), static_cast<std::size_t>(2 * kPerSender));
   EXPECT_EQ(seen.size(), all.size());
-}
-
-TEST(PostgresStore, OrderedPublishHoldsThePublishLockUntilTheBatchIsFinished) {
-  TempDatabase db;
-  PostgresStore store(db.url(), 2);
-  User alice = *store.create_user("alice", "hash", kNow);
-  Room room = *store.create_room("general", false, alice.id, std::nullopt, kNow);
-  std::vector<NewMessage> batch{{room.id, alice.id, "hi", std::nullopt, {}}};
-  // Another session may take the lock exactly when no batch holds it (its connection closes
-  // right after, releasing it again).
-  auto lock_is_free = [&] {
-    return db.exec("SELECT pg_try_advisory_lock(112585834685545476)") == "t";
-  };
-
-  store.append_messages(batch, kNow);  // off by default: nothing held after the call
-  EXPECT_TRUE(lock_is_free());
-  store.finish_append_batch();
-
-  store.set_ordered_publish(true);
-  ASSERT_EQ(store.append_messages(batch, kNow)[0].status, AppendStatus::stored);
-  EXPECT_FALSE(lock_is_free());          // committed, but the batch is not yet published
-  EXPECT_EQ(store.count_messages(), 2);  // the other pool connection still serves
-  store.finish_append_batch();
-  EXPECT_TRUE(lock_is_free());
-  store.finish_append_batch();  // nothing held: a no-op
 }
 
 TEST(PostgresStore, KilledConnectionIsUnavailableThenRecovers) {

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "../raw_connection.hpp"
-#include "store/sqlite/sqlite_store.hpp"
 #include "../temp_dir.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 namespace parley::store::test {
 

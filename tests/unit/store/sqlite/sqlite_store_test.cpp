@@ -5,9 +5,9 @@
 #include <string>
 
 #include "../raw_connection.hpp"
-#include "store/sqlite/sqlite_migrations.hpp"
 #include "../store_conformance.hpp"
 #include "../temp_dir.hpp"
+#include "store/sqlite/sqlite_migrations.hpp"
 
 namespace parley::store::test {
 

@@ -51,8 +51,6 @@ class RedisBus : public realtime::RemoteRelay {
   // Subscribed to the channel and the publisher not failing: for /readyz. Thread-safe.
   bool connected() const noexcept { return subscribed_ && !publisher_failed_; }
 
-  const std::string& instance_id() const noexcept { return instance_id_; }
-
  private:
   redisContext* connect(std::chrono::milliseconds timeout);
   // Publishes in one pipeline, retrying what is left once on a fresh connection.

@@ -257,9 +257,9 @@ void ChatSession::on_join(const std::optional<std::string>& ref, const protocol:
         if (!sub->announced) {
           sub->announced = true;
           if (services_.hub.presence().join(room_id, user_)) {
-            services_.hub.publish_to_room(
-                Delivery{Delivery::Kind::presence, room_id, 0, user_.id, 0,
-                         net::make_text_frame(protocol::presence_frame(room_id, user_, true))});
+            services_.hub.publish_to_room(Delivery::presence(
+                room_id, user_.id,
+                net::make_text_frame(protocol::presence_frame(room_id, user_, true))));
           }
         }
         // Never send a message twice on one connection (a repeated join of a joined room).
@@ -291,9 +291,8 @@ void ChatSession::drop_subscription(std::int64_t room_id, bool announce_leave) {
   subscriptions_.erase(it);
   services_.hub.shard(thread_).unsubscribe(room_id, this);
   if (was_present && services_.hub.presence().leave(room_id, user_.id) && announce_leave) {
-    services_.hub.publish_to_room(
-        Delivery{Delivery::Kind::presence, room_id, 0, user_.id, 0,
-                 net::make_text_frame(protocol::presence_frame(room_id, user_, false))});
+    services_.hub.publish_to_room(Delivery::presence(
+        room_id, user_.id, net::make_text_frame(protocol::presence_frame(room_id, user_, false))));
   }
 }
 
@@ -384,12 +383,12 @@ void ChatSession::on_typing(const std::optional<std::string>& ref,
     send_error(ref, ErrorCode::rate_limited, "too many typing events; slow down");
     return;
   }
-  services_.hub.publish_to_room(
-      Delivery{Delivery::Kind::typing, frame.room, 0, user_.id, 0,
-               net::make_text_frame(protocol::typing_frame(frame.room, user_.id, user_.username))});
+  services_.hub.publish_to_room(Delivery::typing(
+      frame.room, user_.id,
+      net::make_text_frame(protocol::typing_frame(frame.room, user_.id, user_.username))));
 }
 
-void ChatSession::deliver(const Delivery& delivery) {
+void ChatSession::send_delivery(const Delivery& delivery) {
   if (state_ == State::closed || !connection_) return;
   switch (delivery.kind) {
     case Delivery::Kind::message: {

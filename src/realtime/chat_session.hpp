@@ -15,9 +15,9 @@
 #include "domain/user.hpp"
 #include "net/ws_connection.hpp"
 #include "protocol/client_frame.hpp"
-#include "realtime/delivery.hpp"
 #include "realtime/rate_limiter.hpp"
 #include "realtime/services.hpp"
+#include "realtime/subscriber.hpp"
 
 namespace parley::realtime {
 
@@ -34,7 +34,7 @@ class ChatSession : public net::WsHandler,
 
   std::int64_t user_id() const noexcept override { return user_.id; }
   const std::string& role() const noexcept override { return user_.role; }
-  void deliver(const Delivery& delivery) override;
+  void send_delivery(const Delivery& delivery) override;
   void on_membership_ended(std::int64_t room_id) override { drop_subscription(room_id, true); }
   void on_role_changed(const std::string& role) override { user_.role = role; }
 

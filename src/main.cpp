@@ -12,6 +12,7 @@
 #include "auth/password.hpp"
 #include "auth/secret_file.hpp"
 #include "cli/commands.hpp"
+#include "cluster/ordered_publisher.hpp"
 #include "cluster/redis_bus.hpp"
 #include "cluster/redis_url.hpp"
 #include "common/ip_network.hpp"
@@ -24,8 +25,8 @@
 #include "realtime/services.hpp"
 #include "store/message_writer.hpp"
 #include "store/open_store.hpp"
-#include "store/postgres_store.hpp"
-#include "store/server_lock.hpp"
+#include "store/postgres/postgres_advisory_lock.hpp"
+#include "store/sqlite/server_lock.hpp"
 
 namespace {
 
@@ -96,8 +97,12 @@ int serve(const config::Config& c) {
   std::optional<store::ServerLock> lock;
   if (auto path = store::sqlite_path(c.database, c.data_dir)) lock.emplace(*path, kLockWait);
   auto store = store::open_store(c.database, c.data_dir, durability);
-  // A cluster publishes messages in id order across instances (see set_ordered_publish).
-  if (clustered) dynamic_cast<store::PostgresStore&>(*store).set_ordered_publish(true);
+  // A cluster publishes messages in id order across instances (cluster/ordered_publisher.hpp).
+  std::unique_ptr<cluster::OrderedPublisher> ordered;
+  if (clustered)
+    ordered =
+        std::make_unique<cluster::OrderedPublisher>(std::make_unique<store::PostgresAdvisoryLock>(
+            c.database, cluster::OrderedPublisher::kLockKey));
   store::MessageWriter writer(*store);
   WorkerPool workers(c.workers);
   auth::JwtCodec jwt(secret);
@@ -107,7 +112,12 @@ int serve(const config::Config& c) {
   realtime::Hub hub(net_config.threads, [&server](std::size_t i, std::function<void()> task) {
     server->post(i, std::move(task));
   });
-  writer.set_batch_hooks([&hub] { hub.begin_batch(); }, [&hub] { hub.end_batch(); });
+  // What one commit batch sends is posted (and relayed) at once, see Hub::begin_batch.
+  store::MessageWriter::BatchHooks hooks;
+  hooks.before_callbacks = [&hub] { hub.begin_batch(); };
+  hooks.after_callbacks = [&hub] { hub.end_batch(); };
+  if (ordered) hooks = ordered->wrap(std::move(hooks));
+  writer.set_batch_hooks(std::move(hooks));
   std::unique_ptr<cluster::RedisBus> bus;
   if (clustered) {
     bus = std::make_unique<cluster::RedisBus>(c.redis, hub);

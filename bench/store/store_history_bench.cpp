@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "store/sqlite_store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 namespace {
 
@@ -153,7 +153,6 @@ void BM_AppendAcrossRooms(benchmark::State& state) {
                          "bench." + std::to_string(seq), std::nullopt});
       }
       benchmark::DoNotOptimize(store.append_messages(batch, kNow));
-      store.finish_append_batch();
     };
     while (seq < 300'000) append_one_batch();
     for (auto _ : state) append_one_batch();

@@ -67,7 +67,7 @@ class Api : public net::HttpHandler {
     Run run;
   };
 
-  void dispatch(const Route& route, const ExchangePtr& exchange);
+  void run_route(const Route& route, const ExchangePtr& exchange);
   static void invoke(const Handler& handler, const ExchangePtr& exchange);
   std::string request_id_for(const net::HttpRequest& request) const;
 

@@ -82,7 +82,7 @@ void leave_room(Api& api, const ExchangePtr& ex) {
   ex->reply_no_content();
 }
 
-json::object member_json(Api& api, const store::Member& m) {
+json::object member_json(Api& api, const domain::Member& m) {
   return {{"id", m.user_id},
           {"username", m.username},
           {"role", m.is_owner ? "owner" : "member"},

@@ -230,10 +230,6 @@ std::uint16_t Server::port() const noexcept {
   return impl_->port;
 }
 
-std::size_t Server::thread_count() const noexcept {
-  return impl_->state.threads.size();
-}
-
 void Server::post(std::size_t index, std::function<void()> fn) {
   asio::post(impl_->state.threads.at(index)->ioc, std::move(fn));
 }

@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/clock.hpp"
-#include "observability/log.hpp"
+#include "common/json_escape.hpp"
 
 namespace parley::protocol {
 namespace json = boost::json;
@@ -11,11 +11,11 @@ namespace {
 
 void append_string(std::string& out, std::string_view s) {
   out += '"';
-  obs::append_json_escaped(out, s);
+  append_json_escaped(out, s);
   out += '"';
 }
 
-void append_message_fields(std::string& out, const store::Message& m) {
+void append_message_fields(std::string& out, const domain::Message& m) {
   out += "\"id\":";
   out += std::to_string(m.id);
   out += ",\"room\":";
@@ -44,14 +44,14 @@ void set_ref(json::object& o, const std::optional<std::string>& ref) {
 
 }  // namespace
 
-json::object user_json(const store::User& user) {
+json::object user_json(const domain::User& user) {
   return {{"id", user.id},
           {"username", user.username},
           {"role", user.role},
           {"created_at", format_rfc3339_ms(user.created_at_ms)}};
 }
 
-json::object room_json(const store::Room& room) {
+json::object room_json(const domain::Room& room) {
   json::object o{{"id", room.id},
                  {"name", room.name},
                  {"private", room.is_private},
@@ -63,14 +63,14 @@ json::object room_json(const store::Room& room) {
   return o;
 }
 
-std::string message_text(const store::Message& m) {
+std::string message_text(const domain::Message& m) {
   std::string text = "{";
   append_message_fields(text, m);
   text += '}';
   return text;
 }
 
-std::string message_page_text(std::span<const store::Message> messages,
+std::string message_page_text(std::span<const domain::Message> messages,
                               std::string_view cursor_name, std::optional<std::int64_t> cursor) {
   std::string out = "{\"messages\":[";
   for (std::size_t i = 0; i < messages.size(); ++i) {
@@ -87,7 +87,7 @@ std::string message_page_text(std::span<const store::Message> messages,
   return out;
 }
 
-std::string message_frame(const store::Message& m) {
+std::string message_frame(const domain::Message& m) {
   std::string out;
   out.reserve(160 + m.body.size() + (m.meta_json ? m.meta_json->size() : 0));
   out += "{\"type\":\"message\",";
@@ -97,7 +97,7 @@ std::string message_frame(const store::Message& m) {
 }
 
 // Built by hand: one ack per stored message, on the writer thread's hot path.
-std::string ack_frame(const std::optional<std::string>& ref, const store::Message& m) {
+std::string ack_frame(const std::optional<std::string>& ref, const domain::Message& m) {
   std::string out;
   out.reserve(128);
   out += "{\"type\":\"ack\",\"room\":";
@@ -126,15 +126,15 @@ std::string error_frame(const std::optional<std::string>& ref, ErrorCode code,
   return json::serialize(o);
 }
 
-std::string authed_frame(const std::optional<std::string>& ref, const store::User& user) {
+std::string authed_frame(const std::optional<std::string>& ref, const domain::User& user) {
   json::object o{{"type", "authed"}, {"user", user_json(user)}};
   set_ref(o, ref);
   return json::serialize(o);
 }
 
-std::string joined_frame(const std::optional<std::string>& ref, const store::Room& room,
-                         std::span<const store::User> online,
-                         std::span<const store::Message> missed, bool missed_truncated) {
+std::string joined_frame(const std::optional<std::string>& ref, const domain::Room& room,
+                         std::span<const domain::User> online,
+                         std::span<const domain::Message> missed, bool missed_truncated) {
   json::array online_json;
   for (const auto& u : online) online_json.push_back(user_json(u));
   json::object o{{"type", "joined"},
@@ -170,7 +170,7 @@ std::string pong_frame(const std::optional<std::string>& ref) {
   return json::serialize(o);
 }
 
-std::string presence_frame(std::int64_t room_id, const store::User& user, bool joined) {
+std::string presence_frame(std::int64_t room_id, const domain::User& user, bool joined) {
   json::object o{{"type", "presence"},
                  {"room", room_id},
                  {"user", user_json(user)},

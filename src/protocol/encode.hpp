@@ -11,31 +11,33 @@
 #include <boost/json/object.hpp>
 
 #include "common/error_code.hpp"
-#include "store/records.hpp"
+#include "domain/message.hpp"
+#include "domain/room.hpp"
+#include "domain/user.hpp"
 
 namespace parley::protocol {
 
-boost::json::object user_json(const store::User& user);
-boost::json::object room_json(const store::Room& room);
+boost::json::object user_json(const domain::User& user);
+boost::json::object room_json(const domain::Room& room);
 // A Message object as JSON text (meta spliced in as stored, never re-parsed).
-std::string message_text(const store::Message& message);
+std::string message_text(const domain::Message& message);
 // {"messages":[...],"<cursor_name>":cursor|null}: a history page.
-std::string message_page_text(std::span<const store::Message> messages,
+std::string message_page_text(std::span<const domain::Message> messages,
                               std::string_view cursor_name, std::optional<std::int64_t> cursor);
 
 // {"type":"message", ...Message}: encoded once per message, shared by every subscriber.
-std::string message_frame(const store::Message& message);
+std::string message_frame(const domain::Message& message);
 
-std::string ack_frame(const std::optional<std::string>& ref, const store::Message& message);
+std::string ack_frame(const std::optional<std::string>& ref, const domain::Message& message);
 std::string error_frame(const std::optional<std::string>& ref, ErrorCode code,
                         std::string_view message);
-std::string authed_frame(const std::optional<std::string>& ref, const store::User& user);
-std::string joined_frame(const std::optional<std::string>& ref, const store::Room& room,
-                         std::span<const store::User> online,
-                         std::span<const store::Message> missed, bool missed_truncated);
+std::string authed_frame(const std::optional<std::string>& ref, const domain::User& user);
+std::string joined_frame(const std::optional<std::string>& ref, const domain::Room& room,
+                         std::span<const domain::User> online,
+                         std::span<const domain::Message> missed, bool missed_truncated);
 std::string left_frame(const std::optional<std::string>& ref, std::int64_t room_id);
 std::string pong_frame(const std::optional<std::string>& ref);
-std::string presence_frame(std::int64_t room_id, const store::User& user, bool joined);
+std::string presence_frame(std::int64_t room_id, const domain::User& user, bool joined);
 std::string typing_frame(std::int64_t room_id, std::int64_t user_id, std::string_view username);
 std::string room_deleted_frame(std::int64_t room_id);
 // `data_json` is a serialised JSON object.

@@ -133,20 +133,20 @@ void ChatSession::load_user(std::optional<std::string> ref, auth::AccessClaims c
   std::int64_t id = claims.user_id;
   off_thread(
       ref,
-      [&store, id]() -> std::optional<store::User> {
+      [&store, id]() -> std::optional<domain::User> {
         try {
           return store.find_user(id);
         } catch (const store::StoreUnavailable&) {
           return std::nullopt;
         }
       },
-      [this, ref, reply](std::optional<store::User> user) {
+      [this, ref, reply](std::optional<domain::User> user) {
         on_user_loaded(ref, reply, std::move(user));
       });
 }
 
 void ChatSession::on_user_loaded(const std::optional<std::string>& ref, bool reply,
-                                 std::optional<store::User> user) {
+                                 std::optional<domain::User> user) {
   if (!user) {
     fail_auth(ref, "unknown user");
     return;
@@ -194,8 +194,8 @@ void ChatSession::on_join(const std::optional<std::string>& ref, const protocol:
   struct JoinResult {
     std::optional<ErrorCode> error;
     std::string error_message;
-    store::Room room;
-    std::vector<store::Message> missed;
+    domain::Room room;
+    std::vector<domain::Message> missed;
     bool truncated = false;
   };
   store::Store& store = services_.store;
@@ -257,13 +257,13 @@ void ChatSession::on_join(const std::optional<std::string>& ref, const protocol:
         if (!sub->announced) {
           sub->announced = true;
           if (services_.hub.presence().join(room_id, user_)) {
-            services_.hub.publish_to_room(
-                Delivery{Delivery::Kind::presence, room_id, 0, user_.id, 0,
-                         net::make_text_frame(protocol::presence_frame(room_id, user_, true))});
+            services_.hub.publish_to_room(Delivery::presence(
+                room_id, user_.id,
+                net::make_text_frame(protocol::presence_frame(room_id, user_, true))));
           }
         }
         // Never send a message twice on one connection (a repeated join of a joined room).
-        std::erase_if(r.missed, [&](const store::Message& m) { return m.id <= sub->last_id; });
+        std::erase_if(r.missed, [&](const domain::Message& m) { return m.id <= sub->last_id; });
         auto online = services_.hub.presence().online_in(room_id);
         send_text(protocol::joined_frame(ref, r.room, online, r.missed, r.truncated));
         if (!r.missed.empty()) sub->last_id = std::max(sub->last_id, r.missed.back().id);
@@ -291,9 +291,8 @@ void ChatSession::drop_subscription(std::int64_t room_id, bool announce_leave) {
   subscriptions_.erase(it);
   services_.hub.shard(thread_).unsubscribe(room_id, this);
   if (was_present && services_.hub.presence().leave(room_id, user_.id) && announce_leave) {
-    services_.hub.publish_to_room(
-        Delivery{Delivery::Kind::presence, room_id, 0, user_.id, 0,
-                 net::make_text_frame(protocol::presence_frame(room_id, user_, false))});
+    services_.hub.publish_to_room(Delivery::presence(
+        room_id, user_.id, net::make_text_frame(protocol::presence_frame(room_id, user_, false))));
   }
 }
 
@@ -384,12 +383,12 @@ void ChatSession::on_typing(const std::optional<std::string>& ref,
     send_error(ref, ErrorCode::rate_limited, "too many typing events; slow down");
     return;
   }
-  services_.hub.publish_to_room(
-      Delivery{Delivery::Kind::typing, frame.room, 0, user_.id, 0,
-               net::make_text_frame(protocol::typing_frame(frame.room, user_.id, user_.username))});
+  services_.hub.publish_to_room(Delivery::typing(
+      frame.room, user_.id,
+      net::make_text_frame(protocol::typing_frame(frame.room, user_.id, user_.username))));
 }
 
-void ChatSession::deliver(const Delivery& delivery) {
+void ChatSession::send_delivery(const Delivery& delivery) {
   if (state_ == State::closed || !connection_) return;
   switch (delivery.kind) {
     case Delivery::Kind::message: {

@@ -12,12 +12,12 @@
 
 #include "auth/jwt.hpp"
 #include "common/error_code.hpp"
+#include "domain/user.hpp"
 #include "net/ws_connection.hpp"
 #include "protocol/client_frame.hpp"
-#include "realtime/delivery.hpp"
 #include "realtime/rate_limiter.hpp"
 #include "realtime/services.hpp"
-#include "store/records.hpp"
+#include "realtime/subscriber.hpp"
 
 namespace parley::realtime {
 
@@ -34,7 +34,7 @@ class ChatSession : public net::WsHandler,
 
   std::int64_t user_id() const noexcept override { return user_.id; }
   const std::string& role() const noexcept override { return user_.role; }
-  void deliver(const Delivery& delivery) override;
+  void send_delivery(const Delivery& delivery) override;
   void on_membership_ended(std::int64_t room_id) override { drop_subscription(room_id, true); }
   void on_role_changed(const std::string& role) override { user_.role = role; }
 
@@ -60,7 +60,7 @@ class ChatSession : public net::WsHandler,
   // `reply`: answer with `authed` (authentication by frame, not by the upgrade request).
   void load_user(std::optional<std::string> ref, auth::AccessClaims claims, bool reply);
   void on_user_loaded(const std::optional<std::string>& ref, bool reply,
-                      std::optional<store::User> user);
+                      std::optional<domain::User> user);
   void on_join(const std::optional<std::string>& ref, const protocol::JoinFrame& frame);
   void on_leave(const std::optional<std::string>& ref, const protocol::LeaveFrame& frame);
   void on_send(const std::optional<std::string>& ref, protocol::SendFrame frame);
@@ -84,7 +84,7 @@ class ChatSession : public net::WsHandler,
   std::size_t thread_ = 0;
   State state_ = State::awaiting_auth;
   std::optional<auth::AccessClaims> claims_;
-  store::User user_;
+  domain::User user_;
   RateLimiter limiter_;
   RateLimiter typing_limiter_;
   std::vector<Subscription> subscriptions_;

@@ -1,9 +1,9 @@
 #pragma once
 // What the hub hands to subscribers: one shared, pre-encoded frame plus the facts a subscriber
-// needs to decide whether to send it (ordering, exclusions).
+// needs to decide whether to send it (ordering, exclusions). Built by its named constructors.
 
 #include <cstdint>
-#include <string>
+#include <utility>
 
 #include "net/ws_connection.hpp"
 
@@ -18,19 +18,28 @@ struct Delivery {
   std::int64_t exclude_user = 0;  // typing/presence: not to this user's own connections
   std::int64_t committed_us = 0;  // Kind::message: monotonic time of commit, for latency
   net::SharedFrame frame;
-};
 
-// A live connection as the hub sees it. Called only on the subscriber's own network thread.
-class Subscriber {
- public:
-  virtual ~Subscriber() = default;
-  virtual std::int64_t user_id() const noexcept = 0;
-  virtual const std::string& role() const noexcept = 0;
-  virtual void deliver(const Delivery& delivery) = 0;
-  // The user stopped being a member of the room (left over REST): stop delivering it.
-  virtual void on_membership_ended(std::int64_t room_id) = 0;
-  // An admin changed the user's role.
-  virtual void on_role_changed(const std::string& role) = 0;
+  // A stored message of the room; `committed_us` 0 when unknown (relayed from another instance).
+  static Delivery message(std::int64_t room_id, std::int64_t message_id, std::int64_t committed_us,
+                          net::SharedFrame frame) {
+    return {Kind::message, room_id, message_id, 0, committed_us, std::move(frame)};
+  }
+  // Typing and presence go to the room's subscribers but not to `user_id`'s own connections.
+  static Delivery typing(std::int64_t room_id, std::int64_t user_id, net::SharedFrame frame) {
+    return {Kind::typing, room_id, 0, user_id, 0, std::move(frame)};
+  }
+  static Delivery presence(std::int64_t room_id, std::int64_t user_id, net::SharedFrame frame) {
+    return {Kind::presence, room_id, 0, user_id, 0, std::move(frame)};
+  }
+  static Delivery room_deleted(std::int64_t room_id, net::SharedFrame frame) {
+    return {Kind::room_deleted, room_id, 0, 0, 0, std::move(frame)};
+  }
+  // A publish API event: to a room's subscribers, or (room 0) to the users or role it targets.
+  static Delivery notification(std::int64_t room_id, net::SharedFrame frame) {
+    return {Kind::notification, room_id, 0, 0, 0, std::move(frame)};
+  }
+  // No frame, only the room an event without one is about (a membership that ended).
+  static Delivery about_room(std::int64_t room_id) { return {Kind::message, room_id, 0, 0, 0, {}}; }
 };
 
 }  // namespace parley::realtime

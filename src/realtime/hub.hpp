@@ -30,11 +30,12 @@ class Hub {
 
   // Must be called on thread `index`.
   HubShard& shard(std::size_t index) { return *shards_[index]; }
-  std::size_t shard_count() const noexcept { return shards_.size(); }
   Presence& presence() noexcept { return presence_; }
 
   // Runs `task` on network thread `index`, after what was posted there before. Thread-safe.
-  void post(std::size_t index, std::function<void()> task) { dispatch(index, std::move(task)); }
+  // Between begin_batch and end_batch, on the thread that began the batch, the task is held and
+  // posted with the rest of the batch.
+  void post(std::size_t index, std::function<void()> task);
 
   // Between these two calls, what this thread posts to the network threads is collected and then
   // posted as one task per thread, in order: everything one commit batch sends (messages, acks)
@@ -68,7 +69,6 @@ class Hub {
   void fan_out_to_role(const std::string& role, Delivery delivery);
   void fan_out_end_membership(std::int64_t room_id, std::int64_t user_id);
   void fan_out_role_change(std::int64_t user_id, const std::string& role);
-  void dispatch(std::size_t index, std::function<void()> task);
 
   struct Batch {
     const Hub* hub = nullptr;

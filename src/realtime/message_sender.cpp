@@ -17,9 +17,9 @@ void send_message(Services& services, store::NewMessage message,
     switch (result->status) {
       case store::AppendStatus::stored:
         outcome.status = SendOutcome::Status::stored;
-        hub.publish_to_room(Delivery{
-            Delivery::Kind::message, result->message.room_id, result->message.id, 0, monotonic_us(),
-            net::make_text_frame(protocol::message_frame(result->message))});
+        hub.publish_to_room(
+            Delivery::message(result->message.room_id, result->message.id, monotonic_us(),
+                              net::make_text_frame(protocol::message_frame(result->message))));
         break;
       case store::AppendStatus::duplicate:
         outcome.status = SendOutcome::Status::duplicate;

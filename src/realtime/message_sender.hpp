@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "domain/message.hpp"
 #include "realtime/services.hpp"
 #include "store/records.hpp"
 
@@ -13,7 +14,7 @@ struct SendOutcome {
   enum class Status { stored, duplicate, forbidden, not_found, unavailable };
   Status status = Status::unavailable;
   // stored / duplicate: the message, valid only during the `done` call.
-  const store::Message* message = nullptr;
+  const domain::Message* message = nullptr;
 };
 
 // `done` runs on the writer thread after the commit and after the fanout was posted (or on the

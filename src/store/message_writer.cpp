@@ -60,19 +60,28 @@ void run_callback(const MessageWriter::Callback& done, const AppendResult* resul
   }
 }
 
+// after_batch, which must run whatever happened to the batch.
+void run_after_batch(const std::function<void()>& hook) {
+  if (!hook) return;
+  try {
+    hook();
+  } catch (const std::exception& e) {
+    obs::log_error("finishing a message batch failed", {obs::field("error", e.what())});
+  }
+}
+
 }  // namespace
 
-void MessageWriter::set_batch_hooks(BatchHook before_callbacks, BatchHook after_callbacks) {
+void MessageWriter::set_batch_hooks(BatchHooks hooks) {
   std::lock_guard lock(mutex_);
-  before_callbacks_ = std::move(before_callbacks);
-  after_callbacks_ = std::move(after_callbacks);
+  hooks_ = std::move(hooks);
 }
 
 void MessageWriter::run() {
   std::vector<Pending> batch;
   std::vector<NewMessage> messages;
-  BatchHook before_callbacks;
-  BatchHook after_callbacks;
+  BatchHooks hooks;
+  bool hooks_taken = false;
   for (;;) {
     batch.clear();
     messages.clear();
@@ -80,9 +89,10 @@ void MessageWriter::run() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued is committed
-      if (!before_callbacks) {
-        before_callbacks = before_callbacks_;
-        after_callbacks = after_callbacks_;
+      if (!hooks_taken) {          // copied once set, so that the batches run them without the lock
+        hooks = hooks_;
+        hooks_taken = hooks.before_append || hooks.before_callbacks || hooks.after_callbacks ||
+                      hooks.after_batch;
       }
       while (!queue_.empty() && batch.size() < max_batch_) {
         batch.push_back(std::move(queue_.front()));
@@ -94,6 +104,7 @@ void MessageWriter::run() {
     std::vector<AppendResult> results;
     bool committed = false;
     try {
+      if (hooks.before_append) hooks.before_append();
       results = store_.append_messages(messages, now_ms());
       committed = results.size() == batch.size();
     } catch (const StoreUnavailable& e) {
@@ -105,7 +116,7 @@ void MessageWriter::run() {
     }
     if (!committed) {
       for (const Pending& pending : batch) run_callback(pending.done, nullptr);
-      finish_batch();
+      run_after_batch(hooks.after_batch);
       continue;
     }
 
@@ -119,18 +130,10 @@ void MessageWriter::run() {
       if (results[i].status == AppendStatus::stored) ++stored;
     }
     metrics.messages_in.add(stored);
-    if (before_callbacks) before_callbacks();
+    if (hooks.before_callbacks) hooks.before_callbacks();
     for (std::size_t i = 0; i < batch.size(); ++i) run_callback(batch[i].done, &results[i]);
-    if (after_callbacks) after_callbacks();
-    finish_batch();
-  }
-}
-
-void MessageWriter::finish_batch() {
-  try {
-    store_.finish_append_batch();
-  } catch (const std::exception& e) {
-    obs::log_error("finishing a message batch failed", {obs::field("error", e.what())});
+    if (hooks.after_callbacks) hooks.after_callbacks();
+    run_after_batch(hooks.after_batch);
   }
 }
 

@@ -26,10 +26,18 @@ class MessageWriter {
   MessageWriter(const MessageWriter&) = delete;
   MessageWriter& operator=(const MessageWriter&) = delete;
 
-  // Run on the writer thread before and after the callbacks of each committed batch, so that the
-  // caller can hand everything one batch produces onwards at once. Set before any submit().
-  using BatchHook = std::function<void()>;
-  void set_batch_hooks(BatchHook before_callbacks, BatchHook after_callbacks);
+  // Run on the writer thread around every batch, in this order. Set before any submit().
+  struct BatchHooks {
+    // Before the batch's transaction. Throwing fails the batch: its callbacks receive nullptr.
+    std::function<void()> before_append;
+    // Around the callbacks of a committed batch, so that the caller can hand everything one
+    // batch produces onwards at once.
+    std::function<void()> before_callbacks;
+    std::function<void()> after_callbacks;
+    // Last, after every batch: committed, failed, or refused by before_append.
+    std::function<void()> after_batch;
+  };
+  void set_batch_hooks(BatchHooks hooks);
 
   // Thread-safe. false when the queue is full or the writer is stopping (caller: `unavailable`).
   bool submit(NewMessage message, Callback done);
@@ -41,8 +49,6 @@ class MessageWriter {
 
  private:
   void run();
-  // Store::finish_append_batch, after the callbacks and hooks of every batch, failed ones too.
-  void finish_batch();
 
   struct Pending {
     NewMessage message;
@@ -56,8 +62,7 @@ class MessageWriter {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
-  BatchHook before_callbacks_;
-  BatchHook after_callbacks_;
+  BatchHooks hooks_;
   bool stopping_ = false;
   std::thread thread_;
 };

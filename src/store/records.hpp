@@ -1,50 +1,20 @@
 #pragma once
-// Plain records the store reads and writes. Times are epoch milliseconds.
+// What the store's calls take and return beyond the chat's own records (domain/): credentials,
+// a message to append and the outcome of an append or a token rotation. Times are epoch
+// milliseconds.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "domain/message.hpp"
+#include "domain/user.hpp"
+
 namespace parley::store {
 
-struct User {
-  std::int64_t id = 0;
-  std::string username;
-  std::string role;  // "user" | "admin"
-  std::int64_t created_at_ms = 0;
-};
-
 struct Credentials {
-  User user;
+  domain::User user;
   std::string password_hash;  // libsodium crypto_pwhash_str output
-};
-
-struct Room {
-  std::int64_t id = 0;
-  std::string name;
-  bool is_private = false;
-  bool is_dm = false;
-  std::int64_t owner_id = 0;
-  std::int64_t created_at_ms = 0;
-  std::int64_t member_count = 0;
-  bool joined = false;  // whether the viewer passed to the query is a member
-};
-
-struct Member {
-  std::int64_t user_id = 0;
-  std::string username;
-  bool is_owner = false;
-};
-
-struct Message {
-  std::int64_t id = 0;
-  std::int64_t room_id = 0;
-  std::int64_t user_id = 0;
-  std::string username;
-  std::string body;
-  std::int64_t ts_ms = 0;
-  std::optional<std::string> client_id;
-  std::optional<std::string> meta_json;  // compact JSON object text, stored as sent
 };
 
 struct NewMessage {
@@ -65,7 +35,7 @@ enum class AppendStatus {
 
 struct AppendResult {
   AppendStatus status = AppendStatus::room_not_found;
-  Message message;
+  domain::Message message;
 };
 
 enum class RotateStatus {

@@ -6,19 +6,17 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "domain/message.hpp"
+#include "domain/room.hpp"
+#include "domain/user.hpp"
 #include "store/records.hpp"
+#include "store/store_unavailable.hpp"
 
 namespace parley::store {
-
-class StoreUnavailable : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 class Store {
  public:
@@ -29,11 +27,12 @@ class Store {
 
   // --- users. Usernames are unique case-insensitively (ASCII). ---
   // nullopt when the name is taken. The very first user created gets role "admin" (atomically).
-  virtual std::optional<User> create_user(std::string_view username, std::string_view password_hash,
-                                          std::int64_t now_ms) = 0;
+  virtual std::optional<domain::User> create_user(std::string_view username,
+                                                  std::string_view password_hash,
+                                                  std::int64_t now_ms) = 0;
   virtual std::optional<Credentials> find_credentials(std::string_view username) = 0;
-  virtual std::optional<User> find_user(std::int64_t user_id) = 0;
-  virtual std::optional<User> find_user_by_name(std::string_view username) = 0;
+  virtual std::optional<domain::User> find_user(std::int64_t user_id) = 0;
+  virtual std::optional<domain::User> find_user_by_name(std::string_view username) = 0;
   // false when there is no such user.
   virtual bool set_role(std::int64_t user_id, std::string_view role) = 0;
 
@@ -50,14 +49,14 @@ class Store {
 
   // --- rooms. Names are unique case-insensitively among non-DM rooms. ---
   // nullopt when the name is taken. The owner becomes a member.
-  virtual std::optional<Room> create_room(std::string_view name, bool is_private,
-                                          std::int64_t owner_id,
-                                          std::optional<std::string> access_code_hash,
-                                          std::int64_t now_ms) = 0;
+  virtual std::optional<domain::Room> create_room(std::string_view name, bool is_private,
+                                                  std::int64_t owner_id,
+                                                  std::optional<std::string> access_code_hash,
+                                                  std::int64_t now_ms) = 0;
   // `joined` and member_count are computed for `viewer_id`.
-  virtual std::optional<Room> find_room(std::int64_t room_id, std::int64_t viewer_id) = 0;
+  virtual std::optional<domain::Room> find_room(std::int64_t room_id, std::int64_t viewer_id) = 0;
   // Every public room plus every private room the viewer is a member of, by id.
-  virtual std::vector<Room> list_rooms(std::int64_t viewer_id) = 0;
+  virtual std::vector<domain::Room> list_rooms(std::int64_t viewer_id) = 0;
   // nullopt when the room has no access code (or does not exist).
   virtual std::optional<std::string> access_code_hash(std::int64_t room_id) = 0;
   // true when newly added.
@@ -65,13 +64,14 @@ class Store {
   // true when it was a member.
   virtual bool remove_member(std::int64_t room_id, std::int64_t user_id) = 0;
   virtual bool is_member(std::int64_t room_id, std::int64_t user_id) = 0;
-  virtual std::vector<Member> members(std::int64_t room_id) = 0;
+  virtual std::vector<domain::Member> members(std::int64_t room_id) = 0;
   // Deletes the room, its members and its messages. true when it existed.
   virtual bool delete_room(std::int64_t room_id) = 0;
   // The private two-person room of a and b (a != b), created on first use with both as members
   // and `a` as owner; the same room from either side afterwards. Named "dm:<low>,<high>" by
   // username order of ids. `joined`/member_count computed for `a`.
-  virtual Room get_or_create_dm(const User& a, const User& b, std::int64_t now_ms) = 0;
+  virtual domain::Room get_or_create_dm(const domain::User& a, const domain::User& b,
+                                        std::int64_t now_ms) = 0;
 
   // --- messages. Ids are one increasing sequence: a larger id was stored later. ---
   // One transaction for the whole batch, processed in order; assigns id and ts (now_ms) to stored
@@ -79,21 +79,22 @@ class Store {
   // (room, sender, client_id) within the batch as well.
   virtual std::vector<AppendResult> append_messages(std::span<const NewMessage> batch,
                                                     std::int64_t now_ms) = 0;
-  // Called by the message writer after every append_messages batch (committed or failed) once
-  // that batch's callbacks have run. A store that holds something across the batch (PostgreSQL
-  // in a cluster: the cross-instance publish lock) lets go of it here.
-  virtual void finish_append_batch() {}
   // Newest first: ids < before (or the newest when nullopt), at most `limit`.
-  virtual std::vector<Message> messages_before(std::int64_t room_id,
-                                               std::optional<std::int64_t> before, int limit) = 0;
+  virtual std::vector<domain::Message> messages_before(std::int64_t room_id,
+                                                       std::optional<std::int64_t> before,
+                                                       int limit) = 0;
   // Oldest first: ids > after, at most `limit`.
-  virtual std::vector<Message> messages_after(std::int64_t room_id, std::int64_t after,
-                                              int limit) = 0;
+  virtual std::vector<domain::Message> messages_after(std::int64_t room_id, std::int64_t after,
+                                                      int limit) = 0;
 
   // Counts for /api/admin/stats.
-  virtual std::int64_t count_users() = 0;
-  virtual std::int64_t count_rooms() = 0;
-  virtual std::int64_t count_messages() = 0;
+  std::int64_t count_users() { return count_rows("users"); }
+  std::int64_t count_rooms() { return count_rows("rooms"); }
+  std::int64_t count_messages() { return count_rows("messages"); }
+
+ protected:
+  // The number of rows in `table`, one of the tables named above.
+  virtual std::int64_t count_rows(std::string_view table) = 0;
 };
 
 }  // namespace parley::store

@@ -23,12 +23,14 @@ TEST(EventCodec, FramePayloadStripsEveryHeaderSize) {
 TEST(EventCodec, RoomMessageRoundTrips) {
   RemoteEvent event;
   event.target = RemoteEvent::Target::room;
-  event.delivery = Delivery{Delivery::Kind::message,
-                            7,
-                            42,
-                            3,
-                            123,
-                            net::make_text_frame(R"({"type":"message","body":"h\u00e9"})")};
+  // Every field set, even those a message does not use, to see which ones travel.
+  event.delivery =
+      Delivery{.kind = Delivery::Kind::message,
+               .room_id = 7,
+               .message_id = 42,
+               .exclude_user = 3,
+               .committed_us = 123,
+               .frame = net::make_text_frame(R"({"type":"message","body":"h\u00e9"})")};
   auto decoded = decode_event(encode_event("abc", event));
   ASSERT_TRUE(decoded);
   EXPECT_EQ(decoded->origin, "abc");

@@ -9,8 +9,8 @@ namespace {
 
 namespace json = boost::json;
 
-store::Message sample() {
-  store::Message m;
+domain::Message sample() {
+  domain::Message m;
   m.id = 42;
   m.room_id = 7;
   m.user_id = 3;
@@ -53,11 +53,11 @@ TEST(Encode, AckCarriesRefAndClientId) {
 }
 
 TEST(Encode, JoinedSplicesMissedMessages) {
-  store::Room room;
+  domain::Room room;
   room.id = 7;
   room.name = "\"missed\":[] trap";
-  store::User u{3, "ann", "user", 0};
-  std::vector<store::Message> missed{sample(), sample()};
+  domain::User u{3, "ann", "user", 0};
+  std::vector<domain::Message> missed{sample(), sample()};
   auto v = json::parse(joined_frame(std::nullopt, room, {&u, 1}, missed, true)).as_object();
   EXPECT_EQ(v.at("room").at("name"), "\"missed\":[] trap");
   EXPECT_EQ(v.at("missed").as_array().size(), 2u);

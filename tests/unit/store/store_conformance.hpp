@@ -18,6 +18,11 @@
 
 namespace parley::store::test {
 
+using domain::Member;
+using domain::Message;
+using domain::Room;
+using domain::User;
+
 // A named way to make empty stores of one implementation.
 struct StoreBackend {
   std::string name;

@@ -1,0 +1,111 @@
+#include "store/postgres/postgres_migrations.hpp"
+
+#include <array>
+
+#include "store/migrations.hpp"
+#include "store/postgres/postgres_transaction.hpp"
+
+namespace parley::store {
+
+namespace {
+
+// pg_advisory_xact_lock key of schema migrations ("parley" + 1).
+constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(112585834685545473)";
+
+// Never edit a released migration: append a new one.
+// Identity columns come from sequences, which never hand out a value twice (not even after the
+// newest row was deleted or the server crashed), so ids are never reused.
+// Usernames (ASCII by contract) are unique on lower(... COLLATE "C"); room names on name_key, the
+// Unicode case folding computed in C++ (common/text.hpp), the same key SQLite stores.
+// rooms.member_count is kept by a trigger so that listing rooms never counts members.
+constexpr std::array<const char*, 1> kMigrations = {
+    R"sql(
+CREATE TABLE users (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  username TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('user', 'admin')),
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX users_username_key ON users (lower(username COLLATE "C"));
+CREATE TABLE refresh_tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  family TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  used BOOLEAN NOT NULL DEFAULT FALSE,
+  revoked BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
+CREATE TABLE rooms (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name TEXT NOT NULL,
+  name_key TEXT,
+  is_private BOOLEAN NOT NULL,
+  is_dm BOOLEAN NOT NULL,
+  dm_key TEXT UNIQUE,
+  owner_id BIGINT NOT NULL REFERENCES users (id),
+  access_code_hash TEXT,
+  member_count BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL
+);
+CREATE UNIQUE INDEX rooms_name_key ON rooms (name_key) WHERE NOT is_dm;
+CREATE TABLE members (
+  room_id BIGINT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  joined_at BIGINT NOT NULL,
+  PRIMARY KEY (room_id, user_id)
+);
+CREATE INDEX members_user ON members (user_id);
+CREATE FUNCTION parley_members_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE rooms SET member_count = member_count + 1 WHERE id = NEW.room_id;
+  ELSE
+    UPDATE rooms SET member_count = member_count - 1 WHERE id = OLD.room_id;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER members_count AFTER INSERT OR DELETE ON members
+  FOR EACH ROW EXECUTE FUNCTION parley_members_count();
+CREATE TABLE messages (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  room_id BIGINT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+  user_id BIGINT NOT NULL REFERENCES users (id),
+  body TEXT NOT NULL,
+  client_id TEXT,
+  meta TEXT,
+  ts BIGINT NOT NULL
+);
+CREATE INDEX messages_room ON messages (room_id, id);
+CREATE UNIQUE INDEX messages_client ON messages (room_id, user_id, client_id)
+  WHERE client_id IS NOT NULL;
+)sql",
+};
+
+}  // namespace
+
+int postgres_schema_version() noexcept {
+  return static_cast<int>(kMigrations.size());
+}
+
+void apply_postgres_migrations(PostgresConnection& connection) {
+  PostgresTransaction transaction(connection);
+  // Held to commit: a second server starting now waits here, then finds the schema current.
+  connection.exec(kMigrationLock);
+  connection.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  apply_migrations(
+      kMigrations,
+      [&] {
+        auto current = connection.query("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+        return static_cast<int>(current.int64(0, 0));
+      },
+      [&](int next, const char* sql) {
+        connection.exec(sql);
+        connection.query("INSERT INTO schema_version (version) VALUES ($1)",
+                         {static_cast<std::int64_t>(next + 1)});
+      });
+  transaction.commit();
+}
+
+}  // namespace parley::store

@@ -1,0 +1,123 @@
+#include "store/sqlite/sqlite_migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include "store/migrations.hpp"
+#include "store/sqlite/sqlite_transaction.hpp"
+
+namespace parley::store {
+
+namespace {
+
+// Never edit a released migration: append a new one.
+// AUTOINCREMENT on rooms and messages: ids are never reused, even after the newest room or
+// message was deleted, so a larger message id was always stored later.
+// rooms.member_count is kept by triggers so that listing rooms never counts members.
+constexpr std::array<const char*, 2> kMigrations = {
+    R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL,
+  username_key TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('user', 'admin')),
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE refresh_tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  family TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0,
+  revoked INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX refresh_tokens_family ON refresh_tokens (family);
+CREATE TABLE rooms (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  name_key TEXT UNIQUE,
+  is_private INTEGER NOT NULL,
+  is_dm INTEGER NOT NULL,
+  dm_key TEXT UNIQUE,
+  owner_id INTEGER NOT NULL REFERENCES users (id),
+  access_code_hash TEXT,
+  member_count INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE members (
+  room_id INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  joined_at INTEGER NOT NULL,
+  PRIMARY KEY (room_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX members_user ON members (user_id);
+CREATE TRIGGER members_count_insert AFTER INSERT ON members BEGIN
+  UPDATE rooms SET member_count = member_count + 1 WHERE id = NEW.room_id;
+END;
+CREATE TRIGGER members_count_delete AFTER DELETE ON members BEGIN
+  UPDATE rooms SET member_count = member_count - 1 WHERE id = OLD.room_id;
+END;
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  room_id INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users (id),
+  body TEXT NOT NULL,
+  client_id TEXT,
+  meta TEXT,
+  ts INTEGER NOT NULL
+);
+CREATE INDEX messages_room ON messages (room_id, id);
+CREATE UNIQUE INDEX messages_client ON messages (room_id, user_id, client_id)
+  WHERE client_id IS NOT NULL;
+)sql",
+    // Idempotency keys move from a unique index on messages to their own table, written a
+    // generation at a time (see pending_client_keys.hpp); message_keys_through is the id up to
+    // which every message's key is in it. Keys of later messages are read back from messages
+    // when the store opens.
+    R"sql(
+CREATE TABLE message_keys (
+  room_id INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL,
+  client_id TEXT NOT NULL,
+  message_id INTEGER NOT NULL,
+  PRIMARY KEY (room_id, user_id, client_id)
+) WITHOUT ROWID;
+INSERT INTO message_keys (room_id, user_id, client_id, message_id)
+  SELECT room_id, user_id, client_id, id FROM messages WHERE client_id IS NOT NULL;
+DROP INDEX messages_client;
+CREATE TABLE store_state (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO store_state (name, value)
+  SELECT 'message_keys_through', COALESCE(MAX(id), 0) FROM messages;
+)sql",
+};
+
+int user_version(SqliteConnection& connection) {
+  auto statement = connection.statement("PRAGMA user_version");
+  return statement.step() ? static_cast<int>(statement.int64(0)) : 0;
+}
+
+}  // namespace
+
+int sqlite_schema_version() noexcept {
+  return static_cast<int>(kMigrations.size());
+}
+
+void apply_sqlite_migrations(SqliteConnection& connection) {
+  apply_migrations(
+      kMigrations, [&] { return user_version(connection); },
+      [&](int next, const char* sql) {
+        SqliteTransaction transaction(connection);
+        // Re-read inside the write lock: another process may have migrated meanwhile.
+        if (user_version(connection) > next) return;
+        connection.exec(sql);
+        std::string bump = "PRAGMA user_version = " + std::to_string(next + 1);
+        connection.exec(bump.c_str());
+        transaction.commit();
+      });
+}
+
+}  // namespace parley::store

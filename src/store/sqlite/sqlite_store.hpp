@@ -1,0 +1,88 @@
+#pragma once
+// The embedded Store: one SQLite file in WAL mode, one write connection behind a mutex (every
+// write goes through it) and a small pool of read connections.
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "store/durability.hpp"
+#include "store/sqlite/pending_client_keys.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
+#include "store/sqlite/sqlite_read_pool.hpp"
+#include "store/store.hpp"
+
+namespace parley::store {
+
+class SqliteStore : public Store {
+ public:
+  // Opens or creates the database at `path` and migrates it. Throws StoreUnavailable when the
+  // file cannot be opened. A write waits up to `busy_timeout_ms` for another process's lock
+  // before it throws StoreUnavailable.
+  SqliteStore(std::string path, Durability durability, int busy_timeout_ms = 5000);
+  ~SqliteStore() override;
+
+  bool ping() override;
+
+  std::optional<domain::User> create_user(std::string_view username, std::string_view password_hash,
+                                          std::int64_t now_ms) override;
+  std::optional<Credentials> find_credentials(std::string_view username) override;
+  std::optional<domain::User> find_user(std::int64_t user_id) override;
+  std::optional<domain::User> find_user_by_name(std::string_view username) override;
+  bool set_role(std::int64_t user_id, std::string_view role) override;
+
+  void insert_refresh_token(std::string_view token_hash, std::int64_t user_id,
+                            std::string_view family, std::int64_t expires_at_ms) override;
+  RotateResult rotate_refresh_token(std::string_view old_hash, std::string_view new_hash,
+                                    std::int64_t now_ms, std::int64_t new_expires_at_ms) override;
+  void revoke_refresh_token(std::string_view token_hash) override;
+
+  std::optional<domain::Room> create_room(std::string_view name, bool is_private,
+                                          std::int64_t owner_id,
+                                          std::optional<std::string> access_code_hash,
+                                          std::int64_t now_ms) override;
+  std::optional<domain::Room> find_room(std::int64_t room_id, std::int64_t viewer_id) override;
+  std::vector<domain::Room> list_rooms(std::int64_t viewer_id) override;
+  std::optional<std::string> access_code_hash(std::int64_t room_id) override;
+  bool add_member(std::int64_t room_id, std::int64_t user_id, std::int64_t now_ms) override;
+  bool remove_member(std::int64_t room_id, std::int64_t user_id) override;
+  bool is_member(std::int64_t room_id, std::int64_t user_id) override;
+  std::vector<domain::Member> members(std::int64_t room_id) override;
+  bool delete_room(std::int64_t room_id) override;
+  domain::Room get_or_create_dm(const domain::User& a, const domain::User& b,
+                                std::int64_t now_ms) override;
+
+  std::vector<AppendResult> append_messages(std::span<const NewMessage> batch,
+                                            std::int64_t now_ms) override;
+  std::vector<domain::Message> messages_before(std::int64_t room_id,
+                                               std::optional<std::int64_t> before,
+                                               int limit) override;
+  std::vector<domain::Message> messages_after(std::int64_t room_id, std::int64_t after,
+                                              int limit) override;
+
+ protected:
+  std::int64_t count_rows(std::string_view table) override;
+
+ private:
+  std::optional<domain::Room> find_room_on(SqliteConnection& connection, std::int64_t room_id,
+                                           std::int64_t viewer_id);
+  // Under write_mutex_.
+  const std::string& username_of(std::int64_t user_id);
+  std::optional<std::int64_t> stored_message_id(const ClientKeyView& key);
+  std::optional<domain::Message> message_by_id(std::int64_t id);
+  void load_pending_keys();
+  // Writes the next chunk of sealed keys in the open transaction; returns how many.
+  std::size_t write_pending_keys(std::size_t batch_size);
+
+  std::string path_;
+  std::mutex write_mutex_;
+  SqliteConnection writer_;
+  SqliteReadPool readers_;
+  // user id -> username for append results; usernames never change. Under write_mutex_.
+  std::unordered_map<std::int64_t, std::string> usernames_;
+  // Idempotency keys not yet in message_keys. Under write_mutex_.
+  PendingClientKeys pending_keys_;
+};
+
+}  // namespace parley::store

@@ -9,11 +9,14 @@ conversations", not against the code.
 from __future__ import annotations
 
 import asyncio
+import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterable, Optional
 from urllib.parse import quote
 
-from parley_client import TS_RE, Api, User, WsClient, check_message_shape
+from requests.structures import CaseInsensitiveDict
+
+from parley_client import TS_RE, Api, User, WsClient, check_message_shape, raw_http
 
 _UNSET = object()
 
@@ -73,13 +76,45 @@ def reaction_path(room_id: Any, mid: Any, emoji: str, raw: bool = False) -> str:
     return f"{msg_path(room_id, mid)}/reactions/{emoji if raw else enc(emoji)}"
 
 
+class RawResponse:
+    """The parts of a `requests.Response` that the assertions use, from a hand-made request."""
+
+    def __init__(self, data: bytes):
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        assert lines and lines[0].startswith("HTTP/1.1 "), f"no HTTP response: {data[:200]!r}"
+        self.status_code = int(lines[0].split()[1])
+        self.headers = CaseInsensitiveDict()
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            self.headers[k.strip()] = v.strip()
+        n = int(self.headers.get("Content-Length", len(body)) or 0)
+        self.content = body[:n]
+        self.text = self.content.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.content)
+
+
+def raw_request(api: Api, method: str, path: str, token: Optional[str]) -> RawResponse:
+    """Send `path` byte for byte: `requests`/urllib3 would normalise or re-encode a hostile target
+    (upper-case hex, a stray `%` turned into `%25`)."""
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{api.server.port}\r\nContent-Length: 0\r\n"
+    if token is not None:
+        head += f"Authorization: Bearer {token}\r\n"
+    head += "Connection: close\r\n\r\n"
+    return RawResponse(raw_http(api.server, head.encode("latin-1")))
+
+
 def react(api: Api, user: User, room_id: Any, mid: Any, emoji: str, raw: bool = False):
-    """PUT a reaction; `raw` puts `emoji` into the path as it is (already encoded, or hostile)."""
-    return api.req("PUT", reaction_path(room_id, mid, emoji, raw), user.access)
+    """PUT a reaction; `raw` puts `emoji` into the path byte for byte (already encoded, or hostile)."""
+    path = reaction_path(room_id, mid, emoji, raw)
+    return raw_request(api, "PUT", path, user.access) if raw else api.req("PUT", path, user.access)
 
 
 def unreact(api: Api, user: User, room_id: Any, mid: Any, emoji: str, raw: bool = False):
-    return api.req("DELETE", reaction_path(room_id, mid, emoji, raw), user.access)
+    path = reaction_path(room_id, mid, emoji, raw)
+    return raw_request(api, "DELETE", path, user.access) if raw else api.req("DELETE", path, user.access)
 
 
 def react_ok(api: Api, user: User, room_id: Any, mid: Any, emoji: str, raw: bool = False) -> dict:

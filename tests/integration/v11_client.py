@@ -429,3 +429,55 @@ async def room_events(c: WsClient, room_id: int, done: Callable[[list], bool], t
                                and f.get("room") == room_id, timeout=left)
         out.append(f)
     return out
+
+
+class Recorder:
+    """Reads every frame of a connection in a background task, stamping its arrival time, so that
+    timing checks (the receipt throttle) do not depend on when the test gets round to reading.
+    While it runs, do not read the connection otherwise."""
+
+    def __init__(self, c: WsClient):
+        self.c = c
+        self.frames: list = []  # (monotonic arrival time, frame)
+        self.task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self):
+        import time
+
+        import websockets
+
+        try:
+            while True:
+                raw = await self.c.ws.recv()
+                self.frames.append((time.monotonic(), json.loads(raw)))
+        except websockets.exceptions.ConnectionClosed:
+            pass
+
+    def matching(self, pred: Callable[[dict], bool]) -> list:
+        return [(t, f) for t, f in self.frames if pred(f)]
+
+    async def wait_for(self, pred: Callable[[dict], bool], timeout: float, what: str) -> tuple:
+        """The first recorded (time, frame) matching pred, polling until the deadline."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            found = self.matching(pred)
+            if found:
+                return found[0]
+            if loop.time() >= deadline:
+                raise AssertionError(f"{self.c.name}: no {what} within {timeout}s; "
+                                     f"recorded: {[f for _, f in self.frames][-10:]}")
+            await asyncio.sleep(0.01)
+
+    async def barrier(self):
+        """A ping round trip through the recorder."""
+        ref = self.c.next_ref()
+        await self.c.send({"type": "ping", "ref": ref})
+        await self.wait_for(lambda f: f.get("type") == "pong" and f.get("ref") == ref, 5, "pong")
+
+    async def stop(self):
+        self.task.cancel()
+        try:
+            await self.task
+        except asyncio.CancelledError:
+            pass

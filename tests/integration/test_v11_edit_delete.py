@@ -420,6 +420,27 @@ def test_ws_delete_and_repeated_delete(server, api, alice, bob, room):
     arun(scenario())
 
 
+def test_ws_delete_by_owner_and_admin(server, api, admin, alice, bob, carol):
+    room = room_with(api, alice, bob, carol, admin)
+    by_bob = api.send_ok(bob, room["id"], "bob's")
+    by_carol = api.send_ok(carol, room["id"], "carol's")
+
+    async def scenario():
+        owner = await ws_user(server, alice, name="owner")
+        adm = await ws_user(server, admin, name="admin")
+        member = await ws_user(server, carol, name="member")
+        await expect_error(member, {"type": "delete", "room": room["id"], "id": by_bob["id"]}, "forbidden")
+        await expect_error(adm, {"type": "edit", "room": room["id"], "id": by_bob["id"], "body": "x"}, "forbidden")
+        check_updated(await ws_delete(owner, room["id"], by_bob["id"]), room["id"], by_bob["id"])
+        check_updated(await ws_delete(adm, room["id"], by_carol["id"]), room["id"], by_carol["id"])
+        for c in (owner, adm, member):
+            await c.close()
+
+    arun(scenario())
+    check_tombstone(get_message(api, bob, room["id"], by_bob["id"]), by_bob)
+    check_tombstone(get_message(api, bob, room["id"], by_carol["id"]), by_carol)
+
+
 def test_ws_edit_no_op_replies_current_rev_without_event(server, api, alice, bob, room):
     m = api.send_ok(bob, room["id"], "unchanged")
 

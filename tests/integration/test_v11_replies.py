@@ -7,7 +7,7 @@ import pytest
 
 from parley_client import arun, assert_error, assert_json, ws_user
 from v11_client import (MAX_ID, assert_none, assert_position_order, barrier, body_of, check_tombstone,
-                        check_v11_message, delete_ok, edit_ok, get_message, pos, replies, reply_ok, room_with,
+                        check_v11_message, delete_ok, edit_ok, get_message, replies, reply_ok, room_with,
                         send_reply, snapshot, updated_for, ws_reply)
 
 

@@ -8,7 +8,6 @@
 namespace parley::protocol {
 
 inline constexpr std::size_t kMaxEmojiCodePoints = 32;
-inline constexpr std::size_t kMaxDistinctEmoji = 20;
 
 // 1-32 code points of valid UTF-8 with no whitespace or control characters (`👍`, `🇪🇸`,
 // `:ship-it:`). An error message naming the field, or nullopt when valid.

@@ -1,8 +1,8 @@
-#include "protocol/mentions.hpp"
+#include "domain/mentions.hpp"
 
 #include <gtest/gtest.h>
 
-namespace parley::protocol {
+namespace parley::domain {
 namespace {
 
 using Names = std::vector<std::string>;
@@ -40,4 +40,4 @@ TEST(MentionedNames, RunsThatCannotBeUsernamesAreSkipped) {
 }
 
 }  // namespace
-}  // namespace parley::protocol
+}  // namespace parley::domain

@@ -1,8 +1,8 @@
-#include "protocol/mentions.hpp"
+#include "domain/mentions.hpp"
 
 #include <algorithm>
 
-namespace parley::protocol {
+namespace parley::domain {
 namespace {
 
 bool is_name_char(char c) {
@@ -34,4 +34,4 @@ std::vector<std::string> mentioned_names(std::string_view body) {
   return names;
 }
 
-}  // namespace parley::protocol
+}  // namespace parley::domain

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace parley::protocol {
+namespace parley::domain {
 
 // The names `body` mentions, ASCII-lowercased, each once, in order of first appearance. A mention
 // is `@` at the start or after a character that is not A-Z a-z 0-9 _ . -, followed by the longest
@@ -13,4 +13,4 @@ namespace parley::protocol {
 // more than 32 characters) are left out.
 std::vector<std::string> mentioned_names(std::string_view body);
 
-}  // namespace parley::protocol
+}  // namespace parley::domain

@@ -15,6 +15,7 @@
 #include "cluster/ordered_publisher.hpp"
 #include "cluster/redis_bus.hpp"
 #include "cluster/redis_url.hpp"
+#include "common/clock.hpp"
 #include "common/ip_network.hpp"
 #include "common/worker_pool.hpp"
 #include "config/command_line.hpp"
@@ -23,6 +24,7 @@
 #include "observability/log.hpp"
 #include "realtime/hub.hpp"
 #include "realtime/services.hpp"
+#include "realtime/write_path.hpp"
 #include "store/message_writer.hpp"
 #include "store/open_store.hpp"
 #include "store/postgres/postgres_advisory_lock.hpp"
@@ -127,8 +129,21 @@ int serve(const config::Config& c) {
   rt.rate_limits = {c.rate_limit_per_second, c.rate_limit_burst, c.rate_limit_abuse_count,
                     c.rate_limit_abuse_window_ms};
   rt.auth_timeout_ms = c.ws_auth_timeout_ms;
+  // Edits, deletions, reactions and read positions are limited like sends (each its own bucket),
+  // refused but never closed for.
+  rt.change_limits = {c.rate_limit_per_second, c.rate_limit_burst, 1'000'000'000, 1'000};
+  rt.read_limits = rt.change_limits;
   rt.missed_max_bytes = std::min<std::size_t>(1 << 20, c.max_outbound_bytes / 4);
-  realtime::Services services{*store, writer, jwt, workers, hub, rt};
+  realtime::ReceiptThrottle receipts(
+      [&hub](std::int64_t room_id, std::int64_t user_id, const std::string& username,
+             std::int64_t last_read) {
+        realtime::publish_receipt(hub, room_id, user_id, username, last_read);
+      },
+      [&server](std::chrono::milliseconds delay, std::function<void()> task) {
+        server->post_after(0, delay, std::move(task));
+      },
+      [] { return monotonic_us() / 1000; });
+  realtime::Services services{*store, writer, jwt, workers, hub, rt, &receipts};
   auto settings = api_settings(c);
   if (bus)
     settings.readiness_failures = [&bus]() -> std::vector<std::string> {

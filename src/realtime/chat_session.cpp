@@ -8,6 +8,7 @@
 #include "observability/metrics.hpp"
 #include "protocol/encode.hpp"
 #include "realtime/message_sender.hpp"
+#include "realtime/session_check.hpp"
 
 namespace parley::realtime {
 namespace {
@@ -24,9 +25,11 @@ std::int64_t monotonic_ms() {
 
 }  // namespace
 
-ChatSession::ChatSession(Services& services, std::optional<auth::AccessClaims> claims)
+ChatSession::ChatSession(Services& services, std::optional<auth::AccessClaims> claims,
+                         bool session_confirmed)
     : services_(services),
       claims_(std::move(claims)),
+      session_confirmed_(session_confirmed),
       limiter_(services.settings.rate_limits),
       typing_limiter_(services.settings.typing_limits) {}
 
@@ -53,7 +56,7 @@ void ChatSession::on_open(std::shared_ptr<net::WsConnection> connection) {
   if (claims_) {
     auto claims = std::move(*claims_);
     claims_.reset();
-    load_user(std::nullopt, std::move(claims), false);
+    load_user(std::nullopt, std::move(claims), false, !session_confirmed_);
     return;
   }
   std::weak_ptr<ChatSession> weak = weak_from_this();
@@ -65,7 +68,7 @@ void ChatSession::on_open(std::shared_ptr<net::WsConnection> connection) {
 }
 
 void ChatSession::on_text(std::string_view payload) {
-  if (state_ == State::closed) return;
+  if (state_ == State::closed || session_ended_) return;
   obs::metrics().frames_in.add();
   if (state_ == State::loading_user) {
     if (early_bytes_ + payload.size() > kMaxEarlyBytes) {
@@ -124,37 +127,55 @@ void ChatSession::on_auth(const std::optional<std::string>& ref, const protocol:
     fail_auth(ref, "invalid or expired token");
     return;
   }
-  load_user(ref, std::move(*claims), true);
+  auto status = services_.hub.sessions().status(claims->session_id, claims->user_id);
+  if (status == SessionRegistry::Status::refused) {
+    fail_auth(ref, "session ended");
+    return;
+  }
+  load_user(ref, std::move(*claims), true, status == SessionRegistry::Status::unknown);
 }
 
-void ChatSession::load_user(std::optional<std::string> ref, auth::AccessClaims claims, bool reply) {
+void ChatSession::load_user(std::optional<std::string> ref, auth::AccessClaims claims, bool reply,
+                            bool check_session) {
   state_ = State::loading_user;
+  session_id_ = claims.session_id;
   store::Store& store = services_.store;
+  SessionRegistry& sessions = services_.hub.sessions();
   std::int64_t id = claims.user_id;
+  std::int64_t session_id = claims.session_id;
   off_thread(
       ref,
-      [&store, id]() -> std::optional<domain::User> {
+      [&store, &sessions, id, session_id, check_session]() -> LoadedUser {
         try {
-          return store.find_user(id);
+          if (check_session && !session_is_live(store, sessions, session_id, id, now_ms()))
+            return {std::nullopt, "session ended"};
+          auto user = store.find_user(id);
+          if (!user) return {std::nullopt, "unknown user"};
+          if (user->deactivated) return {std::nullopt, "account deactivated"};
+          return {std::move(user), {}};
         } catch (const store::StoreUnavailable&) {
-          return std::nullopt;
+          return {std::nullopt, "store unavailable"};
         }
       },
-      [this, ref, reply](std::optional<domain::User> user) {
-        on_user_loaded(ref, reply, std::move(user));
-      });
+      [this, ref, reply](LoadedUser loaded) { on_user_loaded(ref, reply, std::move(loaded)); });
 }
 
 void ChatSession::on_user_loaded(const std::optional<std::string>& ref, bool reply,
-                                 std::optional<domain::User> user) {
-  if (!user) {
-    fail_auth(ref, "unknown user");
+                                 LoadedUser loaded) {
+  if (!loaded.user) {
+    fail_auth(ref, loaded.refusal);
     return;
   }
-  user_ = std::move(*user);
+  user_ = std::move(*loaded.user);
   state_ = State::ready;
   services_.hub.presence().connect(user_);
   services_.hub.shard(thread_).add_connection(this);
+  // Ended while the user record loaded: the hub's close may have missed this connection, which
+  // was not in its shard yet; the registry has it (it is marked before the shards are told).
+  if (services_.hub.sessions().status(session_id_, user_.id) == SessionRegistry::Status::refused) {
+    on_session_ended();
+    return;
+  }
   if (reply) send_text(protocol::authed_frame(ref, user_));
   auto early = std::move(early_frames_);
   early_frames_.clear();
@@ -163,6 +184,14 @@ void ChatSession::on_user_loaded(const std::optional<std::string>& ref, bool rep
     if (state_ != State::ready) break;
     on_text(text);
   }
+}
+
+void ChatSession::on_session_ended() {
+  if (state_ == State::closed || session_ended_ || !connection_) return;
+  send_error(std::nullopt, ErrorCode::unauthorized, "session ended");
+  session_ended_ = true;
+  // State stays `ready` so that on_closed undoes subscriptions and presence as for any close.
+  connection_->close(kCloseAuthFailed, "session ended");
 }
 
 void ChatSession::fail_auth(const std::optional<std::string>& ref, std::string_view message) {
@@ -389,7 +418,7 @@ void ChatSession::on_typing(const std::optional<std::string>& ref,
 }
 
 void ChatSession::send_delivery(const Delivery& delivery) {
-  if (state_ == State::closed || !connection_) return;
+  if (state_ == State::closed || session_ended_ || !connection_) return;
   switch (delivery.kind) {
     case Delivery::Kind::message: {
       Subscription* sub = find_subscription(delivery.room_id);

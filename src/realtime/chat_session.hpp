@@ -25,8 +25,11 @@ class ChatSession : public net::WsHandler,
                     public Subscriber,
                     public std::enable_shared_from_this<ChatSession> {
  public:
-  // `claims` is set when the upgrade request carried a valid token (query or header).
-  ChatSession(Services& services, std::optional<auth::AccessClaims> claims);
+  // `claims` is set when the upgrade request carried a valid token (query, header or
+  // subprotocol list); `session_confirmed` when its session is known live (not only by the
+  // signature: see SessionRegistry).
+  ChatSession(Services& services, std::optional<auth::AccessClaims> claims,
+              bool session_confirmed = false);
 
   void on_open(std::shared_ptr<net::WsConnection> connection) override;
   void on_text(std::string_view payload) override;
@@ -37,6 +40,8 @@ class ChatSession : public net::WsHandler,
   void send_delivery(const Delivery& delivery) override;
   void on_membership_ended(std::int64_t room_id) override { drop_subscription(room_id, true); }
   void on_role_changed(const std::string& role) override { user_.role = role; }
+  std::int64_t session_id() const noexcept override { return session_id_; }
+  void on_session_ended() override;
 
  private:
   enum class State { awaiting_auth, loading_user, ready, closed };
@@ -57,10 +62,15 @@ class ChatSession : public net::WsHandler,
 
   void handle(protocol::ClientFrame frame);
   void on_auth(const std::optional<std::string>& ref, const protocol::AuthFrame& frame);
+  struct LoadedUser {
+    std::optional<domain::User> user;
+    std::string refusal;  // why the token does not authenticate (empty: it does)
+  };
   // `reply`: answer with `authed` (authentication by frame, not by the upgrade request).
-  void load_user(std::optional<std::string> ref, auth::AccessClaims claims, bool reply);
-  void on_user_loaded(const std::optional<std::string>& ref, bool reply,
-                      std::optional<domain::User> user);
+  // `check_session`: the registry does not know the token's session; the store decides.
+  void load_user(std::optional<std::string> ref, auth::AccessClaims claims, bool reply,
+                 bool check_session);
+  void on_user_loaded(const std::optional<std::string>& ref, bool reply, LoadedUser loaded);
   void on_join(const std::optional<std::string>& ref, const protocol::JoinFrame& frame);
   void on_leave(const std::optional<std::string>& ref, const protocol::LeaveFrame& frame);
   void on_send(const std::optional<std::string>& ref, protocol::SendFrame frame);
@@ -84,6 +94,9 @@ class ChatSession : public net::WsHandler,
   std::size_t thread_ = 0;
   State state_ = State::awaiting_auth;
   std::optional<auth::AccessClaims> claims_;
+  bool session_confirmed_ = false;
+  std::int64_t session_id_ = 0;
+  bool session_ended_ = false;  // closing with 4001: frames and deliveries are ignored
   domain::User user_;
   RateLimiter limiter_;
   RateLimiter typing_limiter_;

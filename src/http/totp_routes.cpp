@@ -1,5 +1,6 @@
 // v1.1 two-factor: POST /api/me/totp (start enrolment), POST /api/me/totp/confirm (turn on, get
-// recovery codes), DELETE /api/me/totp (turn off).
+// recovery codes), DELETE /api/me/totp (turn off); and GET /api/me/totp (whether it is on, an
+// addition for the settings page).
 
 #include <boost/json.hpp>
 
@@ -16,6 +17,12 @@
 namespace parley::http {
 namespace json = boost::json;
 namespace {
+
+void status(Api& api, const ExchangePtr& ex) {
+  const auto& claims = require_user(ex);
+  auto state = api.services().store.totp_state(claims.user_id);
+  ex->reply(200, json::object{{"enabled", state && state->secret.has_value()}});
+}
 
 void start_enrolment(Api& api, const ExchangePtr& ex) {
   const auto& claims = require_user(ex);
@@ -87,6 +94,7 @@ void disable(Api& api, const ExchangePtr& ex) {
 }  // namespace
 
 void add_totp_routes(Api& api) {
+  api.add_endpoint("GET", "/api/me/totp", status);
   api.add_endpoint("POST", "/api/me/totp", start_enrolment);
   api.add_endpoint("POST", "/api/me/totp/confirm", confirm_enrolment);
   api.add_endpoint("DELETE", "/api/me/totp", disable);

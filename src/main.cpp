@@ -26,6 +26,7 @@
 #include "observability/log.hpp"
 #include "realtime/hub.hpp"
 #include "realtime/services.hpp"
+#include "realtime/write_path.hpp"
 #include "store/message_writer.hpp"
 #include "store/open_store.hpp"
 #include "store/postgres/postgres_advisory_lock.hpp"
@@ -141,8 +142,21 @@ int serve(const config::Config& c) {
   rt.rate_limits = {c.rate_limit_per_second, c.rate_limit_burst, c.rate_limit_abuse_count,
                     c.rate_limit_abuse_window_ms};
   rt.auth_timeout_ms = c.ws_auth_timeout_ms;
+  // Edits, deletions, reactions and read positions are limited like sends (each its own bucket),
+  // refused but never closed for.
+  rt.change_limits = {c.rate_limit_per_second, c.rate_limit_burst, 1'000'000'000, 1'000};
+  rt.read_limits = rt.change_limits;
   rt.missed_max_bytes = std::min<std::size_t>(1 << 20, c.max_outbound_bytes / 4);
-  realtime::Services services{*store, writer, jwt, workers, hub, rt};
+  realtime::ReceiptThrottle receipts(
+      [&hub](std::int64_t room_id, std::int64_t user_id, const std::string& username,
+             std::int64_t last_read) {
+        realtime::publish_receipt(hub, room_id, user_id, username, last_read);
+      },
+      [&server](std::chrono::milliseconds delay, std::function<void()> task) {
+        server->post_after(0, delay, std::move(task));
+      },
+      [] { return monotonic_us() / 1000; });
+  realtime::Services services{*store, writer, jwt, workers, hub, rt, &receipts};
   load_ended_sessions(*store, hub.sessions(), c.access_token_ttl_s);
   auto settings = api_settings(c);
   settings.totp_sealer =

@@ -87,7 +87,9 @@ class Api : public net::HttpHandler {
 // Registration of each area's routes (one file each).
 void add_auth_routes(Api& api);
 void add_room_routes(Api& api);
-void add_message_routes(Api& api);
+void add_message_routes(Api& api);  // with the two below
+void add_message_change_routes(Api& api);
+void add_read_routes(Api& api);
 void add_operations_routes(Api& api);
 void add_publish_routes(Api& api);
 void add_session_routes(Api& api);

@@ -51,6 +51,9 @@ class Server {
   // Runs `fn` on network thread `index`. Thread-safe. Handlers posted from one thread to one index
   // run in the order they were posted.
   void post(std::size_t index, std::function<void()> fn);
+  // Runs `fn` on network thread `index` after `delay` (not at all once the threads stopped).
+  // Thread-safe.
+  void post_after(std::size_t index, std::chrono::milliseconds delay, std::function<void()> fn);
 
   // Runs the network threads (one of them is the caller's) until shutdown completes.
   // SIGINT/SIGTERM trigger shutdown(): stop accepting, before_close(), close every WebSocket with

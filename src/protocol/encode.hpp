@@ -12,6 +12,7 @@
 
 #include "common/error_code.hpp"
 #include "domain/message.hpp"
+#include "domain/read_state.hpp"
 #include "domain/room.hpp"
 #include "domain/user.hpp"
 
@@ -27,14 +28,32 @@ std::string message_page_text(std::span<const domain::Message> messages,
 
 // {"type":"message", ...Message}: encoded once per message, shared by every subscriber.
 std::string message_frame(const domain::Message& message);
+// {"type":"message_updated", ...Message}: a change, the message in its new state.
+std::string message_updated_frame(const domain::Message& message);
+// {"type":"updated","ref","room","id","rev"}: the reply to an edit, delete or react frame.
+std::string updated_frame(const std::optional<std::string>& ref, const domain::Message& message);
+// {"type":"mention","room","message": Message}.
+std::string mention_frame(const domain::Message& message);
+// ReadState as a REST body, and as {"type":"read_state", ...ReadState, "ref"?}.
+std::string read_state_text(const domain::ReadState& state);
+std::string read_state_frame(const std::optional<std::string>& ref, const domain::ReadState& state);
+// {"type":"receipt","room","user":{"id","username"},"last_read"}.
+std::string receipt_frame(std::int64_t room_id, std::int64_t user_id, std::string_view username,
+                          std::int64_t last_read);
 
 std::string ack_frame(const std::optional<std::string>& ref, const domain::Message& message);
 std::string error_frame(const std::optional<std::string>& ref, ErrorCode code,
                         std::string_view message);
 std::string authed_frame(const std::optional<std::string>& ref, const domain::User& user);
+// What `joined` shows of the room's history after `since`.
+struct CatchUpPages {
+  std::span<const domain::Message> missed;
+  bool missed_truncated = false;
+  std::span<const domain::Message> changed;
+  bool changed_truncated = false;
+};
 std::string joined_frame(const std::optional<std::string>& ref, const domain::Room& room,
-                         std::span<const domain::User> online,
-                         std::span<const domain::Message> missed, bool missed_truncated);
+                         std::span<const domain::User> online, const CatchUpPages& pages);
 std::string left_frame(const std::optional<std::string>& ref, std::int64_t room_id);
 std::string pong_frame(const std::optional<std::string>& ref);
 std::string presence_frame(std::int64_t room_id, const domain::User& user, bool joined);

@@ -55,7 +55,7 @@ void Hub::end_batch() {
 void Hub::publish_to_room(Delivery delivery) {
   if (relay_) {
     relay({RemoteEvent::Target::room, delivery, {}, {}});
-    if (delivery.kind == Delivery::Kind::message && relay_->loops_back_messages()) return;
+    if (delivery.kind == Delivery::Kind::room_event && relay_->loops_back_messages()) return;
   }
   fan_out_to_room(std::move(delivery));
 }
@@ -65,7 +65,7 @@ void Hub::fan_out_to_room(Delivery delivery) {
   for (std::size_t i = 0; i < shards_.size(); ++i) {
     post(i, [shard = shards_[i].get(), shared] {
       std::size_t n = shard->deliver_to_room(*shared);
-      if (shared->kind == Delivery::Kind::message) {
+      if (shared->kind == Delivery::Kind::room_event) {
         obs::metrics().messages_out.add(n);
         if (n > 0 && shared->committed_us > 0)
           obs::metrics().delivery_latency.observe_us(
@@ -89,8 +89,8 @@ void Hub::fan_out_room_deleted(std::shared_ptr<const Delivery> shared) {
 }
 
 std::size_t Hub::publish_to_users(const std::vector<std::int64_t>& user_ids,
-                                  net::SharedFrame frame) {
-  Delivery delivery = Delivery::notification(0, std::move(frame));
+                                  net::SharedFrame frame, const void* exclude_connection) {
+  Delivery delivery = Delivery::notification(0, std::move(frame), exclude_connection);
   std::size_t targeted = relay({RemoteEvent::Target::users, delivery, user_ids, {}});
   std::size_t local = 0;
   for (auto id : user_ids) local += presence_.connections_of(id);

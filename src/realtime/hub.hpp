@@ -50,7 +50,9 @@ class Hub {
   void publish_room_deleted(std::int64_t room_id);
   // Return the number of connections targeted (known from Presence at the time of the call) plus
   // those the relay queued on other instances.
-  std::size_t publish_to_users(const std::vector<std::int64_t>& user_ids, net::SharedFrame frame);
+  // `exclude_connection`: a local connection (a Subscriber) that gets the event as a reply instead.
+  std::size_t publish_to_users(const std::vector<std::int64_t>& user_ids, net::SharedFrame frame,
+                               const void* exclude_connection = nullptr);
   std::size_t publish_to_role(const std::string& role, net::SharedFrame frame);
   std::size_t publish_notification_to_room(std::int64_t room_id, net::SharedFrame frame);
 

@@ -84,10 +84,10 @@ std::size_t HubShard::deliver_to_user(std::int64_t user_id, const Delivery& deli
   std::size_t delivered = 0;
   ++delivering_;
   for (std::size_t i = 0; i < it->second.size(); ++i) {
-    if (Subscriber* s = it->second[i]) {
-      s->send_delivery(delivery);
-      ++delivered;
-    }
+    Subscriber* s = it->second[i];
+    if (s == nullptr || s == delivery.exclude_connection) continue;
+    s->send_delivery(delivery);
+    ++delivered;
   }
   --delivering_;
   return delivered;

@@ -23,11 +23,11 @@ MessageWriter::~MessageWriter() {
   stop();
 }
 
-bool MessageWriter::submit(NewMessage message, Callback done) {
+bool MessageWriter::submit(Write write, Callback done) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || queue_.size() >= max_queue_) return false;
-    queue_.push_back(Pending{std::move(message), std::move(done), monotonic_us()});
+    queue_.push_back(Pending{std::move(write), std::move(done), monotonic_us()});
   }
   wake_.notify_one();
   return true;
@@ -50,7 +50,7 @@ std::size_t MessageWriter::queued() const {
 
 namespace {
 
-void run_callback(const MessageWriter::Callback& done, const AppendResult* result) {
+void run_callback(const MessageWriter::Callback& done, const WriteResult* result) {
   if (!done) return;
   try {
     done(result);
@@ -79,12 +79,12 @@ void MessageWriter::set_batch_hooks(BatchHooks hooks) {
 
 void MessageWriter::run() {
   std::vector<Pending> batch;
-  std::vector<NewMessage> messages;
+  std::vector<Write> writes;
   BatchHooks hooks;
   bool hooks_taken = false;
   for (;;) {
     batch.clear();
-    messages.clear();
+    writes.clear();
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
@@ -99,13 +99,13 @@ void MessageWriter::run() {
         queue_.pop_front();
       }
     }
-    for (Pending& pending : batch) messages.push_back(std::move(pending.message));
+    for (Pending& pending : batch) writes.push_back(std::move(pending.write));
 
-    std::vector<AppendResult> results;
+    std::vector<WriteResult> results;
     bool committed = false;
     try {
       if (hooks.before_append) hooks.before_append();
-      results = store_.append_messages(messages, now_ms());
+      results = store_.write_batch(writes, now_ms());
       committed = results.size() == batch.size();
     } catch (const StoreUnavailable& e) {
       obs::log_warn("message batch not stored",
@@ -127,7 +127,7 @@ void MessageWriter::run() {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       metrics.store_latency.observe_us(
           static_cast<std::uint64_t>(committed_us - batch[i].submitted_us));
-      if (results[i].status == AppendStatus::stored) ++stored;
+      if (results[i].status == WriteStatus::stored) ++stored;
     }
     metrics.messages_in.add(stored);
     if (hooks.before_callbacks) hooks.before_callbacks();

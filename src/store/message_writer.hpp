@@ -1,6 +1,7 @@
 #pragma once
-// Group commit: one writer thread drains a queue of message appends in batches, so that one
-// transaction (one fsync) covers everything that was waiting.
+// Group commit: one writer thread drains a queue of writes (sends, edits, deletions, reactions,
+// read positions) in batches, so that one transaction (one fsync) covers everything that was
+// waiting, and every change draws its position in the order it is committed.
 
 #include <condition_variable>
 #include <cstddef>
@@ -17,9 +18,9 @@ namespace parley::store {
 
 class MessageWriter {
  public:
-  // Invoked on the writer thread, in commit order (so in id order), after the batch committed.
-  // On StoreUnavailable the callback receives nullptr.
-  using Callback = std::function<void(const AppendResult* result)>;
+  // Invoked on the writer thread, in commit order (so in position order), after the batch
+  // committed. On StoreUnavailable the callback receives nullptr.
+  using Callback = std::function<void(const WriteResult* result)>;
 
   MessageWriter(Store& store, std::size_t max_batch = 512, std::size_t max_queue = 100'000);
   ~MessageWriter();  // stop()
@@ -40,7 +41,7 @@ class MessageWriter {
   void set_batch_hooks(BatchHooks hooks);
 
   // Thread-safe. false when the queue is full or the writer is stopping (caller: `unavailable`).
-  bool submit(NewMessage message, Callback done);
+  bool submit(Write write, Callback done);
 
   // Commits everything queued, runs the callbacks, then joins the thread. Idempotent.
   void stop();
@@ -51,7 +52,7 @@ class MessageWriter {
   void run();
 
   struct Pending {
-    NewMessage message;
+    Write write;
     Callback done;
     std::int64_t submitted_us = 0;  // monotonic, for the store_latency histogram
   };

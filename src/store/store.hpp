@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/message.hpp"
+#include "domain/read_state.hpp"
 #include "domain/room.hpp"
 #include "domain/user.hpp"
 #include "store/records.hpp"
@@ -100,7 +101,11 @@ class Store {
                                                   std::int64_t now_ms) = 0;
   // `joined` and member_count are computed for `viewer_id`.
   virtual std::optional<domain::Room> find_room(std::int64_t room_id, std::int64_t viewer_id) = 0;
-  // Every public room plus every private room the viewer is a member of, by id.
+  // find_room plus, when the viewer is a member, `reading` (read state and newest message).
+  virtual std::optional<domain::Room> room_overview(std::int64_t room_id,
+                                                    std::int64_t viewer_id) = 0;
+  // Every public room plus every private room the viewer is a member of, by id; `reading` for
+  // the rooms the viewer is a member of.
   virtual std::vector<domain::Room> list_rooms(std::int64_t viewer_id) = 0;
   // nullopt when the room has no access code (or does not exist).
   virtual std::optional<std::string> access_code_hash(std::int64_t room_id) = 0;
@@ -109,6 +114,7 @@ class Store {
   // true when it was a member.
   virtual bool remove_member(std::int64_t room_id, std::int64_t user_id) = 0;
   virtual bool is_member(std::int64_t room_id, std::int64_t user_id) = 0;
+  // With each member's read position.
   virtual std::vector<domain::Member> members(std::int64_t room_id) = 0;
   // Deletes the room, its members and its messages. true when it existed.
   virtual bool delete_room(std::int64_t room_id) = 0;
@@ -118,19 +124,44 @@ class Store {
   virtual domain::Room get_or_create_dm(const domain::User& a, const domain::User& b,
                                         std::int64_t now_ms) = 0;
 
-  // --- messages. Ids are one increasing sequence: a larger id was stored later. ---
-  // One transaction for the whole batch, processed in order; assigns id and ts (now_ms) to stored
-  // ones. Checks that the room exists and the sender is a member; deduplicates on
-  // (room, sender, client_id) within the batch as well.
-  virtual std::vector<AppendResult> append_messages(std::span<const NewMessage> batch,
-                                                    std::int64_t now_ms) = 0;
-  // Newest first: ids < before (or the newest when nullopt), at most `limit`.
+  // --- messages. Ids are one increasing sequence: a larger id was stored later. Every change to
+  // a message draws its new `rev` from the same sequence, so positions order all of a room's
+  // events. ---
+  // One transaction for the whole batch, processed in order, one result each (see WriteStatus):
+  // assigns ids, positions and ts (now_ms). Checks room, membership and each write's rules inside
+  // the transaction; deduplicates sends on (room, sender, client_id), within the batch as well.
+  virtual std::vector<WriteResult> write_batch(std::span<const Write> batch,
+                                               std::int64_t now_ms) = 0;
+  // write_batch for a batch of sends only.
+  std::vector<WriteResult> append_messages(std::span<const NewMessage> batch, std::int64_t now_ms);
+
+  // Newest first: ids < before (or the newest when nullopt), at most `limit`; current states.
   virtual std::vector<domain::Message> messages_before(std::int64_t room_id,
                                                        std::optional<std::int64_t> before,
                                                        int limit) = 0;
-  // Oldest first: ids > after, at most `limit`.
+  // Oldest first: ids > after, at most `limit`; current states.
   virtual std::vector<domain::Message> messages_after(std::int64_t room_id, std::int64_t after,
                                                       int limit) = 0;
+  // Every message whose position (rev, or id until it changed) is above `since`, new ones
+  // included, in position order, at most `limit`.
+  virtual std::vector<domain::Message> changes_since(std::int64_t room_id, std::int64_t since,
+                                                     int limit) = 0;
+  // What a join with `since` shows, read in one snapshot.
+  struct CatchUp {
+    std::vector<domain::Message> missed;   // ids > since, oldest first, at most missed_limit
+    std::vector<domain::Message> changed;  // ids <= since whose rev > since, by rev
+    std::int64_t newest_position = 0;      // the room's newest position in that snapshot
+  };
+  virtual CatchUp catch_up(std::int64_t room_id, std::int64_t since, int missed_limit,
+                           int changed_limit) = 0;
+  // The replies to `parent_id` with ids > after, oldest first, at most `limit`.
+  virtual std::vector<domain::Message> replies(std::int64_t room_id, std::int64_t parent_id,
+                                               std::int64_t after, int limit) = 0;
+  // One message of the room in its current state.
+  virtual std::optional<domain::Message> find_message(std::int64_t room_id,
+                                                      std::int64_t message_id) = 0;
+  // The member's read state of the room (all zero when never read).
+  virtual domain::ReadState read_state(std::int64_t room_id, std::int64_t user_id) = 0;
 
   // Counts for /api/admin/stats.
   std::int64_t count_users() { return count_rows("users"); }

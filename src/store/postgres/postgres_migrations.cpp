@@ -18,7 +18,7 @@ constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(11258583468
 // Usernames (ASCII by contract) are unique on lower(... COLLATE "C"); room names on name_key, the
 // Unicode case folding computed in C++ (common/text.hpp), the same key SQLite stores.
 // rooms.member_count is kept by a trigger so that listing rooms never counts members.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
 CREATE TABLE users (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -80,6 +80,50 @@ CREATE TABLE messages (
 CREATE INDEX messages_room ON messages (room_id, id);
 CREATE UNIQUE INDEX messages_client ON messages (room_id, user_id, client_id)
   WHERE client_id IS NOT NULL;
+)sql",
+    // Conversations (v1.1), as SQLite's migration 3: rev NULL until a message first changes,
+    // room_seq numbering a room's messages, read_states with the counters unread counts are
+    // computed from, reactions and mentions in tables of their own.
+    R"sql(
+ALTER TABLE messages ADD COLUMN rev BIGINT;
+ALTER TABLE messages ADD COLUMN edited_at BIGINT;
+ALTER TABLE messages ADD COLUMN deleted BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE messages ADD COLUMN reply_to BIGINT;
+ALTER TABLE messages ADD COLUMN reply_count BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN last_reply_at BIGINT;
+ALTER TABLE messages ADD COLUMN mentions TEXT;
+ALTER TABLE messages ADD COLUMN reactions TEXT;
+ALTER TABLE messages ADD COLUMN room_seq BIGINT NOT NULL DEFAULT 0;
+UPDATE messages SET room_seq = numbered.seq FROM (
+  SELECT id, row_number() OVER (PARTITION BY room_id ORDER BY id) AS seq FROM messages
+) AS numbered WHERE messages.id = numbered.id;
+CREATE INDEX messages_changed ON messages (room_id, rev) WHERE rev IS NOT NULL;
+CREATE INDEX messages_deleted ON messages (room_id, id) WHERE deleted;
+CREATE INDEX messages_replies ON messages (reply_to, id) WHERE reply_to IS NOT NULL;
+CREATE TABLE reactions (
+  message_id BIGINT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  emoji TEXT NOT NULL,
+  user_id BIGINT NOT NULL,
+  pos BIGINT NOT NULL,
+  first_pos BIGINT NOT NULL,
+  PRIMARY KEY (message_id, emoji, user_id)
+);
+CREATE TABLE mentions (
+  room_id BIGINT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+  user_id BIGINT NOT NULL,
+  message_id BIGINT NOT NULL,
+  PRIMARY KEY (room_id, user_id, message_id)
+);
+CREATE TABLE read_states (
+  room_id BIGINT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+  user_id BIGINT NOT NULL,
+  last_read BIGINT NOT NULL DEFAULT 0,
+  read_seq BIGINT NOT NULL DEFAULT 0,
+  own_unread BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (room_id, user_id)
+);
+INSERT INTO read_states (room_id, user_id, own_unread)
+  SELECT room_id, user_id, count(*) FROM messages GROUP BY room_id, user_id;
 )sql",
     // Account security (v1.1): sessions, one per refresh-token family; deactivation; two-factor
     // secrets (sealed) and recovery codes (hashed). Families still live become sessions, so that

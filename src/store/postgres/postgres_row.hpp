@@ -15,6 +15,7 @@ class PostgresRow {
 
   std::int64_t int64(int column) const { return result_.int64(row_, column); }
   bool boolean(int column) const { return result_.boolean(row_, column); }
+  bool is_null(int column) const { return result_.is_null(row_, column); }
   std::string text(int column) const { return result_.text(row_, column); }
   std::optional<std::string> optional_text(int column) const {
     return result_.optional_text(row_, column);

@@ -8,8 +8,10 @@
 
 #include "common/text.hpp"
 #include "domain/direct_room.hpp"
+#include "store/postgres/postgres_batch.hpp"
 #include "store/postgres/postgres_error.hpp"
 #include "store/postgres/postgres_migrations.hpp"
+#include "store/postgres/postgres_read_state.hpp"
 #include "store/postgres/postgres_row.hpp"
 #include "store/postgres/postgres_transaction.hpp"
 #include "store/row_mappers.hpp"
@@ -51,18 +53,66 @@ std::optional<Room> find_room_on(PostgresConnection& connection, std::int64_t ro
   return read_room(PostgresRow(result, 0));
 }
 
-constexpr const char* kMessagesBefore =
-    "SELECT m.id, m.room_id, m.user_id, u.username, m.body, m.ts, m.client_id, m.meta "
-    "FROM messages m JOIN users u ON u.id = m.user_id "
+const std::string kMessagesFrom = std::string("SELECT ") + kMessageColumns +
+                                  " FROM messages m JOIN users u ON u.id = m.user_id ";
+const std::string kMessagesBefore =
+    kMessagesFrom +
     "WHERE m.room_id = $1::bigint AND m.id < $2::bigint ORDER BY m.id DESC LIMIT $3::bigint";
-constexpr const char* kMessagesAfter =
-    "SELECT m.id, m.room_id, m.user_id, u.username, m.body, m.ts, m.client_id, m.meta "
-    "FROM messages m JOIN users u ON u.id = m.user_id "
+const std::string kMessagesAfter =
+    kMessagesFrom +
     "WHERE m.room_id = $1::bigint AND m.id > $2::bigint ORDER BY m.id ASC LIMIT $3::bigint";
-constexpr const char* kMessageByClientId =
-    "SELECT m.id, m.room_id, m.user_id, u.username, m.body, m.ts, m.client_id, m.meta "
-    "FROM messages m JOIN users u ON u.id = m.user_id "
-    "WHERE m.room_id = $1::bigint AND m.user_id = $2::bigint AND m.client_id = $3::text";
+// The messages stored or changed after $2, by position: unchanged new ones by id, changed ones by
+// rev (each number is drawn once, so the two never tie).
+const std::string kChangesSince =
+    "SELECT * FROM ((" + kMessagesFrom +
+    "WHERE m.room_id = $1::bigint AND m.id > $2::bigint AND m.rev IS NULL ORDER BY m.id "
+    "LIMIT $3::bigint) UNION ALL (" +
+    kMessagesFrom +
+    "WHERE m.room_id = $1::bigint AND m.rev > $2::bigint ORDER BY m.rev LIMIT $3::bigint)) c "
+    "ORDER BY GREATEST(c.id, COALESCE(c.rev, 0)) LIMIT $3::bigint";
+const std::string kChangedBefore = kMessagesFrom +
+                                   "WHERE m.room_id = $1::bigint AND m.rev > $2::bigint AND "
+                                   "m.id <= $2::bigint ORDER BY m.rev LIMIT $3::bigint";
+const std::string kReplies = kMessagesFrom +
+                             "WHERE m.reply_to = $2::bigint AND m.room_id = $1::bigint AND "
+                             "m.id > $3::bigint ORDER BY m.id LIMIT $4::bigint";
+
+// A room as its viewer ($1) sees it, with, for a member, the read-state counters and the newest
+// message that is not deleted (columns 8-13, then kMessageColumns from 14): one statement for a
+// whole room list. Each lateral part is empty for a room the viewer is not in.
+const std::string kRoomOverview =
+    "SELECT r.id, r.name, r.is_private, r.is_dm, r.owner_id, r.created_at, r.member_count, "
+    "j.joined, s.last_read, s.read_seq, s.own_unread, n.room_seq, d.deleted_after, "
+    "mc.mention_count, lm.* FROM rooms r "
+    "CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND "
+    "m.user_id = $1::bigint) AS joined) j "
+    "LEFT JOIN read_states s ON s.room_id = r.id AND s.user_id = $1::bigint "
+    "LEFT JOIN LATERAL (SELECT room_seq FROM messages WHERE j.joined AND room_id = r.id "
+    "ORDER BY id DESC LIMIT 1) n ON TRUE "
+    "LEFT JOIN LATERAL (SELECT count(*) AS deleted_after FROM messages WHERE j.joined AND "
+    "room_id = r.id AND deleted AND id > COALESCE(s.last_read, 0)) d ON TRUE "
+    "LEFT JOIN LATERAL (SELECT count(*) AS mention_count FROM mentions WHERE j.joined AND "
+    "room_id = r.id AND user_id = $1::bigint AND message_id > COALESCE(s.last_read, 0)) mc ON TRUE "
+    "LEFT JOIN LATERAL (" +
+    kMessagesFrom +
+    "WHERE j.joined AND m.room_id = r.id AND NOT m.deleted ORDER BY m.id DESC LIMIT 1) lm "
+    "ON TRUE ";
+
+Room read_overview(const PostgresResult& result, int row) {
+  PostgresRow r(result, row);
+  Room room = read_room(r);
+  if (!room.joined) return room;
+  auto value = [&](int column) { return r.is_null(column) ? 0 : r.int64(column); };
+  domain::RoomReading reading;
+  reading.read.room_id = room.id;
+  reading.read.last_read = value(8);
+  std::int64_t after = value(11) - value(9);
+  reading.read.unread = std::max<std::int64_t>(0, after - value(10) - value(12));
+  reading.read.mentions = value(13);
+  if (!r.is_null(14)) reading.last_message = read_message(r, 14);
+  room.reading = std::move(reading);
+  return room;
+}
 
 // Every row of `result`, read by `read` (one of the row mappers).
 template <typename Read>
@@ -168,7 +218,7 @@ std::optional<Room> PostgresStore::create_room(std::string_view name, bool is_pr
   connection->query("INSERT INTO members (room_id, user_id, joined_at) VALUES ($1, $2, $3)",
                     {room_id, owner_id, now_ms});
   transaction.commit();
-  return Room{room_id, std::string(name), is_private, false, owner_id, now_ms, 1, true};
+  return Room{room_id, std::string(name), is_private, false, owner_id, now_ms, 1, true, std::nullopt};
 }
 
 std::optional<Room> PostgresStore::find_room(std::int64_t room_id, std::int64_t viewer_id) {
@@ -176,15 +226,22 @@ std::optional<Room> PostgresStore::find_room(std::int64_t room_id, std::int64_t 
   return find_room_on(*connection, room_id, viewer_id);
 }
 
+std::optional<Room> PostgresStore::room_overview(std::int64_t room_id, std::int64_t viewer_id) {
+  auto connection = pool_.acquire();
+  auto result = connection->query(kRoomOverview + "WHERE r.id = $2::bigint", {viewer_id, room_id});
+  if (result.empty()) return std::nullopt;
+  return read_overview(result, 0);
+}
+
 std::vector<Room> PostgresStore::list_rooms(std::int64_t viewer_id) {
   auto connection = pool_.acquire();
-  auto result = connection->query(
-      "SELECT r.id, r.name, r.is_private, r.is_dm, r.owner_id, r.created_at, r.member_count, "
-      "m.user_id IS NOT NULL FROM rooms r "
-      "LEFT JOIN members m ON m.room_id = r.id AND m.user_id = $1::bigint "
-      "WHERE NOT r.is_private OR m.user_id IS NOT NULL ORDER BY r.id",
-      {viewer_id});
-  return read_rows(result, read_room<PostgresRow>);
+  auto result =
+      connection->query(kRoomOverview + "WHERE NOT r.is_private OR j.joined ORDER BY r.id",
+                        {viewer_id});
+  std::vector<Room> rooms;
+  rooms.reserve(static_cast<std::size_t>(result.rows()));
+  for (int row = 0; row < result.rows(); ++row) rooms.push_back(read_overview(result, row));
+  return rooms;
 }
 
 std::optional<std::string> PostgresStore::access_code_hash(std::int64_t room_id) {
@@ -233,8 +290,9 @@ bool PostgresStore::is_member(std::int64_t room_id, std::int64_t user_id) {
 std::vector<Member> PostgresStore::members(std::int64_t room_id) {
   auto connection = pool_.acquire();
   auto result = connection->query(
-      "SELECT m.user_id, u.username, m.user_id = r.owner_id FROM members m "
-      "JOIN users u ON u.id = m.user_id JOIN rooms r ON r.id = m.room_id "
+      "SELECT m.user_id, u.username, m.user_id = r.owner_id, COALESCE(s.last_read, 0) "
+      "FROM members m JOIN users u ON u.id = m.user_id JOIN rooms r ON r.id = m.room_id "
+      "LEFT JOIN read_states s ON s.room_id = m.room_id AND s.user_id = m.user_id "
       "WHERE m.room_id = $1::bigint ORDER BY m.joined_at, m.user_id",
       {room_id});
   return read_rows(result, read_member<PostgresRow>);
@@ -273,78 +331,14 @@ Room PostgresStore::get_or_create_dm(const User& a, const User& b, std::int64_t 
 
 // --- messages ---
 
-std::vector<AppendResult> PostgresStore::append_messages(std::span<const NewMessage> batch,
-                                                         std::int64_t now_ms) {
-  std::vector<AppendResult> results(batch.size());
-  if (batch.empty()) return results;
+std::vector<WriteResult> PostgresStore::write_batch(std::span<const Write> batch,
+                                                    std::int64_t now_ms) {
+  if (batch.empty()) return {};
   auto lease = pool_.acquire();
   PostgresConnection& connection = *lease;
   PostgresTransaction transaction(connection);
   connection.exec(kMessagesLock);
-
-  // Each distinct (room, sender) is checked once, all of them in one pipeline. FOR KEY SHARE
-  // keeps a checked room from being deleted until this batch commits, so that no message insert
-  // can fail its foreign key halfway through the batch.
-  std::map<std::pair<std::int64_t, std::int64_t>, AppendStatus> verdicts;
-  for (const NewMessage& in : batch) verdicts.try_emplace({in.room_id, in.user_id});
-  std::vector<std::vector<PostgresParam>> rows;
-  rows.reserve(std::max(verdicts.size(), batch.size()));
-  for (const auto& entry : verdicts) rows.push_back({entry.first.first, entry.first.second});
-  auto checks = connection.query_pipelined(
-      "SELECT r.is_private, EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND "
-      "m.user_id = $2::bigint) FROM rooms r WHERE r.id = $1::bigint FOR KEY SHARE OF r",
-      rows);
-  std::size_t next = 0;
-  for (auto& [key, verdict] : verdicts) {
-    const PostgresResult& check = checks[next++];
-    if (check.empty()) {
-      verdict = AppendStatus::room_not_found;
-    } else if (!check.boolean(0, 1)) {
-      verdict =
-          check.boolean(0, 0) ? AppendStatus::not_member_private : AppendStatus::not_member_public;
-    } else {
-      verdict = AppendStatus::stored;
-    }
-  }
-
-  // The inserts, pipelined in batch order (so ids follow it). The unique partial index on
-  // (room, sender, client_id) turns a repeat into "no row"; that includes repeats within the
-  // batch, which this transaction already sees.
-  std::vector<std::size_t> allowed;
-  rows.clear();
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    const NewMessage& in = batch[i];
-    results[i].status = verdicts.at({in.room_id, in.user_id});
-    if (results[i].status != AppendStatus::stored) continue;
-    allowed.push_back(i);
-    rows.push_back({in.room_id, in.user_id, in.body, in.client_id, in.meta_json, now_ms});
-  }
-  auto inserted = connection.query_pipelined(
-      "WITH inserted AS (INSERT INTO messages (room_id, user_id, body, client_id, meta, ts) "
-      "VALUES ($1, $2, $3, $4, $5, $6) "
-      "ON CONFLICT (room_id, user_id, client_id) WHERE client_id IS NOT NULL DO NOTHING "
-      "RETURNING id) SELECT inserted.id, u.username FROM inserted JOIN users u ON u.id = $2",
-      rows);
-  for (std::size_t j = 0; j < allowed.size(); ++j) {
-    const NewMessage& in = batch[allowed[j]];
-    AppendResult& out = results[allowed[j]];
-    if (inserted[j].empty()) {
-      // Rare (a retry): fetched one by one.
-      auto existing = connection.query(kMessageByClientId, {in.room_id, in.user_id, in.client_id});
-      if (existing.empty()) throw std::logic_error("message insert ignored without a duplicate");
-      out.status = AppendStatus::duplicate;
-      out.message = read_message(PostgresRow(existing, 0));
-      continue;
-    }
-    out.message = Message{inserted[j].int64(0, 0),
-                          in.room_id,
-                          in.user_id,
-                          inserted[j].text(0, 1),
-                          in.body,
-                          now_ms,
-                          in.client_id,
-                          in.meta_json};
-  }
+  auto results = PostgresBatch(connection, now_ms).run(batch);
   transaction.commit();
   return results;
 }
@@ -356,7 +350,7 @@ std::vector<Message> PostgresStore::messages_before(std::int64_t room_id,
   auto result = connection->query(
       kMessagesBefore, {room_id, before.value_or(std::numeric_limits<std::int64_t>::max()),
                         static_cast<std::int64_t>(limit)});
-  return read_rows(result, read_message<PostgresRow>);
+  return read_rows(result, [](const PostgresRow& row) { return read_message(row); });
 }
 
 std::vector<Message> PostgresStore::messages_after(std::int64_t room_id, std::int64_t after,
@@ -365,7 +359,61 @@ std::vector<Message> PostgresStore::messages_after(std::int64_t room_id, std::in
   auto connection = pool_.acquire();
   auto result =
       connection->query(kMessagesAfter, {room_id, after, static_cast<std::int64_t>(limit)});
-  return read_rows(result, read_message<PostgresRow>);
+  return read_rows(result, [](const PostgresRow& row) { return read_message(row); });
+}
+
+std::vector<Message> PostgresStore::changes_since(std::int64_t room_id, std::int64_t since,
+                                                  int limit) {
+  if (limit <= 0) return {};
+  auto connection = pool_.acquire();
+  auto result =
+      connection->query(kChangesSince, {room_id, since, static_cast<std::int64_t>(limit)});
+  return read_rows(result, [](const PostgresRow& row) { return read_message(row); });
+}
+
+Store::CatchUp PostgresStore::catch_up(std::int64_t room_id, std::int64_t since, int missed_limit,
+                                       int changed_limit) {
+  auto connection = pool_.acquire();
+  CatchUp out;
+  // One snapshot for the pages and the position they cover.
+  PostgresTransaction snapshot(*connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  out.missed = read_rows(
+      connection->query(kMessagesAfter, {room_id, since, static_cast<std::int64_t>(missed_limit)}),
+      [](const PostgresRow& row) { return read_message(row); });
+  out.changed = read_rows(connection->query(kChangedBefore, {room_id, since,
+                                                             static_cast<std::int64_t>(
+                                                                 changed_limit)}),
+                          [](const PostgresRow& row) { return read_message(row); });
+  auto newest = connection->query(
+      "SELECT COALESCE((SELECT MAX(id) FROM messages WHERE room_id = $1::bigint), 0), "
+      "COALESCE((SELECT MAX(rev) FROM messages WHERE room_id = $1::bigint AND rev IS NOT NULL), "
+      "0)",
+      {room_id});
+  out.newest_position = std::max(newest.int64(0, 0), newest.int64(0, 1));
+  snapshot.commit();
+  return out;
+}
+
+std::vector<Message> PostgresStore::replies(std::int64_t room_id, std::int64_t parent_id,
+                                            std::int64_t after, int limit) {
+  if (limit <= 0) return {};
+  auto connection = pool_.acquire();
+  auto result = connection->query(kReplies, {room_id, parent_id, after,
+                                             static_cast<std::int64_t>(limit)});
+  return read_rows(result, [](const PostgresRow& row) { return read_message(row); });
+}
+
+std::optional<Message> PostgresStore::find_message(std::int64_t room_id, std::int64_t message_id) {
+  auto connection = pool_.acquire();
+  auto result = connection->query(kMessagesFrom + "WHERE m.id = $2::bigint AND m.room_id = $1::bigint",
+                                  {room_id, message_id});
+  if (result.empty()) return std::nullopt;
+  return read_message(PostgresRow(result, 0));
+}
+
+domain::ReadState PostgresStore::read_state(std::int64_t room_id, std::int64_t user_id) {
+  auto connection = pool_.acquire();
+  return read_state_on(*connection, room_id, user_id);
 }
 
 std::int64_t PostgresStore::count_rows(std::string_view table) {

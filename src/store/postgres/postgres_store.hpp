@@ -62,6 +62,7 @@ class PostgresStore : public Store {
                                           std::optional<std::string> access_code_hash,
                                           std::int64_t now_ms) override;
   std::optional<domain::Room> find_room(std::int64_t room_id, std::int64_t viewer_id) override;
+  std::optional<domain::Room> room_overview(std::int64_t room_id, std::int64_t viewer_id) override;
   std::vector<domain::Room> list_rooms(std::int64_t viewer_id) override;
   std::optional<std::string> access_code_hash(std::int64_t room_id) override;
   bool add_member(std::int64_t room_id, std::int64_t user_id, std::int64_t now_ms) override;
@@ -72,13 +73,21 @@ class PostgresStore : public Store {
   domain::Room get_or_create_dm(const domain::User& a, const domain::User& b,
                                 std::int64_t now_ms) override;
 
-  std::vector<AppendResult> append_messages(std::span<const NewMessage> batch,
-                                            std::int64_t now_ms) override;
+  std::vector<WriteResult> write_batch(std::span<const Write> batch, std::int64_t now_ms) override;
   std::vector<domain::Message> messages_before(std::int64_t room_id,
                                                std::optional<std::int64_t> before,
                                                int limit) override;
   std::vector<domain::Message> messages_after(std::int64_t room_id, std::int64_t after,
                                               int limit) override;
+  std::vector<domain::Message> changes_since(std::int64_t room_id, std::int64_t since,
+                                             int limit) override;
+  CatchUp catch_up(std::int64_t room_id, std::int64_t since, int missed_limit,
+                   int changed_limit) override;
+  std::vector<domain::Message> replies(std::int64_t room_id, std::int64_t parent_id,
+                                       std::int64_t after, int limit) override;
+  std::optional<domain::Message> find_message(std::int64_t room_id,
+                                              std::int64_t message_id) override;
+  domain::ReadState read_state(std::int64_t room_id, std::int64_t user_id) override;
 
  protected:
   std::int64_t count_rows(std::string_view table) override;

@@ -7,8 +7,10 @@ namespace parley::store {
 
 class PostgresTransaction {
  public:
-  explicit PostgresTransaction(PostgresConnection& connection) : connection_(connection) {
-    connection_.exec("BEGIN");
+  // `begin`: the statement that opens it (e.g. with an isolation level).
+  explicit PostgresTransaction(PostgresConnection& connection, const char* begin = "BEGIN")
+      : connection_(connection) {
+    connection_.exec(begin);
   }
   ~PostgresTransaction() {
     if (done_) return;

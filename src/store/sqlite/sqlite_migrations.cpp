@@ -14,7 +14,7 @@ namespace {
 // AUTOINCREMENT on rooms and messages: ids are never reused, even after the newest room or
 // message was deleted, so a larger message id was always stored later.
 // rooms.member_count is kept by triggers so that listing rooms never counts members.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY,
@@ -92,6 +92,52 @@ CREATE TABLE store_state (
 ) WITHOUT ROWID;
 INSERT INTO store_state (name, value)
   SELECT 'message_keys_through', COALESCE(MAX(id), 0) FROM messages;
+)sql",
+    // Conversations (v1.1). A message's `rev` is NULL until it first changes, so that a send adds
+    // no index entry for it; changed messages are found by messages_changed. room_seq numbers a
+    // room's messages (deleted ones included) so that unread counts are differences of counters:
+    // read_states keeps per member the position read, room_seq there and the own messages after
+    // it. Read states outlive membership (a member who leaves and comes back keeps them).
+    R"sql(
+ALTER TABLE messages ADD COLUMN rev INTEGER;
+ALTER TABLE messages ADD COLUMN edited_at INTEGER;
+ALTER TABLE messages ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+ALTER TABLE messages ADD COLUMN reply_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN last_reply_at INTEGER;
+ALTER TABLE messages ADD COLUMN mentions TEXT;
+ALTER TABLE messages ADD COLUMN reactions TEXT;
+ALTER TABLE messages ADD COLUMN room_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE messages SET room_seq = numbered.seq FROM (
+  SELECT id, row_number() OVER (PARTITION BY room_id ORDER BY id) AS seq FROM messages
+) AS numbered WHERE messages.id = numbered.id;
+CREATE INDEX messages_changed ON messages (room_id, rev) WHERE rev IS NOT NULL;
+CREATE INDEX messages_deleted ON messages (room_id, id) WHERE deleted = 1;
+CREATE INDEX messages_replies ON messages (reply_to, id) WHERE reply_to IS NOT NULL;
+CREATE TABLE reactions (
+  message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  emoji TEXT NOT NULL,
+  user_id INTEGER NOT NULL,
+  pos INTEGER NOT NULL,
+  first_pos INTEGER NOT NULL,
+  PRIMARY KEY (message_id, emoji, user_id)
+) WITHOUT ROWID;
+CREATE TABLE mentions (
+  room_id INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL,
+  message_id INTEGER NOT NULL,
+  PRIMARY KEY (room_id, user_id, message_id)
+) WITHOUT ROWID;
+CREATE TABLE read_states (
+  room_id INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL,
+  last_read INTEGER NOT NULL DEFAULT 0,
+  read_seq INTEGER NOT NULL DEFAULT 0,
+  own_unread INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (room_id, user_id)
+) WITHOUT ROWID;
+INSERT INTO read_states (room_id, user_id, own_unread)
+  SELECT room_id, user_id, count(*) FROM messages GROUP BY room_id, user_id;
 )sql",
     // Account security (v1.1): sessions, one per refresh-token family; deactivation; two-factor
     // secrets (sealed) and recovery codes (hashed). Families still live become sessions, so that

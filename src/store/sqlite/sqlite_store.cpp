@@ -7,6 +7,8 @@
 #include "domain/direct_room.hpp"
 #include "store/row_mappers.hpp"
 #include "store/sqlite/sqlite_migrations.hpp"
+#include "store/sqlite/sqlite_read_state.hpp"
+#include "store/sqlite/sqlite_snapshot.hpp"
 #include "store/sqlite/sqlite_transaction.hpp"
 
 namespace parley::store {
@@ -19,10 +21,8 @@ using domain::User;
 namespace {
 
 constexpr std::size_t kReadConnections = 4;
-constexpr std::size_t kUsernameCacheLimit = 100'000;
 // Idempotency keys per generation: with 1,000 busy rooms, about 16 keys share each leaf write.
 constexpr std::size_t kKeyGeneration = 16'384;
-constexpr std::size_t kMinKeysPerCommit = 256;
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
@@ -39,14 +39,28 @@ constexpr const char* kFindRoom =
     "FROM rooms r WHERE r.id = ?1";
 
 // CROSS JOIN pins messages as the outer loop, so pages walk the (room_id, id) index.
-constexpr const char* kMessagesBefore =
-    "SELECT m.id, m.room_id, m.user_id, u.username, m.body, m.ts, m.client_id, m.meta "
-    "FROM messages m CROSS JOIN users u ON u.id = m.user_id "
-    "WHERE m.room_id = ?1 AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3";
-constexpr const char* kMessagesAfter =
-    "SELECT m.id, m.room_id, m.user_id, u.username, m.body, m.ts, m.client_id, m.meta "
-    "FROM messages m CROSS JOIN users u ON u.id = m.user_id "
-    "WHERE m.room_id = ?1 AND m.id > ?2 ORDER BY m.id ASC LIMIT ?3";
+const std::string kMessagesFrom =
+    std::string("SELECT ") + kMessageColumns + " FROM messages m CROSS JOIN users u ON u.id = m.user_id ";
+const std::string kMessagesBefore =
+    kMessagesFrom + "WHERE m.room_id = ?1 AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3";
+const std::string kMessagesAfter =
+    kMessagesFrom + "WHERE m.room_id = ?1 AND m.id > ?2 ORDER BY m.id ASC LIMIT ?3";
+// The messages stored or changed after ?2, by position: unchanged new ones by id, changed ones by
+// rev (each number is drawn once, so the two never tie). Both arms come ordered from an index, so
+// the merge stops at the limit.
+const std::string kChangesSince =
+    std::string("SELECT ") + kMessageColumns +
+    ", m.id AS pos FROM messages m CROSS JOIN users u ON u.id = m.user_id "
+    "WHERE m.room_id = ?1 AND m.id > ?2 AND m.rev IS NULL UNION ALL SELECT " +
+    kMessageColumns +
+    ", m.rev AS pos FROM messages m CROSS JOIN users u ON u.id = m.user_id "
+    "WHERE m.room_id = ?1 AND m.rev > ?2 ORDER BY pos LIMIT ?3";
+// Messages up to ?2 changed after it, by rev (joined.changed).
+const std::string kChangedBefore =
+    kMessagesFrom + "WHERE m.room_id = ?1 AND m.rev > ?2 AND m.id <= ?2 ORDER BY m.rev LIMIT ?3";
+const std::string kReplies = kMessagesFrom +
+                             "WHERE m.reply_to = ?2 AND m.room_id = ?1 AND m.id > ?3 "
+                             "ORDER BY m.id LIMIT ?4";
 
 // Every row `statement` steps through, read by `read` (one of the row mappers).
 template <typename Read>
@@ -189,7 +203,7 @@ std::optional<Room> SqliteStore::create_room(std::string_view name, bool is_priv
       .bind(3, now_ms)
       .run();
   transaction.commit();
-  return Room{room_id, std::string(name), is_private, false, owner_id, now_ms, 1, true};
+  return Room{room_id, std::string(name), is_private, false, owner_id, now_ms, 1, true, std::nullopt};
 }
 
 std::optional<Room> SqliteStore::find_room_on(SqliteConnection& connection, std::int64_t room_id,
@@ -205,6 +219,25 @@ std::optional<Room> SqliteStore::find_room(std::int64_t room_id, std::int64_t vi
   return find_room_on(*reader, room_id, viewer_id);
 }
 
+std::optional<Room> SqliteStore::room_overview(std::int64_t room_id, std::int64_t viewer_id) {
+  auto reader = readers_.acquire();
+  auto room = find_room_on(*reader, room_id, viewer_id);
+  if (room) add_reading(*reader, *room, viewer_id);
+  return room;
+}
+
+void SqliteStore::add_reading(SqliteConnection& connection, Room& room, std::int64_t viewer_id) {
+  if (!room.joined) return;
+  domain::RoomReading reading;
+  reading.read = read_state_on(connection, room.id, viewer_id);
+  auto last = connection.statement(kMessagesFrom +
+                                   "WHERE m.room_id = ?1 AND m.deleted = 0 ORDER BY m.id DESC "
+                                   "LIMIT 1");
+  last.bind(1, room.id);
+  if (last.step()) reading.last_message = read_message(last);
+  room.reading = std::move(reading);
+}
+
 std::vector<Room> SqliteStore::list_rooms(std::int64_t viewer_id) {
   auto reader = readers_.acquire();
   auto statement = reader->statement(
@@ -212,7 +245,9 @@ std::vector<Room> SqliteStore::list_rooms(std::int64_t viewer_id) {
       "SELECT r.*, EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND m.user_id = ?1) "
       "AS joined FROM rooms r) WHERE is_private = 0 OR joined ORDER BY id");
   statement.bind(1, viewer_id);
-  return read_rows(statement, read_room<SqliteStatement>);
+  auto rooms = read_rows(statement, read_room<SqliteStatement>);
+  for (Room& room : rooms) add_reading(*reader, room, viewer_id);
+  return rooms;
 }
 
 std::optional<std::string> SqliteStore::access_code_hash(std::int64_t room_id) {
@@ -257,8 +292,9 @@ bool SqliteStore::is_member(std::int64_t room_id, std::int64_t user_id) {
 std::vector<Member> SqliteStore::members(std::int64_t room_id) {
   auto reader = readers_.acquire();
   auto statement = reader->statement(
-      "SELECT m.user_id, u.username, m.user_id = r.owner_id FROM members m "
-      "JOIN users u ON u.id = m.user_id JOIN rooms r ON r.id = m.room_id "
+      "SELECT m.user_id, u.username, m.user_id = r.owner_id, COALESCE(s.last_read, 0) "
+      "FROM members m JOIN users u ON u.id = m.user_id JOIN rooms r ON r.id = m.room_id "
+      "LEFT JOIN read_states s ON s.room_id = m.room_id AND s.user_id = m.user_id "
       "WHERE m.room_id = ?1 ORDER BY m.joined_at, m.user_id");
   statement.bind(1, room_id);
   return read_rows(statement, read_member<SqliteStatement>);
@@ -269,6 +305,7 @@ bool SqliteStore::delete_room(std::int64_t room_id) {
   // Members and messages go by ON DELETE CASCADE, in the same implicit transaction.
   writer_.statement("DELETE FROM rooms WHERE id = ?1").bind(1, room_id).run();
   pending_keys_.erase_room(room_id);
+  room_seqs_.erase(room_id);
   return writer_.changes() > 0;
 }
 
@@ -310,126 +347,6 @@ Room SqliteStore::get_or_create_dm(const User& a, const User& b, std::int64_t no
 
 // --- messages ---
 
-const std::string& SqliteStore::username_of(std::int64_t user_id) {
-  auto it = usernames_.find(user_id);
-  if (it != usernames_.end()) return it->second;
-  if (usernames_.size() >= kUsernameCacheLimit) usernames_.clear();
-  auto statement = writer_.statement("SELECT username FROM users WHERE id = ?1");
-  statement.bind(1, user_id);
-  std::string name = statement.step() ? statement.text(0) : std::string();
-  return usernames_.emplace(user_id, std::move(name)).first->second;
-}
-
-std::optional<std::int64_t> SqliteStore::stored_message_id(const ClientKeyView& key) {
-  if (auto id = pending_keys_.find(key)) return id;
-  auto statement = writer_.statement(
-      "SELECT message_id FROM message_keys WHERE room_id = ?1 AND user_id = ?2 AND client_id = ?3");
-  statement.bind(1, key.room_id).bind(2, key.user_id).bind(3, key.client_id);
-  if (!statement.step()) return std::nullopt;
-  return statement.int64(0);
-}
-
-std::optional<Message> SqliteStore::message_by_id(std::int64_t id) {
-  auto statement = writer_.statement(
-      "SELECT m.id, m.room_id, m.user_id, u.username, m.body, m.ts, m.client_id, m.meta "
-      "FROM messages m JOIN users u ON u.id = m.user_id WHERE m.id = ?1");
-  statement.bind(1, id);
-  if (!statement.step()) return std::nullopt;
-  return read_message(statement);
-}
-
-std::size_t SqliteStore::write_pending_keys(std::size_t batch_size) {
-  pending_keys_.seal_if_full();
-  // Twice the batch's own keys per commit: a sealed generation is written before the next fills.
-  const auto chunk =
-      pending_keys_.next_chunk(std::max<std::size_t>(kMinKeysPerCommit, 2 * batch_size));
-  for (const PendingKey& pending : chunk) {
-    // OR IGNORE: after a crash, keys of a generation written in part are loaded again.
-    writer_
-        .statement(
-            "INSERT OR IGNORE INTO message_keys (room_id, user_id, client_id, message_id) "
-            "VALUES (?1, ?2, ?3, ?4)")
-        .bind(1, pending.key->room_id)
-        .bind(2, pending.key->user_id)
-        .bind(3, pending.key->client_id)
-        .bind(4, pending.message_id)
-        .run();
-  }
-  if (pending_keys_.drains(chunk.size())) {
-    writer_.statement("UPDATE store_state SET value = ?1 WHERE name = 'message_keys_through'")
-        .bind(1, pending_keys_.sealed_through())
-        .run();
-  }
-  return chunk.size();
-}
-
-std::vector<AppendResult> SqliteStore::append_messages(std::span<const NewMessage> batch,
-                                                       std::int64_t now_ms) {
-  std::vector<AppendResult> results(batch.size());
-  if (batch.empty()) return results;
-  std::lock_guard lock(write_mutex_);
-  std::vector<ClientKey> added;  // taken back out of pending_keys_ if the transaction fails
-  std::size_t keys_written = 0;
-  try {
-    SqliteTransaction transaction(writer_);
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      const NewMessage& in = batch[i];
-      AppendResult& out = results[i];
-      {
-        auto check = writer_.statement(
-            "SELECT r.is_private, EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND "
-            "m.user_id = ?2) FROM rooms r WHERE r.id = ?1");
-        check.bind(1, in.room_id).bind(2, in.user_id);
-        if (!check.step()) {
-          out.status = AppendStatus::room_not_found;
-          continue;
-        }
-        if (!check.boolean(1)) {
-          out.status =
-              check.boolean(0) ? AppendStatus::not_member_private : AppendStatus::not_member_public;
-          continue;
-        }
-      }
-      // A repeat of a stored key (also one earlier in this batch) gets the stored message.
-      if (in.client_id) {
-        if (auto id = stored_message_id({in.room_id, in.user_id, *in.client_id})) {
-          auto existing = message_by_id(*id);
-          if (!existing) throw std::logic_error("idempotency key without its message");
-          out.status = AppendStatus::duplicate;
-          out.message = std::move(*existing);
-          continue;
-        }
-      }
-      writer_
-          .statement(
-              "INSERT INTO messages (room_id, user_id, body, client_id, meta, ts) "
-              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-          .bind(1, in.room_id)
-          .bind(2, in.user_id)
-          .bind(3, in.body)
-          .bind(4, in.client_id)
-          .bind(5, in.meta_json)
-          .bind(6, now_ms)
-          .run();
-      const std::int64_t id = writer_.last_insert_rowid();
-      if (in.client_id) {
-        added.push_back({in.room_id, in.user_id, *in.client_id});
-        pending_keys_.add(added.back(), id);
-      }
-      out.status = AppendStatus::stored;
-      out.message = Message{id,      in.room_id, in.user_id,   username_of(in.user_id),
-                            in.body, now_ms,     in.client_id, in.meta_json};
-    }
-    keys_written = write_pending_keys(batch.size());
-    transaction.commit();
-  } catch (...) {
-    for (const ClientKey& key : added) pending_keys_.remove(key);
-    throw;
-  }
-  pending_keys_.written(keys_written);
-  return results;
-}
-
 std::vector<Message> SqliteStore::messages_before(std::int64_t room_id,
                                                   std::optional<std::int64_t> before, int limit) {
   if (limit <= 0) return {};
@@ -438,7 +355,7 @@ std::vector<Message> SqliteStore::messages_before(std::int64_t room_id,
   statement.bind(1, room_id);
   statement.bind(2, before.value_or(std::numeric_limits<std::int64_t>::max()));
   statement.bind(3, static_cast<std::int64_t>(limit));
-  return read_rows(statement, read_message<SqliteStatement>);
+  return read_rows(statement, [](const SqliteStatement& row) { return read_message(row); });
 }
 
 std::vector<Message> SqliteStore::messages_after(std::int64_t room_id, std::int64_t after,
@@ -447,7 +364,65 @@ std::vector<Message> SqliteStore::messages_after(std::int64_t room_id, std::int6
   auto reader = readers_.acquire();
   auto statement = reader->statement(kMessagesAfter);
   statement.bind(1, room_id).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
-  return read_rows(statement, read_message<SqliteStatement>);
+  return read_rows(statement, [](const SqliteStatement& row) { return read_message(row); });
+}
+
+std::vector<Message> SqliteStore::changes_since(std::int64_t room_id, std::int64_t since,
+                                                int limit) {
+  if (limit <= 0) return {};
+  auto reader = readers_.acquire();
+  auto statement = reader->statement(kChangesSince);
+  statement.bind(1, room_id).bind(2, since).bind(3, static_cast<std::int64_t>(limit));
+  return read_rows(statement, [](const SqliteStatement& row) { return read_message(row); });
+}
+
+Store::CatchUp SqliteStore::catch_up(std::int64_t room_id, std::int64_t since, int missed_limit,
+                                     int changed_limit) {
+  auto reader = readers_.acquire();
+  CatchUp out;
+  // One read transaction: one snapshot for the pages and the position they cover.
+  SqliteSnapshot snapshot(*reader);
+  {
+    auto missed = reader->statement(kMessagesAfter);
+    missed.bind(1, room_id).bind(2, since).bind(3, static_cast<std::int64_t>(missed_limit));
+    out.missed = read_rows(missed, [](const SqliteStatement& row) { return read_message(row); });
+  }
+  {
+    auto changed = reader->statement(kChangedBefore);
+    changed.bind(1, room_id).bind(2, since).bind(3, static_cast<std::int64_t>(changed_limit));
+    out.changed = read_rows(changed, [](const SqliteStatement& row) { return read_message(row); });
+  }
+  {
+    auto newest = reader->statement(
+        "SELECT COALESCE((SELECT MAX(id) FROM messages WHERE room_id = ?1), 0), "
+        "COALESCE((SELECT MAX(rev) FROM messages WHERE room_id = ?1 AND rev IS NOT NULL), 0)");
+    newest.bind(1, room_id);
+    if (newest.step()) out.newest_position = std::max(newest.int64(0), newest.int64(1));
+  }
+  return out;
+}
+
+std::vector<Message> SqliteStore::replies(std::int64_t room_id, std::int64_t parent_id,
+                                          std::int64_t after, int limit) {
+  if (limit <= 0) return {};
+  auto reader = readers_.acquire();
+  auto statement = reader->statement(kReplies);
+  statement.bind(1, room_id).bind(2, parent_id).bind(3, after);
+  statement.bind(4, static_cast<std::int64_t>(limit));
+  return read_rows(statement, [](const SqliteStatement& row) { return read_message(row); });
+}
+
+std::optional<Message> SqliteStore::find_message(std::int64_t room_id, std::int64_t message_id) {
+  auto reader = readers_.acquire();
+  auto statement = reader->statement(kMessagesFrom + "WHERE m.id = ?2 AND m.room_id = ?1");
+  statement.bind(1, room_id).bind(2, message_id);
+  if (!statement.step()) return std::nullopt;
+  return read_message(statement);
+}
+
+domain::ReadState SqliteStore::read_state(std::int64_t room_id, std::int64_t user_id) {
+  auto reader = readers_.acquire();
+  return read_state_on(*reader, room_id, user_id);
 }
 
 std::int64_t SqliteStore::count_rows(std::string_view table) {

@@ -65,7 +65,7 @@ class OrderedPublisherTest : public ::testing::Test {
     return publisher_->wrap(std::move(inner));
   }
   bool submit(store::MessageWriter& writer, const char* body) {
-    return writer.submit(store::NewMessage{room_, user_, body, std::nullopt, std::nullopt},
+    return writer.submit(store::NewMessage{room_, user_, body, std::nullopt, std::nullopt, {}},
                          [this](const store::AppendResult* r) {
                            log_.add(r != nullptr ? "callback" : "callback, not stored");
                          });

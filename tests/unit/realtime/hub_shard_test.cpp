@@ -31,7 +31,7 @@ class FakeSubscriber : public Subscriber {
 };
 
 Delivery message(std::int64_t room, std::int64_t id) {
-  return Delivery::message(room, id, 0, std::make_shared<const std::string>("m"));
+  return Delivery::room_event(room, id, 0, std::make_shared<const std::string>("m"));
 }
 
 TEST(HubShard, DeliversTheSameFrameToEverySubscriberOfTheRoom) {

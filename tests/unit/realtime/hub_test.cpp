@@ -58,7 +58,7 @@ TEST(Hub, FansOutToEveryShardAndOffersEachEventToTheRelay) {
   CountingSubscriber a(1), b(2);
   hub.shard(0).subscribe(7, &a);
   hub.shard(1).subscribe(7, &b);
-  hub.publish_to_room(Delivery::message(7, 1, 0, net::make_text_frame("{}")));
+  hub.publish_to_room(Delivery::room_event(7, 1, 0, net::make_text_frame("{}")));
   EXPECT_EQ(a.delivered, 1);
   EXPECT_EQ(b.delivered, 1);
   ASSERT_EQ(relay.events.size(), 1u);
@@ -98,7 +98,7 @@ TEST(Hub, AppliesRemoteEventsLocallyWithoutRelayingThemAgain) {
   hub.shard(0).add_connection(&a);
 
   RemoteEvent room;
-  room.delivery = Delivery::message(7, 1, 0, net::make_text_frame("{}"));
+  room.delivery = Delivery::room_event(7, 1, 0, net::make_text_frame("{}"));
   hub.apply_remote(room);
   EXPECT_EQ(a.delivered, 1);
   EXPECT_EQ(b.delivered, 1);

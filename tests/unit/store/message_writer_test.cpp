@@ -29,7 +29,7 @@ class MessageWriterTest : public ::testing::Test {
   }
 
   NewMessage message(std::string body, std::optional<std::string> client_id = std::nullopt) {
-    return NewMessage{room_, user_, std::move(body), std::move(client_id), std::nullopt};
+    return NewMessage{room_, user_, std::move(body), std::move(client_id), std::nullopt, {}};
   }
 
   TempDir dir_;

@@ -60,7 +60,7 @@ class StoreConformance : public ::testing::TestWithParam<StoreBackend> {
 
   static NewMessage message(const Room& room, const User& from, std::string body,
                             std::optional<std::string> client_id = std::nullopt) {
-    return NewMessage{room.id, from.id, std::move(body), std::move(client_id), std::nullopt};
+    return NewMessage{room.id, from.id, std::move(body), std::move(client_id), std::nullopt, {}};
   }
 
   // Appends one message and expects it stored.

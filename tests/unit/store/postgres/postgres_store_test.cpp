@@ -51,7 +51,7 @@ TEST(PostgresStore, CommittedDataSurvivesReopeningAndSchemaIsVersioned) {
     auto alice = store.create_user("alice", "hash", kNow);
     ASSERT_TRUE(alice);
     room_id = store.create_room("general", false, alice->id, std::nullopt, kNow)->id;
-    NewMessage m{room_id, alice->id, "hi", "c1", {}};
+    NewMessage m{room_id, alice->id, "hi", "c1", {}, {}};
     ASSERT_EQ(store.append_messages({&m, 1}, kNow).at(0).status, AppendStatus::stored);
     store.insert_refresh_token("t1", alice->id, "fam", kNow + 1000);
   }
@@ -67,7 +67,7 @@ TEST(PostgresStore, CommittedDataSurvivesReopeningAndSchemaIsVersioned) {
   EXPECT_EQ(store.messages_before(room_id, std::nullopt, 10).at(0).body, "hi");
   EXPECT_EQ(store.rotate_refresh_token("t1", "t2", kNow, kNow + 1000).status,
             RotateStatus::rotated);
-  NewMessage retry{room_id, alice->user.id, "again", "c1", {}};
+  NewMessage retry{room_id, alice->user.id, "again", "c1", {}, {}};
   EXPECT_EQ(store.append_messages({&retry, 1}, kNow).at(0).status, AppendStatus::duplicate);
 }
 
@@ -137,7 +137,7 @@ TEST(PostgresStore, ConcurrentAppendsFromTwoServersKeepIdsInCommitOrder) {
       std::vector<NewMessage> batch;
       for (std::size_t i = 0; i < kBatchSize; ++i) {
         std::size_t k = b * kBatchSize + i;
-        batch.push_back({room.id, sender.id, label("m", k), label("c", k), {}});
+        batch.push_back({room.id, sender.id, label("m", k), label("c", k), {}, {}});
       }
       for (const auto& result : store.append_messages(batch, kNow)) {
         EXPECT_TRUE(result.status == AppendStatus::stored ||
@@ -180,7 +180,7 @@ TEST(PostgresStore, KilledConnectionIsUnavailableThenRecovers) {
   Room room = *store.create_room("general", false, alice->id, std::nullopt, kNow);
 
   terminate_sessions(db);
-  NewMessage m{room.id, alice->id, "hi", "c-1", {}};
+  NewMessage m{room.id, alice->id, "hi", "c-1", {}, {}};
   EXPECT_THROW(store.append_messages({&m, 1}, kNow), StoreUnavailable);
   // The pool reconnected: the next call works and the failed batch stored nothing.
   EXPECT_EQ(store.count_messages(), 0);
@@ -200,7 +200,7 @@ TEST(PostgresStore, ServerRestartIsUnavailableThenRecovers) {
   Room room = *store.create_room("general", false, alice.id, std::nullopt, kNow);
 
   server().stop();
-  NewMessage m{room.id, alice.id, "hi", "c-1", {}};
+  NewMessage m{room.id, alice.id, "hi", "c-1", {}, {}};
   EXPECT_THROW(store.append_messages({&m, 1}, kNow), StoreUnavailable);
   EXPECT_FALSE(store.ping());
   EXPECT_THROW(store.find_user(alice.id), StoreUnavailable);
@@ -234,9 +234,9 @@ TEST(PostgresStore, ConnectionKilledMidBatchStoresNothing) {
   ASSERT_EQ(PQresultStatus(inserted), PGRES_COMMAND_OK) << PQresultErrorMessage(inserted);
   PQclear(inserted);
 
-  std::vector<NewMessage> batch = {{room.id, alice.id, "one", "c-1", {}},
-                                   {room.id, alice.id, "two", "c-2", {}},
-                                   {room.id, alice.id, "three", "c-3", {}}};
+  std::vector<NewMessage> batch = {{room.id, alice.id, "one", "c-1", {}, {}},
+                                   {room.id, alice.id, "two", "c-2", {}, {}},
+                                   {room.id, alice.id, "three", "c-3", {}, {}}};
   auto append = std::async(std::launch::async, [&] { store.append_messages(batch, kNow); });
   ASSERT_TRUE(eventually([&] {
     return db.exec(
@@ -268,16 +268,16 @@ TEST(PostgresStore, LongBatchesKeepOrderAndVerdicts) {
   for (std::size_t i = 0; i < 600; ++i) {
     switch (i % 4) {
       case 0:  // repeats of ten client ids, the first of each stored
-        batch.push_back({open.id, alice.id, label("a", i), label("c", i % 40), {}});
+        batch.push_back({open.id, alice.id, label("a", i), label("c", i % 40), {}, {}});
         break;
       case 1:
-        batch.push_back({secret.id, alice.id, label("s", i), std::nullopt, {}});
+        batch.push_back({secret.id, alice.id, label("s", i), std::nullopt, {}, {}});
         break;
       case 2:
-        batch.push_back({secret.id, bob.id, label("b", i), std::nullopt, {}});
+        batch.push_back({secret.id, bob.id, label("b", i), std::nullopt, {}, {}});
         break;
       default:
-        batch.push_back({open.id + 1000, alice.id, "void", std::nullopt, {}});
+        batch.push_back({open.id + 1000, alice.id, "void", std::nullopt, {}, {}});
     }
   }
   auto results = store.append_messages(batch, kNow);

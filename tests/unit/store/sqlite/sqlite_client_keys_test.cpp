@@ -32,7 +32,7 @@ std::int64_t room_of(const Fixture& f, int i) {
 }
 
 NewMessage keyed(const Fixture& f, int i, std::string body = "m") {
-  return {room_of(f, i), f.user, std::move(body), std::string("k").append(std::to_string(i)), {}};
+  return {room_of(f, i), f.user, std::move(body), std::string("k").append(std::to_string(i)), {}, {}};
 }
 
 void append_range(SqliteStore& store, Fixture& f, int first, int last) {
@@ -131,12 +131,20 @@ TEST(SqliteClientKeys, UpgradingFromSchemaOneKeepsEveryKey) {
     append_range(store, f, 0, 1'000);
   }
   {
-    // Turn it back into a version 1 database: keys only in the unique index on messages (and
-    // none of the later migrations' tables).
+    // Turn it back into a version 1 database: keys only in the unique index on messages, and
+    // none of the later migrations' tables and columns.
     RawConnection raw(path);
     raw.exec(
         "DROP TABLE sessions; DROP TABLE totp; DROP TABLE recovery_codes; "
         "ALTER TABLE users DROP COLUMN deactivated; "
+        "DROP INDEX messages_changed; DROP INDEX messages_deleted; DROP INDEX messages_replies; "
+        "DROP TABLE reactions; DROP TABLE mentions; DROP TABLE read_states; "
+        "ALTER TABLE messages DROP COLUMN rev; ALTER TABLE messages DROP COLUMN edited_at; "
+        "ALTER TABLE messages DROP COLUMN deleted; ALTER TABLE messages DROP COLUMN reply_to; "
+        "ALTER TABLE messages DROP COLUMN reply_count; "
+        "ALTER TABLE messages DROP COLUMN last_reply_at; "
+        "ALTER TABLE messages DROP COLUMN mentions; ALTER TABLE messages DROP COLUMN reactions; "
+        "ALTER TABLE messages DROP COLUMN room_seq; "
         "DROP TABLE message_keys; DROP TABLE store_state; "
         "CREATE UNIQUE INDEX messages_client ON messages (room_id, user_id, client_id) "
         "WHERE client_id IS NOT NULL; PRAGMA user_version = 1;");

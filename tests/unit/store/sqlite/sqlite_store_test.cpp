@@ -45,7 +45,7 @@ TEST(SqliteStore, CommittedDataSurvivesReopening) {
     room_id = room->id;
     std::vector<NewMessage> batch;
     for (int i = 0; i < 3; ++i) {
-      batch.push_back({room_id, alice->id, "m" + std::to_string(i), "c" + std::to_string(i), {}});
+      batch.push_back({room_id, alice->id, "m" + std::to_string(i), "c" + std::to_string(i), {}, {}});
     }
     auto results = store.append_messages(batch, kNow);
     last_id = results.back().message.id;
@@ -63,7 +63,7 @@ TEST(SqliteStore, CommittedDataSurvivesReopening) {
   EXPECT_EQ(store.rotate_refresh_token("t1", "t2", kNow, kNow + 1000).status,
             RotateStatus::rotated);
   // client_id deduplication holds across restarts.
-  NewMessage retry{room_id, alice->user.id, "again", "c1", {}};
+  NewMessage retry{room_id, alice->user.id, "again", "c1", {}, {}};
   EXPECT_EQ(store.append_messages({&retry, 1}, kNow).at(0).status, AppendStatus::duplicate);
 }
 
@@ -76,13 +76,13 @@ TEST(SqliteStore, MessageIdsAreNotReusedAfterDeletionAndRestart) {
     SqliteStore store(path, Durability::normal);
     owner = store.create_user("alice", "hash", kNow)->id;
     auto room = store.create_room("doomed", false, owner, std::nullopt, kNow);
-    NewMessage m{room->id, owner, "last", {}, {}};
+    NewMessage m{room->id, owner, "last", {}, {}, {}};
     last_id = store.append_messages({&m, 1}, kNow).at(0).message.id;
     ASSERT_TRUE(store.delete_room(room->id));
   }
   SqliteStore store(path, Durability::normal);
   auto room = store.create_room("fresh", false, owner, std::nullopt, kNow);
-  NewMessage m{room->id, owner, "next", {}, {}};
+  NewMessage m{room->id, owner, "next", {}, {}, {}};
   EXPECT_GT(store.append_messages({&m, 1}, kNow).at(0).message.id, last_id);
 }
 
@@ -115,7 +115,7 @@ TEST(SqliteStore, LockedDatabaseIsUnavailableAndRecovers) {
   SqliteStore store(path, Durability::normal, 50);
   auto alice = store.create_user("alice", "hash", kNow);
   auto room = store.create_room("general", false, alice->id, std::nullopt, kNow);
-  NewMessage m{room->id, alice->id, "hi", "c-1", {}};
+  NewMessage m{room->id, alice->id, "hi", "c-1", {}, {}};
 
   RawConnection other(path);
   other.exec("BEGIN EXCLUSIVE");

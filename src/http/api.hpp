@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/secret_sealer.hpp"
 #include "http/client_address.hpp"
 #include "http/exchange.hpp"
 #include "http/login_throttle.hpp"
@@ -31,6 +32,9 @@ struct ApiSettings {
   std::vector<ApiKeyEntry> api_keys;
   ClientAddress client_address;  // who the client is behind trusted proxies
   std::function<std::vector<std::string>()> readiness_failures;  // names of failing dependencies
+  // Seals two-factor secrets in the store (key from --totp-key, else the JWT secret).
+  std::shared_ptr<const auth::SecretSealer> totp_sealer;
+  std::string totp_issuer = "Parley";  // the name authenticator apps show
 };
 
 class Api : public net::HttpHandler {
@@ -68,7 +72,9 @@ class Api : public net::HttpHandler {
   };
 
   void run_route(const Route& route, const ExchangePtr& exchange);
-  static void invoke(const Handler& handler, const ExchangePtr& exchange);
+  void invoke(const Handler& handler, const ExchangePtr& exchange);
+  // The token's claims, kept only when its session is live (no store read: SessionRegistry).
+  void check_session(Exchange& exchange);
   std::string request_id_for(const net::HttpRequest& request) const;
 
   realtime::Services& services_;
@@ -86,6 +92,9 @@ void add_message_change_routes(Api& api);
 void add_read_routes(Api& api);
 void add_operations_routes(Api& api);
 void add_publish_routes(Api& api);
+void add_session_routes(Api& api);
+void add_totp_routes(Api& api);
+void add_admin_user_routes(Api& api);
 
 // The credential of an `Authorization: Bearer <credential>` header (scheme case-insensitive), or
 // empty.

@@ -26,6 +26,9 @@ class Exchange {
 
   std::vector<std::string> params;  // path parameters in route order
   std::optional<auth::AccessClaims> claims;
+  // The claims' session is not known to this instance yet: the store decides before the handler
+  // runs (Api::invoke), once per session and instance.
+  bool session_unconfirmed = false;
 
   // Path parameter `index` as an id; 404 when it is not one (an id that cannot exist).
   std::int64_t id_param(std::size_t index) const;

@@ -8,13 +8,15 @@ namespace parley::realtime {
 namespace {
 
 constexpr std::uint16_t kCloseTryAgainLater = 1013;
+constexpr std::uint16_t kCloseAuthFailed = 4001;
 
 }  // namespace
 
-ChatSession::ChatSession(Services& services, std::optional<auth::AccessClaims> claims)
+ChatSession::ChatSession(Services& services, std::optional<auth::AccessClaims> claims,
+                         bool session_confirmed)
     : ctx_(services),
       auth_(
-          ctx_, std::move(claims), [this] { on_ready(); },
+          ctx_, std::move(claims), session_confirmed, [this] { return on_ready(); },
           [this](std::string_view text) { on_text(text); }),
       rooms_(ctx_),
       messages_(ctx_),
@@ -25,14 +27,29 @@ void ChatSession::on_open(std::shared_ptr<net::WsConnection> connection) {
   auth_.start();
 }
 
-void ChatSession::on_ready() {
+bool ChatSession::on_ready() {
   Hub& hub = ctx_.services.hub;
   hub.presence().connect(ctx_.user);
   hub.shard(ctx_.thread).add_connection(this);
+  // Ended while the user record loaded: the hub's close may have missed this connection, which
+  // was not in its shard yet; the registry has it (it is marked before the shards are told).
+  if (hub.sessions().status(auth_.session_id(), ctx_.user.id) == SessionRegistry::Status::refused) {
+    on_session_ended();
+    return false;
+  }
+  return true;
+}
+
+void ChatSession::on_session_ended() {
+  if (ctx_.closed() || session_ended_) return;
+  ctx_.send_error(std::nullopt, ErrorCode::unauthorized, "session ended");
+  session_ended_ = true;
+  // Still `ready`: on_closed undoes subscriptions and presence as for any close.
+  ctx_.close_connection(kCloseAuthFailed, "session ended");
 }
 
 void ChatSession::on_text(std::string_view payload) {
-  if (ctx_.closed() || auth_.state() == SessionAuth::State::failed) return;
+  if (ctx_.closed() || session_ended_ || auth_.state() == SessionAuth::State::failed) return;
   obs::metrics().frames_in.add();
   if (auth_.hold(payload)) return;
   auto parsed = protocol::parse_client_frame(payload);
@@ -72,7 +89,7 @@ void ChatSession::handle(protocol::ClientFrame frame) {
 }
 
 void ChatSession::send_delivery(const Delivery& delivery) {
-  if (ctx_.closed() || !ready()) return;
+  if (ctx_.closed() || session_ended_ || !ready()) return;
   switch (delivery.kind) {
     case Delivery::Kind::room_event:
       switch (ctx_.rooms.offer(delivery.room_id, delivery.position, delivery.frame,

@@ -6,6 +6,7 @@ import { indexedDbTokenStore } from '../auth/indexedDbTokenStore';
 import { REFRESH_KEY, TokenManager } from '../auth/tokenManager';
 import { ChatStore } from '../chat/chatStore';
 import { browserTabs } from '../chat/openTabs';
+import { AccountApi } from '../net/accountApi';
 import { Api } from '../net/api';
 import { ChatSocket } from '../net/chatSocket';
 import { plainJson } from '../net/plainJson';
@@ -20,6 +21,7 @@ export const tokens = new TokenManager({
 });
 
 export const api = new Api(tokens);
+export const account = new AccountApi(api);
 
 /** This tab's identity among the open tabs, for sharing unsent messages. */
 const tabs = browserTabs();
@@ -35,6 +37,8 @@ export function createChat(): ChatStore {
   const socket = new ChatSocket({
     url: wsUrl(),
     getToken: (force) => (force ? tokens.refresh() : tokens.getAccessToken()),
+    // v1.1: the token travels in the subprotocol list, so a connection is ready on open.
+    subprotocolAuth: { currentUser: () => tokens.user },
     lastSeen: (room) => store?.lastSeen(room),
   });
   store = new ChatStore({

@@ -1,5 +1,7 @@
 // The English strings; their keys define every language's set (`Strings`).
 
+import { accountEn } from './accountEn';
+
 export const en = {
   appName: 'Parley',
   login: 'Log in',
@@ -106,6 +108,7 @@ export const en = {
   composerLabel: 'Message text',
   sidebarLabel: 'Rooms',
   close: 'Close',
+  ...accountEn,
 };
 
 export type Strings = typeof en;

@@ -1,5 +1,6 @@
 // The Spanish strings.
 
+import { accountEs } from './accountEs';
 import type { Strings } from './en';
 
 export const es: Strings = {
@@ -108,4 +109,5 @@ export const es: Strings = {
   composerLabel: 'Texto del mensaje',
   sidebarLabel: 'Salas',
   close: 'Cerrar',
+  ...accountEs,
 };

@@ -50,8 +50,9 @@ export class Api {
   register(username: string, password: string): Promise<AuthResponse> {
     return plainJson(this.fetchFn, this.base, 'POST', '/api/auth/register', { username, password });
   }
-  login(username: string, password: string): Promise<AuthResponse> {
-    return plainJson(this.fetchFn, this.base, 'POST', '/api/auth/login', { username, password });
+  /** `totp`: the two-factor code (or a recovery code), once the server answered `totp_required`. */
+  login(username: string, password: string, totp?: string): Promise<AuthResponse> {
+    return plainJson(this.fetchFn, this.base, 'POST', '/api/auth/login', totp ? { username, password, totp } : { username, password });
   }
   async logout(refreshToken: string | null): Promise<void> {
     if (!refreshToken) return;

@@ -3,7 +3,7 @@ import { fmt } from '../../i18n/strings';
 import { useI18n } from '../../i18n/i18nContext';
 import { errorText } from '../../i18n/errorText';
 
-const INFO_CODES = new Set(['info', 'member_added', 'role_changed', 'notification']);
+const INFO_CODES = new Set(['info', 'member_added', 'role_changed', 'notification', 'mentioned']);
 
 function noticeText(t: ReturnType<typeof useI18n>['t'], n: Notice): string {
   const params = n.params ?? {};
@@ -16,6 +16,10 @@ function noticeText(t: ReturnType<typeof useI18n>['t'], n: Notice): string {
       return fmt(t.roleChanged, params);
     case 'notification':
       return fmt(t.notification, params);
+    case 'mentioned':
+      return fmt(t.mentioned, params);
+    case 'too_many_reactions':
+      return t.tooManyReactions;
     case 'info':
       return n.message;
     default:

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ChatStore } from '../../chat/chatStore';
-import { draftOf, keepDraft } from '../../chat/drafts';
+import { draftKey, draftOf, keepDraft } from '../../chat/drafts';
 import { fmt } from '../../i18n/strings';
 import { useI18n } from '../../i18n/i18nContext';
 
@@ -9,12 +9,12 @@ const MAX_CODE_POINTS = 4000;
 /** Enter sends, Shift+Enter starts a new line; drafts are kept per room while the page lives. */
 export function Composer({ chat, roomId, roomTitle }: { chat: ChatStore; roomId: number; roomTitle: string }) {
   const { t } = useI18n();
-  const [text, setText] = useState(() => draftOf(roomId));
+  const [text, setText] = useState(() => draftOf(draftKey(roomId)));
   const ref = useRef<HTMLTextAreaElement>(null);
   const length = [...text].length;
 
   useEffect(() => {
-    keepDraft(roomId, text);
+    keepDraft(draftKey(roomId), text);
   }, [roomId, text]);
 
   // Grow with the content up to a few lines.

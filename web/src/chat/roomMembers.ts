@@ -28,7 +28,13 @@ export class RoomMembers {
     }
   }
 
-  /** Fetches again when the list is out of date: the count differs, or an unknown user is online. */
+  /** The open room's list: fetched when there is none yet, else refreshed when out of date. */
+  ensure(roomId: number): void {
+    if (this.core.state.rooms[roomId]?.members) this.refreshIfStale(roomId);
+    else void this.load(roomId);
+  }
+
+  /** Fetches a list again when it is out of date: the count differs, or an unknown user is online. */
   refreshIfStale(roomId: number): void {
     const rv = this.core.state.rooms[roomId];
     if (!rv?.members) return;

@@ -63,7 +63,7 @@ export class Rooms {
     // The room opened from the URL before the list arrived: its history need not wait for the socket.
     const active = this.core.state.activeRoomId;
     if (active !== null && next[active]?.room.joined && !next[active].historyLoaded) void history.loadNewest(active);
-    if (active !== null) members.refreshIfStale(active);
+    if (active !== null) members.ensure(active);
     this.deps.readState.markReadIfReading();
     await unsent.restore(new Set(rooms.filter((r) => r.joined).map((r) => r.id)), unsent.awaitingFirstRestore);
   }
@@ -105,8 +105,7 @@ export class Rooms {
     if (id === null) return;
     const rv = this.core.state.rooms[id];
     if (rv?.room.joined && !rv.historyLoaded) void this.deps.history.loadNewest(id);
-    if (rv?.room.joined && !rv.members) void this.deps.members.load(id);
-    else this.deps.members.refreshIfStale(id);
+    this.deps.members.ensure(id);
     this.deps.readState.markReadIfReading(id);
   }
 

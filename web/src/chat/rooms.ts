@@ -60,6 +60,7 @@ export class Rooms {
       if (!next[id] && known[id]?.room.joined) socket.forget(id);
     }
     this.core.set({ rooms: next, roomsLoaded: true });
+    this.deps.readState.resendIfBehind(rooms);
     // The room opened from the URL before the list arrived: its history need not wait for the socket.
     const active = this.core.state.activeRoomId;
     if (active !== null && next[active]?.room.joined && !next[active].historyLoaded) void history.loadNewest(active);
@@ -74,6 +75,7 @@ export class Rooms {
     const room = f.room;
     this.core.set({ rooms: { ...this.core.state.rooms, [room.id]: withRoom(this.core.state.rooms[room.id], { ...room, joined: true }) } });
     this.core.updateRoom(room.id, (rv) => ({ ...rv, online: f.online ?? [] }));
+    readState.resendIfBehind([room]);
     catchUp.joined(room.id, f.missed ?? [], !!f.missed_truncated, f.changed ?? [], !!f.changed_truncated);
     const rv = this.core.state.rooms[room.id];
     if (rv && rv.timeline.messages.length === 0) {

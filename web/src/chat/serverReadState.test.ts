@@ -105,6 +105,20 @@ describe('ServerReadState', () => {
     expect(core.state.rooms[7].read).toEqual({ lastRead: 3, unread: 0, mentions: 0, high: 3 });
   });
 
+  it('sends its read again when the server lists the room behind it (a read lost with a connection)', async () => {
+    const { core, socket, rs } = setup();
+    core.set({ activeRoomId: 7 });
+    rs.markReadIfReading();
+    expect(socket.read.mock.calls).toEqual([[7, 3]]);
+    rs.applyRoom({ ...room7, last_read: 1, unread: 2, mentions: 0, last_message: m(3) });
+    expect(core.state.rooms[7].read?.lastRead).toBe(3); // the stale base is not taken
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(socket.read.mock.calls).toEqual([[7, 3], [7, 3]]);
+    rs.applyRoom({ ...room7, last_read: 3, unread: 0, mentions: 0, last_message: m(3) });
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(socket.read).toHaveBeenCalledTimes(2);
+  });
+
   it('takes read_state frames of other tabs, never moving back', () => {
     const { core, rs } = setup();
     rs.applyReadState({ room: 7, last_read: 2, unread: 1, mentions: 0 });

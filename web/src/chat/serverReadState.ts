@@ -75,6 +75,18 @@ export class ServerReadState {
   /** A Room from the server (rooms list, `joined`, GET room) with its read state. */
   applyRoom(room: Room): void {
     this.core.updateRoom(room.id, (rv) => this.withBase(rv, baseFromRoom(room)));
+    this.resendIfBehind([room]);
+  }
+
+  /**
+   * Rooms as the server lists them: where its read position is behind ours, a read of ours never
+   * arrived (sent just before a connection dropped): it is sent again, so other devices catch up.
+   */
+  resendIfBehind(rooms: readonly Room[]): void {
+    for (const room of rooms) {
+      const mine = this.core.state.rooms[room.id]?.read?.lastRead ?? 0;
+      if (typeof room.last_read === 'number' && room.last_read < mine) this.send(room.id);
+    }
   }
 
   /** A `read_state` (this tab's read answered, or another tab or device of the user read). */

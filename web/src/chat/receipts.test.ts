@@ -60,8 +60,7 @@ describe('RoomMembers', () => {
   });
 
   it('names users by id from the members and the senders held', () => {
-    const rv = { ...newRoomView(room7), members: members.slice(0, 1) };
-    const names = userNames({ ...rv, timeline: addMessages(rv.timeline, [msg(1, 2), msg(2, 3)], 1) });
+    const names = userNames(members.slice(0, 1), addMessages(newRoomView(room7).timeline, [msg(1, 2), msg(2, 3)], 1).messages);
     expect([...names.entries()].sort()).toEqual([
       [1, 'ann'],
       [2, 'bo'],

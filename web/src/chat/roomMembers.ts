@@ -2,7 +2,7 @@
 // member count changes or someone new shows up), for `@` completion, "seen by" and the members panel.
 
 import type { Api } from '../net/api';
-import type { RoomView } from './chatState';
+import type { Member, Message } from '../protocol/types';
 import type { ChatStateCore } from './chatStateCore';
 
 export class RoomMembers {
@@ -44,9 +44,9 @@ export class RoomMembers {
 }
 
 /** Names by user id as far as the room knows them: its members, then the senders it holds. */
-export function userNames(rv: RoomView): Map<number, string> {
+export function userNames(members: readonly Member[] | null, messages: readonly Message[]): Map<number, string> {
   const names = new Map<number, string>();
-  for (const m of rv.timeline.messages) names.set(m.from.id, m.from.username);
-  for (const m of rv.members ?? []) names.set(m.id, m.username);
+  for (const m of messages) names.set(m.from.id, m.from.username);
+  for (const m of members ?? []) names.set(m.id, m.username);
   return names;
 }

@@ -7,7 +7,7 @@ import type { MessageContextValue } from './messageContext';
 
 /** The context value for a message list of `view` (the room's, or a thread's with `inThread`). */
 export function useMessageContextValue(chat: ChatStore, view: RoomView, me: User | null, inThread: boolean): MessageContextValue {
-  const names = useMemo(() => userNames(view), [view.members, view.timeline.messages]); // eslint-disable-line react-hooks/exhaustive-deps
+  const names = useMemo(() => userNames(view.members, view.timeline.messages), [view.members, view.timeline.messages]);
   const knownNames = useMemo(() => {
     const s = new Set<string>([...names.values()].map((n) => n.toLowerCase()));
     if (me) s.add(me.username.toLowerCase());

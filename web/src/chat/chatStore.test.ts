@@ -100,6 +100,13 @@ describe('ChatStore', () => {
     expect(ws.framesOfType('read')).toEqual([{ type: 'read', room: 7, up_to: 4, ref: 'read:7' }]);
   });
 
+  it('drops the read marks an earlier version kept in localStorage', async () => {
+    const storage = new MemoryStorage();
+    storage.setItem('parley.lastRead.1', '{"7": 3}');
+    await setup([], storage);
+    expect(storage.getItem('parley.lastRead.1')).toBeNull();
+  });
+
   it('rejoins after a drop with since = the last id seen and fills the gap, paging on when truncated', async () => {
     const stored = Array.from({ length: 50 }, (_, i) => m(i + 1));
     const { store, ws } = await setup(stored);

@@ -101,6 +101,12 @@ export class ChatStore {
     if (this.started) return;
     this.started = true;
     this.unsent.open(user.id);
+    // Read marks of the localStorage-only unread counts of earlier versions: the server keeps them now.
+    try {
+      this.opts.storage.removeItem(`parley.lastRead.${user.id}`);
+    } catch {
+      /* storage disabled */
+    }
     this.core.set({ user });
     this.opts.socket.start();
     await this.rooms.refresh();

@@ -12,8 +12,10 @@
 #include "auth/password.hpp"
 #include "auth/secret_file.hpp"
 #include "cli/commands.hpp"
+#include "cluster/ordered_publisher.hpp"
 #include "cluster/redis_bus.hpp"
 #include "cluster/redis_url.hpp"
+#include "common/clock.hpp"
 #include "common/ip_network.hpp"
 #include "common/worker_pool.hpp"
 #include "config/command_line.hpp"
@@ -22,10 +24,11 @@
 #include "observability/log.hpp"
 #include "realtime/hub.hpp"
 #include "realtime/services.hpp"
+#include "realtime/write_path.hpp"
 #include "store/message_writer.hpp"
 #include "store/open_store.hpp"
-#include "store/postgres_store.hpp"
-#include "store/server_lock.hpp"
+#include "store/postgres/postgres_advisory_lock.hpp"
+#include "store/sqlite/server_lock.hpp"
 
 namespace {
 
@@ -96,8 +99,12 @@ int serve(const config::Config& c) {
   std::optional<store::ServerLock> lock;
   if (auto path = store::sqlite_path(c.database, c.data_dir)) lock.emplace(*path, kLockWait);
   auto store = store::open_store(c.database, c.data_dir, durability);
-  // A cluster publishes messages in id order across instances (see set_ordered_publish).
-  if (clustered) dynamic_cast<store::PostgresStore&>(*store).set_ordered_publish(true);
+  // A cluster publishes messages in id order across instances (cluster/ordered_publisher.hpp).
+  std::unique_ptr<cluster::OrderedPublisher> ordered;
+  if (clustered)
+    ordered =
+        std::make_unique<cluster::OrderedPublisher>(std::make_unique<store::PostgresAdvisoryLock>(
+            c.database, cluster::OrderedPublisher::kLockKey));
   store::MessageWriter writer(*store);
   WorkerPool workers(c.workers);
   auth::JwtCodec jwt(secret);
@@ -107,7 +114,12 @@ int serve(const config::Config& c) {
   realtime::Hub hub(net_config.threads, [&server](std::size_t i, std::function<void()> task) {
     server->post(i, std::move(task));
   });
-  writer.set_batch_hooks([&hub] { hub.begin_batch(); }, [&hub] { hub.end_batch(); });
+  // What one commit batch sends is posted (and relayed) at once, see Hub::begin_batch.
+  store::MessageWriter::BatchHooks hooks;
+  hooks.before_callbacks = [&hub] { hub.begin_batch(); };
+  hooks.after_callbacks = [&hub] { hub.end_batch(); };
+  if (ordered) hooks = ordered->wrap(std::move(hooks));
+  writer.set_batch_hooks(std::move(hooks));
   std::unique_ptr<cluster::RedisBus> bus;
   if (clustered) {
     bus = std::make_unique<cluster::RedisBus>(c.redis, hub);
@@ -117,8 +129,21 @@ int serve(const config::Config& c) {
   rt.rate_limits = {c.rate_limit_per_second, c.rate_limit_burst, c.rate_limit_abuse_count,
                     c.rate_limit_abuse_window_ms};
   rt.auth_timeout_ms = c.ws_auth_timeout_ms;
+  // Edits, deletions, reactions and read positions are limited like sends (each its own bucket),
+  // refused but never closed for.
+  rt.change_limits = {c.rate_limit_per_second, c.rate_limit_burst, 1'000'000'000, 1'000};
+  rt.read_limits = rt.change_limits;
   rt.missed_max_bytes = std::min<std::size_t>(1 << 20, c.max_outbound_bytes / 4);
-  realtime::Services services{*store, writer, jwt, workers, hub, rt};
+  realtime::ReceiptThrottle receipts(
+      [&hub](std::int64_t room_id, std::int64_t user_id, const std::string& username,
+             std::int64_t last_read) {
+        realtime::publish_receipt(hub, room_id, user_id, username, last_read);
+      },
+      [&server](std::chrono::milliseconds delay, std::function<void()> task) {
+        server->post_after(0, delay, std::move(task));
+      },
+      [] { return monotonic_us() / 1000; });
+  realtime::Services services{*store, writer, jwt, workers, hub, rt, &receipts};
   auto settings = api_settings(c);
   if (bus)
     settings.readiness_failures = [&bus]() -> std::vector<std::string> {

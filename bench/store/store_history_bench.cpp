@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "store/sqlite_store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 namespace {
 
@@ -48,7 +48,7 @@ struct HistoryFixture {
       for (int i = 0; i < 10'000; ++i) {
         batch.push_back({room, user,
                          "a typical chat message of moderate length #" + std::to_string(done + i),
-                         "c" + std::to_string(done + i), std::nullopt});
+                         "c" + std::to_string(done + i), std::nullopt, {}});
       }
       auto results = store->append_messages(batch, kNow);
       if (first_id == 0) first_id = results.front().message.id;
@@ -112,7 +112,7 @@ void BM_AppendBatch(benchmark::State& state, Durability durability) {
     auto room = store.create_room("r", false, user, std::nullopt, kNow)->id;
     std::vector<NewMessage> batch(
         static_cast<std::size_t>(state.range(0)),
-        NewMessage{room, user, "hello there", std::nullopt, std::nullopt});
+        NewMessage{room, user, "hello there", std::nullopt, std::nullopt, {}});
     for (auto _ : state) {
       auto results = store.append_messages(batch, kNow);
       benchmark::DoNotOptimize(results);
@@ -150,10 +150,9 @@ void BM_AppendAcrossRooms(benchmark::State& state) {
         const auto r = static_cast<std::size_t>(seq % kRooms);
         batch.push_back({rooms[r], users[r % 16],
                          "a chat message of a typical length, #" + std::to_string(seq),
-                         "bench." + std::to_string(seq), std::nullopt});
+                         "bench." + std::to_string(seq), std::nullopt, {}});
       }
       benchmark::DoNotOptimize(store.append_messages(batch, kNow));
-      store.finish_append_batch();
     };
     while (seq < 300'000) append_one_batch();
     for (auto _ : state) append_one_batch();

@@ -15,7 +15,9 @@ namespace {
 
 constexpr const char* kTargets[] = {"room",         "users",          "role",
                                     "room_deleted", "end_membership", "role_change"};
-constexpr const char* kKinds[] = {"message", "typing", "presence", "room_deleted", "notification"};
+// By Delivery::Kind; a room event keeps its v1 name on the bus ("message").
+constexpr const char* kKinds[] = {"message",      "typing",       "presence",
+                                  "room_deleted", "notification", "receipt"};
 
 template <typename Enum, std::size_t N>
 std::optional<Enum> enum_of(const json::value* value, const char* const (&names)[N]) {
@@ -45,7 +47,7 @@ std::string encode_event(std::string_view origin, const RemoteEvent& event) {
   out["target"] = kTargets[static_cast<int>(event.target)];
   out["kind"] = kKinds[static_cast<int>(event.delivery.kind)];
   out["room"] = event.delivery.room_id;
-  out["message_id"] = event.delivery.message_id;
+  out["message_id"] = event.delivery.position;
   out["exclude_user"] = event.delivery.exclude_user;
   json::array users;
   for (auto id : event.user_ids) users.push_back(id);
@@ -70,7 +72,7 @@ std::optional<BusMessage> decode_event(std::string_view payload) {
   out.event.target = *target;
   out.event.delivery.kind = *kind;
   out.event.delivery.room_id = int_of(in, "room");
-  out.event.delivery.message_id = int_of(in, "message_id");
+  out.event.delivery.position = int_of(in, "message_id");
   out.event.delivery.exclude_user = int_of(in, "exclude_user");
   if (const json::value* users = in.if_contains("user_ids"); users && users->is_array())
     for (const json::value& id : users->get_array())

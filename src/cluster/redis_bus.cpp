@@ -265,7 +265,7 @@ void RedisBus::on_message(const char* data, std::size_t size) {
   }
   // Our own events were delivered locally already, except room messages (loops_back_messages).
   bool own_message = message->event.target == realtime::RemoteEvent::Target::room &&
-                     message->event.delivery.kind == realtime::Delivery::Kind::message;
+                     message->event.delivery.kind == realtime::Delivery::Kind::room_event;
   if (message->origin == instance_id_ && !own_message) return;
   try {
     hub_.apply_remote(message->event);

@@ -34,12 +34,13 @@ class RedisBus : public realtime::RemoteRelay {
   // Ends the subscriber thread and closes both connections. Idempotent.
   void stop();
 
-  // Publishes synchronously, so that the caller's order is the order on the channel (the message
-  // writer relies on it, see PostgresStore::set_ordered_publish). A failed publish reconnects and
-  // retries once; while Redis is unreachable, events are dropped (connections catch up through
-  // history). Thread-safe. Returns 0: counts on other instances are not known.
+  // Publishes synchronously, so that the caller's order is the order on the channel (the cluster's
+  // message order rests on it, see cluster/ordered_publisher.hpp). A failed publish reconnects
+  // and retries once; while Redis is unreachable, events are dropped (connections catch up
+  // through history). Thread-safe. Returns 0: counts on other instances are not known.
   // Inside a batch (on the thread that began it), events are held and published in end_batch as
-  // one pipeline: one round trip for the whole commit batch instead of one per message.
+  // one pipeline: one round trip for the whole commit batch instead of one per message. Outside
+  // one (typing, presence, notifications) an event is a pipeline of one.
   std::size_t forward(const realtime::RemoteEvent& event) override;
   void begin_batch() override;
   void end_batch() override;
@@ -49,8 +50,6 @@ class RedisBus : public realtime::RemoteRelay {
 
   // Subscribed to the channel and the publisher not failing: for /readyz. Thread-safe.
   bool connected() const noexcept { return subscribed_ && !publisher_failed_; }
-
-  const std::string& instance_id() const noexcept { return instance_id_; }
 
  private:
   redisContext* connect(std::chrono::milliseconds timeout);

@@ -1,53 +1,43 @@
 #include "common/error_code.hpp"
 
+#include <array>
+#include <cstddef>
+
 namespace parley {
+namespace {
+
+struct ErrorCodeInfo {
+  std::string_view name;
+  int http_status;
+};
+
+// In the order of ErrorCode.
+constexpr std::array<ErrorCodeInfo, kErrorCodeCount> kErrorCodes = {{
+    {"bad_request", 400},
+    {"unauthorized", 401},
+    {"forbidden", 403},
+    {"not_found", 404},
+    {"conflict", 409},
+    {"payload_too_large", 413},
+    {"rate_limited", 429},
+    {"unavailable", 503},
+    {"internal", 500},
+}};
+static_assert(static_cast<std::size_t>(ErrorCode::internal) + 1 == kErrorCodes.size());
+
+const ErrorCodeInfo& info(ErrorCode code) noexcept {
+  auto index = static_cast<std::size_t>(code);
+  return kErrorCodes[index < kErrorCodes.size() ? index : kErrorCodes.size() - 1];
+}
+
+}  // namespace
 
 std::string_view to_string(ErrorCode code) noexcept {
-  switch (code) {
-    case ErrorCode::bad_request:
-      return "bad_request";
-    case ErrorCode::unauthorized:
-      return "unauthorized";
-    case ErrorCode::forbidden:
-      return "forbidden";
-    case ErrorCode::not_found:
-      return "not_found";
-    case ErrorCode::conflict:
-      return "conflict";
-    case ErrorCode::payload_too_large:
-      return "payload_too_large";
-    case ErrorCode::rate_limited:
-      return "rate_limited";
-    case ErrorCode::unavailable:
-      return "unavailable";
-    case ErrorCode::internal:
-      return "internal";
-  }
-  return "internal";
+  return info(code).name;
 }
 
 int http_status(ErrorCode code) noexcept {
-  switch (code) {
-    case ErrorCode::bad_request:
-      return 400;
-    case ErrorCode::unauthorized:
-      return 401;
-    case ErrorCode::forbidden:
-      return 403;
-    case ErrorCode::not_found:
-      return 404;
-    case ErrorCode::conflict:
-      return 409;
-    case ErrorCode::payload_too_large:
-      return 413;
-    case ErrorCode::rate_limited:
-      return 429;
-    case ErrorCode::unavailable:
-      return 503;
-    case ErrorCode::internal:
-      return 500;
-  }
-  return 500;
+  return info(code).http_status;
 }
 
 }  // namespace parley

@@ -2,7 +2,7 @@
 
 namespace parley::http {
 
-store::User require_admin(Api& api, const ExchangePtr& exchange) {
+domain::User require_admin(Api& api, const ExchangePtr& exchange) {
   const auto& claims = require_user(exchange);
   auto user = api.services().store.find_user(claims.user_id);
   if (!user) throw ApiError(ErrorCode::unauthorized, "unknown user");

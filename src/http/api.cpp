@@ -105,7 +105,7 @@ void Api::handle(net::HttpRequest request, Respond respond) {
     bool method_ok = route.method == req.method || (route.method == "GET" && req.method == "HEAD");
     if (!method_ok) continue;
     exchange->params = std::move(params);
-    dispatch(route, exchange);
+    run_route(route, exchange);
     return;
   }
   bool api_path = req.path.rfind("/api/", 0) == 0 || req.path == "/api";
@@ -147,7 +147,7 @@ void Api::invoke(const Handler& handler, const ExchangePtr& exchange) {
   }
 }
 
-void Api::dispatch(const Route& route, const ExchangePtr& exchange) {
+void Api::run_route(const Route& route, const ExchangePtr& exchange) {
   if (route.run == Run::inline_) {
     invoke(route.handler, exchange);
     return;

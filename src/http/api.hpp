@@ -67,7 +67,7 @@ class Api : public net::HttpHandler {
     Run run;
   };
 
-  void dispatch(const Route& route, const ExchangePtr& exchange);
+  void run_route(const Route& route, const ExchangePtr& exchange);
   static void invoke(const Handler& handler, const ExchangePtr& exchange);
   std::string request_id_for(const net::HttpRequest& request) const;
 
@@ -81,7 +81,9 @@ class Api : public net::HttpHandler {
 // Registration of each area's routes (one file each).
 void add_auth_routes(Api& api);
 void add_room_routes(Api& api);
-void add_message_routes(Api& api);
+void add_message_routes(Api& api);  // with the two below
+void add_message_change_routes(Api& api);
+void add_read_routes(Api& api);
 void add_operations_routes(Api& api);
 void add_publish_routes(Api& api);
 

@@ -15,7 +15,7 @@ namespace json = boost::json;
 namespace {
 
 // The register/login/refresh reply: a fresh access token next to `refresh_token`.
-json::object token_reply(Api& api, const store::User& user, const std::string& refresh_token) {
+json::object token_reply(Api& api, const domain::User& user, const std::string& refresh_token) {
   std::int64_t now_s = now_ms() / 1000;
   auth::AccessClaims claims{user.id, user.username, user.role, now_s,
                             now_s + api.settings().access_token_ttl_s};
@@ -27,7 +27,7 @@ json::object token_reply(Api& api, const store::User& user, const std::string& r
 }
 
 // Starts a new refresh-token family for a fresh session.
-json::object new_session(Api& api, const store::User& user) {
+json::object new_session(Api& api, const domain::User& user) {
   std::string refresh = auth::random_token(32);
   api.services().store.insert_refresh_token(auth::hash_token(refresh), user.id,
                                             auth::random_token(16),

@@ -41,8 +41,6 @@ class Exchange {
   void reply_raw(net::HttpResponse response);
   void fail(ErrorCode code, std::string_view message, int retry_after_seconds = 0);
 
-  bool replied() const noexcept { return replied_; }
-
  private:
   void finish(net::HttpResponse response);
 

@@ -1,13 +1,14 @@
-// GET and POST /api/rooms/{id}/messages: history pages and REST sends (delivered live too).
+// GET and POST /api/rooms/{id}/messages: history pages and REST sends (delivered live too); the
+// thread and change pages.
 
 #include <boost/json.hpp>
 
 #include "http/api.hpp"
-#include "http/query.hpp"
+#include "http/message_query.hpp"
 #include "http/room_access.hpp"
 #include "protocol/encode.hpp"
 #include "protocol/validation.hpp"
-#include "realtime/message_sender.hpp"
+#include "realtime/write_path.hpp"
 
 namespace parley::http {
 namespace json = boost::json;
@@ -15,25 +16,21 @@ namespace {
 
 constexpr int kDefaultLimit = 50;
 constexpr int kMaxLimit = 100;
+constexpr int kDefaultChangesLimit = 100;
+constexpr int kMaxChangesLimit = 500;
 
-std::optional<std::int64_t> id_query(const ExchangePtr& ex, std::string_view name,
-                                     std::int64_t min) {
-  auto text = query_param(ex->request().query, name);
-  if (!text) return std::nullopt;
-  auto id = protocol::parse_id(*text, min);
-  if (!id)
-    throw ApiError(ErrorCode::bad_request,
-                   "query parameter '" + std::string(name) + "' must be a message id");
-  return id;
+// One row more than asked tells whether the page reaches the end: drops it and returns the
+// cursor of the next page (the last message's `cursor_of`), or nullopt.
+template <typename CursorOf>
+std::optional<std::int64_t> trim_page(std::vector<domain::Message>& rows, int limit,
+                                      CursorOf cursor_of) {
+  if (static_cast<int>(rows.size()) <= limit) return std::nullopt;
+  rows.pop_back();
+  return cursor_of(rows.back());
 }
 
-int limit_query(const ExchangePtr& ex) {
-  auto text = query_param(ex->request().query, "limit");
-  if (!text) return kDefaultLimit;
-  auto n = protocol::parse_id(*text, 1);
-  if (!n || *n > kMaxLimit)
-    throw ApiError(ErrorCode::bad_request, "query parameter 'limit' must be 1 to 100");
-  return static_cast<int>(*n);
+std::int64_t id_of(const domain::Message& m) {
+  return m.id;
 }
 
 void list_messages(Api& api, const ExchangePtr& ex) {
@@ -41,20 +38,44 @@ void list_messages(Api& api, const ExchangePtr& ex) {
   std::int64_t room_id = ex->id_param(0);
   auto before = id_query(ex, "before", 1);
   auto after = id_query(ex, "after", 0);
-  int limit = limit_query(ex);
+  int limit = limit_query(ex, kDefaultLimit, kMaxLimit);
   if (before && after) throw ApiError(ErrorCode::bad_request, "give 'before' or 'after', not both");
   auto& store = api.services().store;
   member_room(store, room_id, user.user_id);
-
-  // One row more than asked tells whether the page reaches the end.
   auto rows = after ? store.messages_after(room_id, *after, limit + 1)
                     : store.messages_before(room_id, before, limit + 1);
-  bool more = static_cast<int>(rows.size()) > limit;
-  if (more) rows.pop_back();
-  std::optional<std::int64_t> cursor;
-  if (more) cursor = rows.back().id;
+  auto cursor = trim_page(rows, limit, id_of);
   ex->reply_json_text(
       200, protocol::message_page_text(rows, after ? "next_after" : "next_before", cursor));
+}
+
+void list_replies(Api& api, const ExchangePtr& ex) {
+  const auto& user = require_user(ex);
+  std::int64_t room_id = ex->id_param(0);
+  std::int64_t parent_id = ex->id_param(1);
+  auto after = id_query(ex, "after", 0);
+  int limit = limit_query(ex, kDefaultLimit, kMaxLimit);
+  auto& store = api.services().store;
+  member_room(store, room_id, user.user_id);
+  if (!store.find_message(room_id, parent_id))
+    throw ApiError(ErrorCode::not_found,
+                   "no message " + std::to_string(parent_id) + " in room " + std::to_string(room_id));
+  auto rows = store.replies(room_id, parent_id, after.value_or(0), limit + 1);
+  auto cursor = trim_page(rows, limit, id_of);
+  ex->reply_json_text(200, protocol::message_page_text(rows, "next_after", cursor));
+}
+
+void list_changes(Api& api, const ExchangePtr& ex) {
+  const auto& user = require_user(ex);
+  std::int64_t room_id = ex->id_param(0);
+  auto since = id_query(ex, "since", 0);
+  if (!since) throw ApiError(ErrorCode::bad_request, "query parameter 'since' is required");
+  int limit = limit_query(ex, kDefaultChangesLimit, kMaxChangesLimit);
+  auto& store = api.services().store;
+  member_room(store, room_id, user.user_id);
+  auto rows = store.changes_since(room_id, *since, limit + 1);
+  auto cursor = trim_page(rows, limit, [](const domain::Message& m) { return m.position(); });
+  ex->reply_json_text(200, protocol::message_page_text(rows, "next_since", cursor));
 }
 
 void post_message(Api& api, const ExchangePtr& ex) {
@@ -73,27 +94,17 @@ void post_message(Api& api, const ExchangePtr& ex) {
   auto meta = protocol::check_meta(body.if_contains("meta"));
   if (meta.error) throw ApiError(ErrorCode::bad_request, *meta.error);
   message.meta_json = std::move(meta.json);
+  message.reply_to = optional_id_field(body, "reply_to");
 
-  realtime::send_message(
-      api.services(), std::move(message), [ex, room_id](const realtime::SendOutcome& outcome) {
-        using Status = realtime::SendOutcome::Status;
-        switch (outcome.status) {
-          case Status::stored:
-            ex->reply_json_text(201, protocol::message_text(*outcome.message));
-            return;
-          case Status::duplicate:
-            ex->reply_json_text(200, protocol::message_text(*outcome.message));
-            return;
-          case Status::forbidden:
-            ex->fail(ErrorCode::forbidden, "not a member of room " + std::to_string(room_id));
-            return;
-          case Status::not_found:
-            ex->fail(ErrorCode::not_found, "no room " + std::to_string(room_id));
-            return;
-          case Status::unavailable:
-            ex->fail(ErrorCode::unavailable, "message not stored; try again");
-            return;
+  realtime::submit_write(
+      api.services(), std::move(message), {user.user_id, user.username, nullptr},
+      [ex, room_id](const store::WriteResult* result) {
+        if (auto error = realtime::write_error(result, room_id)) {
+          ex->fail(error->code, error->message);
+          return;
         }
+        ex->reply_json_text(result->status == store::WriteStatus::stored ? 201 : 200,
+                            protocol::message_text(result->message));
       });
 }
 
@@ -102,6 +113,10 @@ void post_message(Api& api, const ExchangePtr& ex) {
 void add_message_routes(Api& api) {
   api.add_endpoint("GET", "/api/rooms/{}/messages", list_messages);
   api.add_endpoint("POST", "/api/rooms/{}/messages", post_message);
+  api.add_endpoint("GET", "/api/rooms/{}/messages/{}/replies", list_replies);
+  api.add_endpoint("GET", "/api/rooms/{}/changes", list_changes);
+  add_message_change_routes(api);
+  add_read_routes(api);
 }
 
 }  // namespace parley::http

@@ -11,6 +11,7 @@ namespace parley::http {
 // An invalid escape yields nullopt as well.
 std::optional<std::string> query_param(std::string_view query, std::string_view name);
 
-std::optional<std::string> percent_decode(std::string_view text);
+// `plus_as_space`: a query string's '+' is a space; in a path segment it is a '+'.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space = true);
 
 }  // namespace parley::http

@@ -47,8 +47,12 @@ void create_room(Api& api, const ExchangePtr& ex) {
 
 void get_room(Api& api, const ExchangePtr& ex) {
   const auto& user = require_user(ex);
-  ex->reply(200,
-            protocol::room_json(visible_room(api.services().store, ex->id_param(0), user.user_id)));
+  auto& store = api.services().store;
+  std::int64_t room_id = ex->id_param(0);
+  auto room = store.room_overview(room_id, user.user_id);
+  if (!room || (room->is_private && !room->joined))
+    throw ApiError(ErrorCode::not_found, "no room " + std::to_string(room_id));
+  ex->reply(200, protocol::room_json(*room));
 }
 
 void join_room(Api& api, const ExchangePtr& ex) {
@@ -82,11 +86,12 @@ void leave_room(Api& api, const ExchangePtr& ex) {
   ex->reply_no_content();
 }
 
-json::object member_json(Api& api, const store::Member& m) {
+json::object member_json(Api& api, const domain::Member& m) {
   return {{"id", m.user_id},
           {"username", m.username},
           {"role", m.is_owner ? "owner" : "member"},
-          {"online", api.services().hub.presence().is_connected(m.user_id)}};
+          {"online", api.services().hub.presence().is_connected(m.user_id)},
+          {"last_read", m.last_read}};
 }
 
 void list_members(Api& api, const ExchangePtr& ex) {
@@ -121,7 +126,7 @@ void add_member(Api& api, const ExchangePtr& ex) {
         {target->id},
         net::make_text_frame(protocol::notification_frame("room.member_added", data, now_ms())));
   }
-  ex->reply(201, json::object{{"member", member_json(api, {target->id, target->username, false})}});
+  ex->reply(201, json::object{{"member", member_json(api, {target->id, target->username, false, 0})}});
 }
 
 void delete_room(Api& api, const ExchangePtr& ex) {

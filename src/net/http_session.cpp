@@ -87,7 +87,7 @@ class HttpSession final : public SessionBase {
   void on_header(error_code ec);
   void read_body();
   void on_read(error_code ec);
-  void dispatch(HttpRequest request);
+  void handle_request(HttpRequest request);
   void upgrade(HttpRequest request);
   void reply_error(const HttpRequest& request, ErrorCode code, std::string_view message,
                    int status = 0);
@@ -133,7 +133,7 @@ void HttpSession<Stream>::start() {
   attach();
   if (server_.closing.load()) return finish();
   if constexpr (kTls) {
-    arm_timer(server_.config.handshake_timeout);
+    arm_timer(server_.config.request_timeout);
     stream_.async_handshake(asio::ssl::stream_base::server,
                             [self = self()](error_code ec) { self->on_handshake(ec); });
   } else {
@@ -163,7 +163,7 @@ void HttpSession<Stream>::do_read() {
   parser_->header_limit(static_cast<std::uint32_t>(server_.config.max_header_bytes));
   parser_->body_limit(server_.config.max_body_bytes);
   // One deadline covers both the wait for a keep-alive request and reading it in full.
-  arm_timer(server_.config.handshake_timeout);
+  arm_timer(server_.config.request_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
                           [self = self()](error_code ec, std::size_t) { self->on_header(ec); });
 }
@@ -220,11 +220,11 @@ void HttpSession<Stream>::on_read(error_code ec) {
   parser_.reset();
   obs::metrics().http_requests.add();
   if (ws && request.path == "/ws") return upgrade(std::move(request));
-  dispatch(std::move(request));
+  handle_request(std::move(request));
 }
 
 template <class Stream>
-void HttpSession<Stream>::dispatch(HttpRequest request) {
+void HttpSession<Stream>::handle_request(HttpRequest request) {
   phase_ = Phase::handling;
   auto pending = std::make_shared<PendingResponse<Stream>>(
       self(), plain_socket(stream_).get_executor(), keep_alive_);

@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include <csignal>
@@ -230,12 +231,17 @@ std::uint16_t Server::port() const noexcept {
   return impl_->port;
 }
 
-std::size_t Server::thread_count() const noexcept {
-  return impl_->state.threads.size();
-}
-
 void Server::post(std::size_t index, std::function<void()> fn) {
   asio::post(impl_->state.threads.at(index)->ioc, std::move(fn));
+}
+
+void Server::post_after(std::size_t index, std::chrono::milliseconds delay,
+                        std::function<void()> fn) {
+  auto& ioc = impl_->state.threads.at(index)->ioc;
+  auto timer = std::make_shared<asio::steady_timer>(ioc, delay);
+  timer->async_wait([timer, fn = std::move(fn)](error_code ec) {
+    if (!ec) fn();
+  });
 }
 
 void Server::run(BeforeClose before_close) {

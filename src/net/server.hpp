@@ -23,7 +23,8 @@ struct ServerConfig {
   std::size_t max_outbound_bytes = 4 << 20;  // slow-consumer cap: close 1013 beyond it
   std::chrono::milliseconds ping_interval{30'000};
   std::chrono::milliseconds idle_timeout{75'000};
-  std::chrono::milliseconds handshake_timeout{10'000};  // HTTP request header read deadline
+  // TLS handshake, and each HTTP request: waiting for it and reading it in full.
+  std::chrono::milliseconds request_timeout{10'000};
   std::chrono::milliseconds shutdown_drain{5'000};
   std::string tls_cert_file;  // both set: HTTPS/WSS only
   std::string tls_key_file;
@@ -47,11 +48,12 @@ class Server {
   // The bound port (useful with port 0). Valid after start().
   std::uint16_t port() const noexcept;
 
-  std::size_t thread_count() const noexcept;
-
   // Runs `fn` on network thread `index`. Thread-safe. Handlers posted from one thread to one index
   // run in the order they were posted.
   void post(std::size_t index, std::function<void()> fn);
+  // Runs `fn` on network thread `index` after `delay` (not at all once the threads stopped).
+  // Thread-safe.
+  void post_after(std::size_t index, std::chrono::milliseconds delay, std::function<void()> fn);
 
   // Runs the network threads (one of them is the caller's) until shutdown completes.
   // SIGINT/SIGTERM trigger shutdown(): stop accepting, before_close(), close every WebSocket with

@@ -38,12 +38,6 @@ class WsConnection {
 
   // Index of the network thread that owns this connection (0 .. threads-1).
   virtual std::size_t thread_index() const noexcept = 0;
-
-  // Bytes queued and not yet written.
-  virtual std::size_t queued_bytes() const noexcept = 0;
-
-  // Thread-safe.
-  virtual std::uint64_t id() const noexcept = 0;
 };
 
 // Receives a connection's events, always on the connection's thread. Owned by the connection.

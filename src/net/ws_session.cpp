@@ -54,8 +54,6 @@ class WsSession final : public SessionBase, public WsConnection {
   }
   void after(std::chrono::milliseconds delay, std::function<void()> fn) override;
   std::size_t thread_index() const noexcept override { return index_; }
-  std::size_t queued_bytes() const noexcept override { return queued_bytes_; }
-  std::uint64_t id() const noexcept override { return id_; }
 
   void shutdown() override { begin_close(1001, "server shutting down", false); }
   void terminate() override { finish(); }
@@ -76,7 +74,7 @@ class WsSession final : public SessionBase, public WsConnection {
   void on_readable(error_code ec);
   void on_read(error_code ec, std::size_t n);
   bool consume(std::span<char> input);
-  void deliver(std::string_view text);
+  void hand_received_text(std::string_view text);
 
   void enqueue(SharedFrame frame);
   void schedule_flush();
@@ -200,7 +198,7 @@ bool WsSession<Stream>::consume(std::span<char> input) {
       case WsFrameParser::Kind::need_more:
         return true;
       case WsFrameParser::Kind::text:
-        if (state_ == State::open) deliver(event.payload);
+        if (state_ == State::open) hand_received_text(event.payload);
         break;
       case WsFrameParser::Kind::ping:
         if (state_ == State::open) enqueue(make_frame(ws_opcode::pong, event.payload));
@@ -231,7 +229,7 @@ bool WsSession<Stream>::consume(std::span<char> input) {
 }
 
 template <class Stream>
-void WsSession<Stream>::deliver(std::string_view text) {
+void WsSession<Stream>::hand_received_text(std::string_view text) {
   try {
     handler_->on_text(text);
   } catch (const std::exception& e) {

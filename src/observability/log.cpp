@@ -3,9 +3,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
-
 #include "common/clock.hpp"
+#include "common/json_escape.hpp"
 
 namespace parley::obs {
 namespace {
@@ -53,36 +52,6 @@ void init_logging(std::string_view level) {
     l = spdlog::level::err;
   spdlog::set_level(l);
   spdlog::flush_on(spdlog::level::info);
-}
-
-void append_json_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
 }
 
 void log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields) {

@@ -49,7 +49,4 @@ inline void log_error(std::string_view msg, std::initializer_list<LogField> f = 
   log(LogLevel::error, msg, f);
 }
 
-// Appends `s` to `out` as the inside of a JSON string (no surrounding quotes).
-void append_json_escaped(std::string& out, std::string_view s);
-
 }  // namespace parley::obs

@@ -98,7 +98,8 @@ std::string Metrics::render_prometheus() const {
   render_histogram(out, "parley_store_latency_seconds", "Message submit to durable commit.",
                    store_latency);
   render_histogram(out, "parley_delivery_latency_seconds",
-                   "Commit to queued for every local subscriber.", delivery_latency);
+                   "Message commit to its frame queued to one network thread's subscribers.",
+                   delivery_latency);
   out +=
       "# HELP parley_errors_total Errors answered, by code.\n# TYPE parley_errors_total counter\n";
   for (int i = 0; i < kErrorCodeCount; ++i) {

@@ -69,7 +69,10 @@ struct Metrics {
   Counter slow_consumer_closes;  // connections closed 1013
   Counter store_batches;         // group-commit transactions
   Histogram store_latency;       // submit -> committed, per message
-  Histogram delivery_latency;    // committed -> queued to the last local subscriber
+  // A message's commit (its callback on the writer thread) -> its frame queued to the room's
+  // subscribers on one network thread: one sample per thread that has any. Not measured in a
+  // cluster, where every message reaches the hub through the bus, which carries no commit time.
+  Histogram delivery_latency;
   std::array<Counter, kErrorCodeCount> errors;  // by ErrorCode
 
   // Counts an error answered to a client and remembers it for the dashboard.

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "protocol/emoji.hpp"
 #include "protocol/validation.hpp"
 
 namespace parley::protocol {
@@ -24,6 +25,27 @@ std::string required_string(const json::object& o, std::string_view name) {
   return std::string(v->get_string());
 }
 
+std::optional<std::int64_t> optional_id(const json::object& o, std::string_view name) {
+  const json::value* v = o.if_contains(name);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  auto id = as_id(*v);
+  if (!id) throw std::string("field '") + std::string(name) + "' must be a positive integer id";
+  return id;
+}
+
+bool required_bool(const json::object& o, std::string_view name) {
+  const json::value* v = o.if_contains(name);
+  if (v == nullptr) throw std::string("missing field '") + std::string(name) + "'";
+  if (!v->is_bool()) throw std::string("field '") + std::string(name) + "' must be true or false";
+  return v->get_bool();
+}
+
+std::string checked_body(const json::object& o) {
+  std::string body = required_string(o, "body");
+  if (auto e = check_body(body)) throw std::string(*e);
+  return body;
+}
+
 ClientFrameBody parse_body(std::string_view type, const json::object& o) {
   if (type == "auth") return AuthFrame{required_string(o, "token")};
   if (type == "join") {
@@ -41,8 +63,7 @@ ClientFrameBody parse_body(std::string_view type, const json::object& o) {
   if (type == "send") {
     SendFrame f;
     f.room = required_id(o, "room");
-    f.body = required_string(o, "body");
-    if (auto e = check_body(f.body)) throw std::string(*e);
+    f.body = checked_body(o);
     if (const json::value* c = o.if_contains("client_id"); c != nullptr && !c->is_null()) {
       if (!c->is_string()) throw std::string("field 'client_id' must be a string");
       f.client_id = std::string(c->get_string());
@@ -51,8 +72,31 @@ ClientFrameBody parse_body(std::string_view type, const json::object& o) {
     auto meta = check_meta(o.if_contains("meta"));
     if (meta.error) throw *meta.error;
     f.meta_json = std::move(meta.json);
+    f.reply_to = optional_id(o, "reply_to");
     return f;
   }
+  if (type == "edit") {
+    EditFrame f;
+    f.room = required_id(o, "room");
+    f.id = required_id(o, "id");
+    f.body = checked_body(o);
+    auto meta = check_meta(o.if_contains("meta"));
+    if (meta.error) throw *meta.error;
+    f.replace_meta = meta.json.has_value();
+    f.meta_json = std::move(meta.json);
+    return f;
+  }
+  if (type == "delete") return DeleteFrame{required_id(o, "room"), required_id(o, "id")};
+  if (type == "react") {
+    ReactFrame f;
+    f.room = required_id(o, "room");
+    f.id = required_id(o, "id");
+    f.emoji = required_string(o, "emoji");
+    if (auto e = check_emoji(f.emoji)) throw std::string(*e);
+    f.on = required_bool(o, "on");
+    return f;
+  }
+  if (type == "read") return ReadFrame{required_id(o, "room"), required_id(o, "up_to")};
   throw std::string("unknown frame type '") + std::string(type.substr(0, 64)) + "'";
 }
 

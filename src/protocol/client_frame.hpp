@@ -24,14 +24,36 @@ struct SendFrame {
   std::string body;
   std::optional<std::string> client_id;
   std::optional<std::string> meta_json;  // compact JSON object text
+  std::optional<std::int64_t> reply_to;
+};
+struct EditFrame {
+  std::int64_t room = 0;
+  std::int64_t id = 0;
+  std::string body;
+  bool replace_meta = false;  // `meta` given (an object): it replaces the stored one
+  std::optional<std::string> meta_json;
+};
+struct DeleteFrame {
+  std::int64_t room = 0;
+  std::int64_t id = 0;
+};
+struct ReactFrame {
+  std::int64_t room = 0;
+  std::int64_t id = 0;
+  std::string emoji;
+  bool on = true;
+};
+struct ReadFrame {
+  std::int64_t room = 0;
+  std::int64_t up_to = 0;
 };
 struct TypingFrame {
   std::int64_t room = 0;
 };
 struct PingFrame {};
 
-using ClientFrameBody =
-    std::variant<AuthFrame, JoinFrame, LeaveFrame, SendFrame, TypingFrame, PingFrame>;
+using ClientFrameBody = std::variant<AuthFrame, JoinFrame, LeaveFrame, SendFrame, TypingFrame,
+                                     PingFrame, EditFrame, DeleteFrame, ReactFrame, ReadFrame>;
 
 struct ClientFrame {
   std::optional<std::string> ref;

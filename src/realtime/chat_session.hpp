@@ -1,23 +1,25 @@
 #pragma once
-// One WebSocket client of the chat: authenticates it, runs its frames (join, leave, send, typing,
-// ping) and receives the hub's deliveries. Lives on its connection's network thread; blocking work
-// runs on the worker pool and its result is posted back to that thread.
+// One WebSocket client of the chat: parses its frames and hands each to the handler of its family
+// (authentication, rooms, messages, read state), and receives the hub's deliveries for it. Lives
+// on its connection's network thread; blocking work runs on the worker pool and its result is
+// posted back to that thread.
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "auth/jwt.hpp"
-#include "common/error_code.hpp"
 #include "net/ws_connection.hpp"
 #include "protocol/client_frame.hpp"
-#include "realtime/delivery.hpp"
-#include "realtime/rate_limiter.hpp"
+#include "realtime/message_frames.hpp"
+#include "realtime/read_frames.hpp"
+#include "realtime/room_frames.hpp"
 #include "realtime/services.hpp"
-#include "store/records.hpp"
+#include "realtime/session_auth.hpp"
+#include "realtime/session_context.hpp"
+#include "realtime/subscriber.hpp"
 
 namespace parley::realtime {
 
@@ -32,64 +34,22 @@ class ChatSession : public net::WsHandler,
   void on_text(std::string_view payload) override;
   void on_closed() override;
 
-  std::int64_t user_id() const noexcept override { return user_.id; }
-  const std::string& role() const noexcept override { return user_.role; }
-  void deliver(const Delivery& delivery) override;
-  void on_membership_ended(std::int64_t room_id) override { drop_subscription(room_id, true); }
-  void on_role_changed(const std::string& role) override { user_.role = role; }
+  std::int64_t user_id() const noexcept override { return ctx_.user.id; }
+  const std::string& role() const noexcept override { return ctx_.user.role; }
+  void send_delivery(const Delivery& delivery) override;
+  void on_membership_ended(std::int64_t room_id) override { rooms_.drop(room_id, true); }
+  void on_role_changed(const std::string& role) override { ctx_.user.role = role; }
 
  private:
-  enum class State { awaiting_auth, loading_user, ready, closed };
-
-  struct Buffered {
-    std::int64_t message_id;
-    net::SharedFrame frame;
-  };
-  // A room this connection subscribes to. `pending` while its join is being answered: live
-  // messages are buffered so that none is lost or sent twice around the `missed` catch-up.
-  struct Subscription {
-    std::int64_t room_id = 0;
-    std::int64_t last_id = 0;  // highest message id sent on this connection for the room
-    bool pending = true;
-    bool announced = false;  // counted in Presence (and announced to the room)
-    std::vector<Buffered> buffer;
-  };
-
   void handle(protocol::ClientFrame frame);
-  void on_auth(const std::optional<std::string>& ref, const protocol::AuthFrame& frame);
-  // `reply`: answer with `authed` (authentication by frame, not by the upgrade request).
-  void load_user(std::optional<std::string> ref, auth::AccessClaims claims, bool reply);
-  void on_user_loaded(const std::optional<std::string>& ref, bool reply,
-                      std::optional<store::User> user);
-  void on_join(const std::optional<std::string>& ref, const protocol::JoinFrame& frame);
-  void on_leave(const std::optional<std::string>& ref, const protocol::LeaveFrame& frame);
-  void on_send(const std::optional<std::string>& ref, protocol::SendFrame frame);
-  void on_typing(const std::optional<std::string>& ref, const protocol::TypingFrame& frame);
+  void on_ready();
+  bool ready() const noexcept { return auth_.state() == SessionAuth::State::ready; }
 
-  Subscription* find_subscription(std::int64_t room_id);
-  // Ends a join: sends what was buffered past last_id, in order.
-  void flush_buffer(Subscription& sub);
-  void drop_subscription(std::int64_t room_id, bool announce_leave);
-  void send_text(std::string text);
-  void send_error(const std::optional<std::string>& ref, ErrorCode code, std::string_view message);
-  void fail_auth(const std::optional<std::string>& ref, std::string_view message);
-
-  // Runs `work` on the worker pool, then `then(result)` on this connection's thread if the
-  // connection is still open. A full pool answers `unavailable` to the frame `ref` names.
-  template <typename Work, typename Then>
-  void off_thread(const std::optional<std::string>& ref, Work work, Then then);
-
-  Services& services_;
-  std::shared_ptr<net::WsConnection> connection_;
-  std::size_t thread_ = 0;
-  State state_ = State::awaiting_auth;
-  std::optional<auth::AccessClaims> claims_;
-  store::User user_;
-  RateLimiter limiter_;
-  RateLimiter typing_limiter_;
-  std::vector<Subscription> subscriptions_;
-  std::vector<std::string> early_frames_;  // frames received while the user record loads
-  std::size_t early_bytes_ = 0;
+  SessionContext ctx_;
+  SessionAuth auth_;
+  RoomFrames rooms_;
+  MessageFrames messages_;
+  ReadFrames reads_;
 };
 
 }  // namespace parley::realtime

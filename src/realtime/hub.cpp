@@ -17,7 +17,7 @@ std::size_t Hub::relay(RemoteEvent event) {
   return relay_ ? relay_->forward(event) : 0;
 }
 
-void Hub::dispatch(std::size_t index, std::function<void()> task) {
+void Hub::post(std::size_t index, std::function<void()> task) {
   if (batch_ != nullptr && batch_->hub == this) {
     batch_->tasks[index].push_back(std::move(task));
     return;
@@ -55,7 +55,7 @@ void Hub::end_batch() {
 void Hub::publish_to_room(Delivery delivery) {
   if (relay_) {
     relay({RemoteEvent::Target::room, delivery, {}, {}});
-    if (delivery.kind == Delivery::Kind::message && relay_->loops_back_messages()) return;
+    if (delivery.kind == Delivery::Kind::room_event && relay_->loops_back_messages()) return;
   }
   fan_out_to_room(std::move(delivery));
 }
@@ -63,9 +63,9 @@ void Hub::publish_to_room(Delivery delivery) {
 void Hub::fan_out_to_room(Delivery delivery) {
   auto shared = std::make_shared<const Delivery>(std::move(delivery));
   for (std::size_t i = 0; i < shards_.size(); ++i) {
-    dispatch(i, [shard = shards_[i].get(), shared] {
+    post(i, [shard = shards_[i].get(), shared] {
       std::size_t n = shard->deliver_to_room(*shared);
-      if (shared->kind == Delivery::Kind::message) {
+      if (shared->kind == Delivery::Kind::room_event) {
         obs::metrics().messages_out.add(n);
         if (n > 0 && shared->committed_us > 0)
           obs::metrics().delivery_latency.observe_us(
@@ -77,8 +77,7 @@ void Hub::fan_out_to_room(Delivery delivery) {
 
 void Hub::publish_room_deleted(std::int64_t room_id) {
   auto shared = std::make_shared<const Delivery>(
-      Delivery{Delivery::Kind::room_deleted, room_id, 0, 0, 0,
-               net::make_text_frame(protocol::room_deleted_frame(room_id))});
+      Delivery::room_deleted(room_id, net::make_text_frame(protocol::room_deleted_frame(room_id))));
   relay({RemoteEvent::Target::room_deleted, *shared, {}, {}});
   fan_out_room_deleted(std::move(shared));
 }
@@ -86,12 +85,12 @@ void Hub::publish_room_deleted(std::int64_t room_id) {
 void Hub::fan_out_room_deleted(std::shared_ptr<const Delivery> shared) {
   presence_.drop_room(shared->room_id);
   for (std::size_t i = 0; i < shards_.size(); ++i)
-    dispatch(i, [shard = shards_[i].get(), shared] { shard->deliver_room_deleted(*shared); });
+    post(i, [shard = shards_[i].get(), shared] { shard->deliver_room_deleted(*shared); });
 }
 
 std::size_t Hub::publish_to_users(const std::vector<std::int64_t>& user_ids,
-                                  net::SharedFrame frame) {
-  Delivery delivery{Delivery::Kind::notification, 0, 0, 0, 0, std::move(frame)};
+                                  net::SharedFrame frame, const void* exclude_connection) {
+  Delivery delivery = Delivery::notification(0, std::move(frame), exclude_connection);
   std::size_t targeted = relay({RemoteEvent::Target::users, delivery, user_ids, {}});
   std::size_t local = 0;
   for (auto id : user_ids) local += presence_.connections_of(id);
@@ -104,7 +103,7 @@ void Hub::fan_out_to_users(const std::vector<std::int64_t>& user_ids, Delivery d
   auto shared = std::make_shared<const Delivery>(std::move(delivery));
   auto ids = std::make_shared<const std::vector<std::int64_t>>(user_ids);
   for (std::size_t i = 0; i < shards_.size(); ++i) {
-    dispatch(i, [shard = shards_[i].get(), shared, ids] {
+    post(i, [shard = shards_[i].get(), shared, ids] {
       std::size_t n = 0;
       for (auto id : *ids) n += shard->deliver_to_user(id, *shared);
       obs::metrics().notifications_out.add(n);
@@ -116,23 +115,19 @@ std::size_t Hub::publish_notification_to_room(std::int64_t room_id, net::SharedF
   // publish_to_room relays it; the relay's count is not known here.
   std::size_t targeted = presence_.connections_in(room_id);
   if (targeted == 0 && relay_ == nullptr) return 0;
-  publish_to_room(Delivery{Delivery::Kind::notification, room_id, 0, 0, 0, std::move(frame)});
+  publish_to_room(Delivery::notification(room_id, std::move(frame)));
   return targeted;
 }
 
 void Hub::end_membership(std::int64_t room_id, std::int64_t user_id) {
-  relay({RemoteEvent::Target::end_membership,
-         Delivery{Delivery::Kind::message, room_id, 0, 0, 0, nullptr},
-         {user_id},
-         {}});
+  relay({RemoteEvent::Target::end_membership, Delivery::about_room(room_id), {user_id}, {}});
   fan_out_end_membership(room_id, user_id);
 }
 
 void Hub::fan_out_end_membership(std::int64_t room_id, std::int64_t user_id) {
   for (std::size_t i = 0; i < shards_.size(); ++i)
-    dispatch(i, [shard = shards_[i].get(), room_id, user_id] {
-      shard->end_membership(room_id, user_id);
-    });
+    post(i,
+         [shard = shards_[i].get(), room_id, user_id] { shard->end_membership(room_id, user_id); });
 }
 
 void Hub::change_role(std::int64_t user_id, const std::string& role) {
@@ -143,11 +138,11 @@ void Hub::change_role(std::int64_t user_id, const std::string& role) {
 void Hub::fan_out_role_change(std::int64_t user_id, const std::string& role) {
   presence_.change_role(user_id, role);
   for (std::size_t i = 0; i < shards_.size(); ++i)
-    dispatch(i, [shard = shards_[i].get(), user_id, role] { shard->change_role(user_id, role); });
+    post(i, [shard = shards_[i].get(), user_id, role] { shard->change_role(user_id, role); });
 }
 
 std::size_t Hub::publish_to_role(const std::string& role, net::SharedFrame frame) {
-  Delivery delivery{Delivery::Kind::notification, 0, 0, 0, 0, std::move(frame)};
+  Delivery delivery = Delivery::notification(0, std::move(frame));
   std::size_t targeted = relay({RemoteEvent::Target::role, delivery, {}, role});
   std::size_t local = presence_.connections_with_role(role);
   if (local == 0) return targeted;
@@ -158,7 +153,7 @@ std::size_t Hub::publish_to_role(const std::string& role, net::SharedFrame frame
 void Hub::fan_out_to_role(const std::string& role, Delivery delivery) {
   auto shared = std::make_shared<const Delivery>(std::move(delivery));
   for (std::size_t i = 0; i < shards_.size(); ++i) {
-    dispatch(i, [shard = shards_[i].get(), shared, role] {
+    post(i, [shard = shards_[i].get(), shared, role] {
       obs::metrics().notifications_out.add(shard->deliver_to_role(role, *shared));
     });
   }

@@ -30,11 +30,12 @@ class Hub {
 
   // Must be called on thread `index`.
   HubShard& shard(std::size_t index) { return *shards_[index]; }
-  std::size_t shard_count() const noexcept { return shards_.size(); }
   Presence& presence() noexcept { return presence_; }
 
   // Runs `task` on network thread `index`, after what was posted there before. Thread-safe.
-  void post(std::size_t index, std::function<void()> task) { dispatch(index, std::move(task)); }
+  // Between begin_batch and end_batch, on the thread that began the batch, the task is held and
+  // posted with the rest of the batch.
+  void post(std::size_t index, std::function<void()> task);
 
   // Between these two calls, what this thread posts to the network threads is collected and then
   // posted as one task per thread, in order: everything one commit batch sends (messages, acks)
@@ -47,7 +48,9 @@ class Hub {
   void publish_room_deleted(std::int64_t room_id);
   // Return the number of connections targeted (known from Presence at the time of the call) plus
   // those the relay queued on other instances.
-  std::size_t publish_to_users(const std::vector<std::int64_t>& user_ids, net::SharedFrame frame);
+  // `exclude_connection`: a local connection (a Subscriber) that gets the event as a reply instead.
+  std::size_t publish_to_users(const std::vector<std::int64_t>& user_ids, net::SharedFrame frame,
+                               const void* exclude_connection = nullptr);
   std::size_t publish_to_role(const std::string& role, net::SharedFrame frame);
   std::size_t publish_notification_to_room(std::int64_t room_id, net::SharedFrame frame);
 
@@ -68,7 +71,6 @@ class Hub {
   void fan_out_to_role(const std::string& role, Delivery delivery);
   void fan_out_end_membership(std::int64_t room_id, std::int64_t user_id);
   void fan_out_role_change(std::int64_t user_id, const std::string& role);
-  void dispatch(std::size_t index, std::function<void()> task);
 
   struct Batch {
     const Hub* hub = nullptr;

@@ -26,7 +26,6 @@ void HubShard::unsubscribe(std::int64_t room_id, Subscriber* subscriber) {
 
 void HubShard::add_connection(Subscriber* subscriber) {
   users_[subscriber->user_id()].push_back(subscriber);
-  ++connection_count_;
 }
 
 void HubShard::remove_connection(Subscriber* subscriber) {
@@ -35,7 +34,6 @@ void HubShard::remove_connection(Subscriber* subscriber) {
   auto& list = it->second;
   auto pos = std::find(list.begin(), list.end(), subscriber);
   if (pos == list.end()) return;
-  --connection_count_;
   if (delivering_ > 0) {
     *pos = nullptr;  // users_ lists are compacted lazily on the next removal
     return;
@@ -55,12 +53,12 @@ std::size_t HubShard::deliver_to_room(const Delivery& delivery) {
   std::size_t delivered = 0;
   ++delivering_;
   auto& list = it->second;
-  // Index loop: deliver() may append nothing but may null out entries via unsubscribe().
+  // Index loop: send_delivery() may append nothing but may null out entries via unsubscribe().
   for (std::size_t i = 0; i < list.size(); ++i) {
     Subscriber* s = list[i];
     if (s == nullptr) continue;
     if (delivery.exclude_user != 0 && s->user_id() == delivery.exclude_user) continue;
-    s->deliver(delivery);
+    s->send_delivery(delivery);
     ++delivered;
   }
   if (--delivering_ == 0 && !rooms_to_compact_.empty()) {
@@ -86,10 +84,10 @@ std::size_t HubShard::deliver_to_user(std::int64_t user_id, const Delivery& deli
   std::size_t delivered = 0;
   ++delivering_;
   for (std::size_t i = 0; i < it->second.size(); ++i) {
-    if (Subscriber* s = it->second[i]) {
-      s->deliver(delivery);
-      ++delivered;
-    }
+    Subscriber* s = it->second[i];
+    if (s == nullptr || s == delivery.exclude_connection) continue;
+    s->send_delivery(delivery);
+    ++delivered;
   }
   --delivering_;
   return delivered;
@@ -101,7 +99,7 @@ std::size_t HubShard::deliver_to_role(std::string_view role, const Delivery& del
   for (auto& [user, list] : users_) {
     for (std::size_t i = 0; i < list.size(); ++i) {
       if (Subscriber* s = list[i]; s != nullptr && s->role() == role) {
-        s->deliver(delivery);
+        s->send_delivery(delivery);
         ++delivered;
       }
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "realtime/delivery.hpp"
+#include "realtime/subscriber.hpp"
 
 namespace parley::realtime {
 
@@ -34,14 +35,12 @@ class HubShard {
   void change_role(std::int64_t user_id, const std::string& role);
 
   std::size_t subscriber_count(std::int64_t room_id) const;
-  std::size_t connection_count() const noexcept { return connection_count_; }
 
  private:
   void compact(std::vector<Subscriber*>& list);
 
   std::unordered_map<std::int64_t, std::vector<Subscriber*>> rooms_;
   std::unordered_map<std::int64_t, std::vector<Subscriber*>> users_;
-  std::size_t connection_count_ = 0;
   int delivering_ = 0;  // > 0 while a loop runs: removals only null out entries
   std::vector<std::int64_t> rooms_to_compact_;
 };

@@ -4,7 +4,7 @@
 
 namespace parley::realtime {
 
-void Presence::connect(const store::User& user) {
+void Presence::connect(const domain::User& user) {
   std::lock_guard lock(mutex_);
   auto& entry = users_[user.id];
   entry.user = user;
@@ -28,7 +28,7 @@ void Presence::change_role(std::int64_t user_id, const std::string& role) {
     if (auto it = users.find(user_id); it != users.end()) it->second.user.role = role;
 }
 
-bool Presence::join(std::int64_t room_id, const store::User& user) {
+bool Presence::join(std::int64_t room_id, const domain::User& user) {
   std::lock_guard lock(mutex_);
   auto [room, created] = rooms_.try_emplace(room_id);
   if (created) obs::metrics().rooms_active.add(1);
@@ -57,9 +57,9 @@ void Presence::drop_room(std::int64_t room_id) {
   if (rooms_.erase(room_id) > 0) obs::metrics().rooms_active.add(-1);
 }
 
-std::vector<store::User> Presence::online_in(std::int64_t room_id) const {
+std::vector<domain::User> Presence::online_in(std::int64_t room_id) const {
   std::lock_guard lock(mutex_);
-  std::vector<store::User> out;
+  std::vector<domain::User> out;
   auto room = rooms_.find(room_id);
   if (room == rooms_.end()) return out;
   out.reserve(room->second.size());

@@ -11,24 +11,24 @@
 #include <unordered_map>
 #include <vector>
 
-#include "store/records.hpp"
+#include "domain/user.hpp"
 
 namespace parley::realtime {
 
 class Presence {
  public:
   // A connection authenticated / closed. Counts toward users_online.
-  void connect(const store::User& user);
+  void connect(const domain::User& user);
   void disconnect(std::int64_t user_id);
   void change_role(std::int64_t user_id, const std::string& role);
 
   // true when this is the user's first connection subscribed to the room.
-  bool join(std::int64_t room_id, const store::User& user);
+  bool join(std::int64_t room_id, const domain::User& user);
   // true when that was the user's last connection subscribed to the room.
   bool leave(std::int64_t room_id, std::int64_t user_id);
   void drop_room(std::int64_t room_id);
 
-  std::vector<store::User> online_in(std::int64_t room_id) const;
+  std::vector<domain::User> online_in(std::int64_t room_id) const;
   bool is_connected(std::int64_t user_id) const;
   std::size_t connections_of(std::int64_t user_id) const;
   std::size_t connections_with_role(const std::string& role) const;
@@ -38,11 +38,11 @@ class Presence {
 
  private:
   struct Connected {
-    store::User user;
+    domain::User user;
     std::size_t connections = 0;
   };
   struct InRoom {
-    store::User user;
+    domain::User user;
     std::size_t connections = 0;
   };
 

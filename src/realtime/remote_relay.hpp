@@ -27,9 +27,10 @@ class RemoteRelay {
   virtual ~RemoteRelay() = default;
 
   // Thread-safe and quick: it runs on the message writer's thread and on network threads. (The
-  // Redis bus does one synchronous PUBLISH round trip, as the cross-instance order of messages
-  // rests on it.) Returns how many connections on other instances the event was queued for,
-  // when the relay knows (0 otherwise).
+  // Redis bus publishes synchronously, as the cross-instance order of messages rests on it; within
+  // a commit batch it holds the events and publishes them as one pipeline in end_batch.) Returns
+  // how many connections on other instances the event was queued for, when the relay knows (0
+  // otherwise).
   virtual std::size_t forward(const RemoteEvent& event) = 0;
 
   // true when the relay hands room messages back to this instance too (through

@@ -8,6 +8,7 @@
 #include "common/worker_pool.hpp"
 #include "realtime/hub.hpp"
 #include "realtime/rate_limiter.hpp"
+#include "realtime/receipt_throttle.hpp"
 #include "store/message_writer.hpp"
 #include "store/store.hpp"
 
@@ -17,8 +18,12 @@ struct RealtimeSettings {
   RateLimits rate_limits;
   // Typing fans out to a whole room: bounded so that one client cannot flood it.
   RateLimits typing_limits{5, 10, 1'000'000'000, 1'000};
+  // Edits, deletions and reactions reach a whole room too; read positions only the user's
+  // connections (and throttled receipts).
+  RateLimits change_limits{20, 40, 1'000'000'000, 1'000};
+  RateLimits read_limits{20, 40, 1'000'000'000, 1'000};
   std::int64_t auth_timeout_ms = 10'000;
-  std::size_t missed_max = 500;
+  std::size_t missed_max = 500;   // also the most `changed` messages a `joined` shows
   std::size_t missed_max_bytes = 1 << 20;  // `joined` stays far below the outbound cap
   std::size_t max_pending_frames = 4096;   // live frames buffered while a join completes
 };
@@ -30,6 +35,7 @@ struct Services {
   WorkerPool& workers;
   Hub& hub;
   RealtimeSettings settings;
+  ReceiptThrottle* receipts = nullptr;  // none: no receipts are sent
 };
 
 }  // namespace parley::realtime

@@ -23,11 +23,11 @@ MessageWriter::~MessageWriter() {
   stop();
 }
 
-bool MessageWriter::submit(NewMessage message, Callback done) {
+bool MessageWriter::submit(Write write, Callback done) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || queue_.size() >= max_queue_) return false;
-    queue_.push_back(Pending{std::move(message), std::move(done), monotonic_us()});
+    queue_.push_back(Pending{std::move(write), std::move(done), monotonic_us()});
   }
   wake_.notify_one();
   return true;
@@ -50,7 +50,7 @@ std::size_t MessageWriter::queued() const {
 
 namespace {
 
-void run_callback(const MessageWriter::Callback& done, const AppendResult* result) {
+void run_callback(const MessageWriter::Callback& done, const WriteResult* result) {
   if (!done) return;
   try {
     done(result);
@@ -60,41 +60,52 @@ void run_callback(const MessageWriter::Callback& done, const AppendResult* resul
   }
 }
 
+// after_batch, which must run whatever happened to the batch.
+void run_after_batch(const std::function<void()>& hook) {
+  if (!hook) return;
+  try {
+    hook();
+  } catch (const std::exception& e) {
+    obs::log_error("finishing a message batch failed", {obs::field("error", e.what())});
+  }
+}
+
 }  // namespace
 
-void MessageWriter::set_batch_hooks(BatchHook before_callbacks, BatchHook after_callbacks) {
+void MessageWriter::set_batch_hooks(BatchHooks hooks) {
   std::lock_guard lock(mutex_);
-  before_callbacks_ = std::move(before_callbacks);
-  after_callbacks_ = std::move(after_callbacks);
+  hooks_ = std::move(hooks);
 }
 
 void MessageWriter::run() {
   std::vector<Pending> batch;
-  std::vector<NewMessage> messages;
-  BatchHook before_callbacks;
-  BatchHook after_callbacks;
+  std::vector<Write> writes;
+  BatchHooks hooks;
+  bool hooks_taken = false;
   for (;;) {
     batch.clear();
-    messages.clear();
+    writes.clear();
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and everything queued is committed
-      if (!before_callbacks) {
-        before_callbacks = before_callbacks_;
-        after_callbacks = after_callbacks_;
+      if (!hooks_taken) {          // copied once set, so that the batches run them without the lock
+        hooks = hooks_;
+        hooks_taken = hooks.before_append || hooks.before_callbacks || hooks.after_callbacks ||
+                      hooks.after_batch;
       }
       while (!queue_.empty() && batch.size() < max_batch_) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    for (Pending& pending : batch) messages.push_back(std::move(pending.message));
+    for (Pending& pending : batch) writes.push_back(std::move(pending.write));
 
-    std::vector<AppendResult> results;
+    std::vector<WriteResult> results;
     bool committed = false;
     try {
-      results = store_.append_messages(messages, now_ms());
+      if (hooks.before_append) hooks.before_append();
+      results = store_.write_batch(writes, now_ms());
       committed = results.size() == batch.size();
     } catch (const StoreUnavailable& e) {
       obs::log_warn("message batch not stored",
@@ -105,7 +116,7 @@ void MessageWriter::run() {
     }
     if (!committed) {
       for (const Pending& pending : batch) run_callback(pending.done, nullptr);
-      finish_batch();
+      run_after_batch(hooks.after_batch);
       continue;
     }
 
@@ -116,21 +127,13 @@ void MessageWriter::run() {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       metrics.store_latency.observe_us(
           static_cast<std::uint64_t>(committed_us - batch[i].submitted_us));
-      if (results[i].status == AppendStatus::stored) ++stored;
+      if (results[i].status == WriteStatus::stored) ++stored;
     }
     metrics.messages_in.add(stored);
-    if (before_callbacks) before_callbacks();
+    if (hooks.before_callbacks) hooks.before_callbacks();
     for (std::size_t i = 0; i < batch.size(); ++i) run_callback(batch[i].done, &results[i]);
-    if (after_callbacks) after_callbacks();
-    finish_batch();
-  }
-}
-
-void MessageWriter::finish_batch() {
-  try {
-    store_.finish_append_batch();
-  } catch (const std::exception& e) {
-    obs::log_error("finishing a message batch failed", {obs::field("error", e.what())});
+    if (hooks.after_callbacks) hooks.after_callbacks();
+    run_after_batch(hooks.after_batch);
   }
 }
 

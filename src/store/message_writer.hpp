@@ -1,6 +1,7 @@
 #pragma once
-// Group commit: one writer thread drains a queue of message appends in batches, so that one
-// transaction (one fsync) covers everything that was waiting.
+// Group commit: one writer thread drains a queue of writes (sends, edits, deletions, reactions,
+// read positions) in batches, so that one transaction (one fsync) covers everything that was
+// waiting, and every change draws its position in the order it is committed.
 
 #include <condition_variable>
 #include <cstddef>
@@ -17,22 +18,30 @@ namespace parley::store {
 
 class MessageWriter {
  public:
-  // Invoked on the writer thread, in commit order (so in id order), after the batch committed.
-  // On StoreUnavailable the callback receives nullptr.
-  using Callback = std::function<void(const AppendResult* result)>;
+  // Invoked on the writer thread, in commit order (so in position order), after the batch
+  // committed. On StoreUnavailable the callback receives nullptr.
+  using Callback = std::function<void(const WriteResult* result)>;
 
   MessageWriter(Store& store, std::size_t max_batch = 512, std::size_t max_queue = 100'000);
   ~MessageWriter();  // stop()
   MessageWriter(const MessageWriter&) = delete;
   MessageWriter& operator=(const MessageWriter&) = delete;
 
-  // Run on the writer thread before and after the callbacks of each committed batch, so that the
-  // caller can hand everything one batch produces onwards at once. Set before any submit().
-  using BatchHook = std::function<void()>;
-  void set_batch_hooks(BatchHook before_callbacks, BatchHook after_callbacks);
+  // Run on the writer thread around every batch, in this order. Set before any submit().
+  struct BatchHooks {
+    // Before the batch's transaction. Throwing fails the batch: its callbacks receive nullptr.
+    std::function<void()> before_append;
+    // Around the callbacks of a committed batch, so that the caller can hand everything one
+    // batch produces onwards at once.
+    std::function<void()> before_callbacks;
+    std::function<void()> after_callbacks;
+    // Last, after every batch: committed, failed, or refused by before_append.
+    std::function<void()> after_batch;
+  };
+  void set_batch_hooks(BatchHooks hooks);
 
   // Thread-safe. false when the queue is full or the writer is stopping (caller: `unavailable`).
-  bool submit(NewMessage message, Callback done);
+  bool submit(Write write, Callback done);
 
   // Commits everything queued, runs the callbacks, then joins the thread. Idempotent.
   void stop();
@@ -41,11 +50,9 @@ class MessageWriter {
 
  private:
   void run();
-  // Store::finish_append_batch, after the callbacks and hooks of every batch, failed ones too.
-  void finish_batch();
 
   struct Pending {
-    NewMessage message;
+    Write write;
     Callback done;
     std::int64_t submitted_us = 0;  // monotonic, for the store_latency histogram
   };
@@ -56,8 +63,7 @@ class MessageWriter {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
-  BatchHook before_callbacks_;
-  BatchHook after_callbacks_;
+  BatchHooks hooks_;
   bool stopping_ = false;
   std::thread thread_;
 };

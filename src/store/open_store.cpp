@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "store/postgres_store.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/postgres/postgres_store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 
 namespace parley::store {
 

@@ -1,51 +1,26 @@
 #pragma once
-// Plain records the store reads and writes. Times are epoch milliseconds.
+// What the store's calls take and return beyond the chat's own records (domain/): credentials,
+// the writes of the group-commit writer and their outcomes, a token rotation's outcome. Times are
+// epoch milliseconds.
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
+#include <vector>
+
+#include "domain/message.hpp"
+#include "domain/read_state.hpp"
+#include "domain/user.hpp"
 
 namespace parley::store {
 
-struct User {
-  std::int64_t id = 0;
-  std::string username;
-  std::string role;  // "user" | "admin"
-  std::int64_t created_at_ms = 0;
-};
-
 struct Credentials {
-  User user;
+  domain::User user;
   std::string password_hash;  // libsodium crypto_pwhash_str output
 };
 
-struct Room {
-  std::int64_t id = 0;
-  std::string name;
-  bool is_private = false;
-  bool is_dm = false;
-  std::int64_t owner_id = 0;
-  std::int64_t created_at_ms = 0;
-  std::int64_t member_count = 0;
-  bool joined = false;  // whether the viewer passed to the query is a member
-};
-
-struct Member {
-  std::int64_t user_id = 0;
-  std::string username;
-  bool is_owner = false;
-};
-
-struct Message {
-  std::int64_t id = 0;
-  std::int64_t room_id = 0;
-  std::int64_t user_id = 0;
-  std::string username;
-  std::string body;
-  std::int64_t ts_ms = 0;
-  std::optional<std::string> client_id;
-  std::optional<std::string> meta_json;  // compact JSON object text, stored as sent
-};
+// --- the writes that go through the MessageWriter, each validated by the caller ---
 
 struct NewMessage {
   std::int64_t room_id = 0;
@@ -53,20 +28,70 @@ struct NewMessage {
   std::string body;
   std::optional<std::string> client_id;
   std::optional<std::string> meta_json;
+  std::optional<std::int64_t> reply_to;
 };
 
-enum class AppendStatus {
-  stored,              // new message, `message` filled
+struct EditMessage {
+  std::int64_t room_id = 0;
+  std::int64_t message_id = 0;
+  std::int64_t user_id = 0;  // who edits: must be the author
+  std::string body;
+  bool replace_meta = false;  // meta given: replaced by meta_json
+  std::optional<std::string> meta_json;
+};
+
+struct DeleteMessage {
+  std::int64_t room_id = 0;
+  std::int64_t message_id = 0;
+  std::int64_t user_id = 0;  // who deletes: the author, the room's owner or an admin
+};
+
+struct ReactMessage {
+  std::int64_t room_id = 0;
+  std::int64_t message_id = 0;
+  std::int64_t user_id = 0;
+  std::string emoji;
+  bool on = true;  // add (true) or remove (false) the user's reaction
+};
+
+struct MarkRead {
+  std::int64_t room_id = 0;
+  std::int64_t user_id = 0;
+  std::int64_t up_to = 0;
+};
+
+using Write = std::variant<NewMessage, EditMessage, DeleteMessage, ReactMessage, MarkRead>;
+
+enum class WriteStatus {
+  stored,              // a new message, `message` filled
   duplicate,           // same sender + room + client_id already stored, `message` is that one
+  changed,             // applied: `message` (or `read`) in its new state
+  unchanged,           // nothing to change (a repeated reaction, a second delete, a read behind
+                       // the position): `message` (or `read`) as it stands, no position drawn
   room_not_found,      // no such room (or deleted)
-  not_member_public,   // room is public, sender not a member
-  not_member_private,  // room is private, sender not a member
+  not_member_public,   // room is public, the writer is not a member
+  not_member_private,  // room is private, the writer is not a member
+  message_not_found,   // no such message in that room
+  forbidden,           // not allowed to change that message (`detail` says why)
+  conflict,            // the message is deleted
+  invalid,             // the write names something it may not (`detail` names the field)
 };
 
-struct AppendResult {
-  AppendStatus status = AppendStatus::room_not_found;
-  Message message;
+struct WriteResult {
+  WriteStatus status = WriteStatus::room_not_found;
+  std::string detail;
+  domain::Message message;
+  // A new reply's parent in its new state (reply_count, last_reply_at and a new rev).
+  std::optional<domain::Message> parent;
+  // Users the write made the message mention that it did not before (a send: all of them).
+  std::vector<std::int64_t> new_mentions;
+  domain::ReadState read;        // MarkRead
+  std::int64_t member_count = 0;  // MarkRead: the room's size, for receipts
 };
+
+// The v1 names of an append's outcome.
+using AppendStatus = WriteStatus;
+using AppendResult = WriteResult;
 
 enum class RotateStatus {
   rotated,  // old token was live; it is now used and the new one is live in the same family

@@ -6,19 +6,18 @@
 #include <cstdint>
 #include <optional>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "domain/message.hpp"
+#include "domain/read_state.hpp"
+#include "domain/room.hpp"
+#include "domain/user.hpp"
 #include "store/records.hpp"
+#include "store/store_unavailable.hpp"
 
 namespace parley::store {
-
-class StoreUnavailable : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 class Store {
  public:
@@ -29,11 +28,12 @@ class Store {
 
   // --- users. Usernames are unique case-insensitively (ASCII). ---
   // nullopt when the name is taken. The very first user created gets role "admin" (atomically).
-  virtual std::optional<User> create_user(std::string_view username, std::string_view password_hash,
-                                          std::int64_t now_ms) = 0;
+  virtual std::optional<domain::User> create_user(std::string_view username,
+                                                  std::string_view password_hash,
+                                                  std::int64_t now_ms) = 0;
   virtual std::optional<Credentials> find_credentials(std::string_view username) = 0;
-  virtual std::optional<User> find_user(std::int64_t user_id) = 0;
-  virtual std::optional<User> find_user_by_name(std::string_view username) = 0;
+  virtual std::optional<domain::User> find_user(std::int64_t user_id) = 0;
+  virtual std::optional<domain::User> find_user_by_name(std::string_view username) = 0;
   // false when there is no such user.
   virtual bool set_role(std::int64_t user_id, std::string_view role) = 0;
 
@@ -50,14 +50,18 @@ class Store {
 
   // --- rooms. Names are unique case-insensitively among non-DM rooms. ---
   // nullopt when the name is taken. The owner becomes a member.
-  virtual std::optional<Room> create_room(std::string_view name, bool is_private,
-                                          std::int64_t owner_id,
-                                          std::optional<std::string> access_code_hash,
-                                          std::int64_t now_ms) = 0;
+  virtual std::optional<domain::Room> create_room(std::string_view name, bool is_private,
+                                                  std::int64_t owner_id,
+                                                  std::optional<std::string> access_code_hash,
+                                                  std::int64_t now_ms) = 0;
   // `joined` and member_count are computed for `viewer_id`.
-  virtual std::optional<Room> find_room(std::int64_t room_id, std::int64_t viewer_id) = 0;
-  // Every public room plus every private room the viewer is a member of, by id.
-  virtual std::vector<Room> list_rooms(std::int64_t viewer_id) = 0;
+  virtual std::optional<domain::Room> find_room(std::int64_t room_id, std::int64_t viewer_id) = 0;
+  // find_room plus, when the viewer is a member, `reading` (read state and newest message).
+  virtual std::optional<domain::Room> room_overview(std::int64_t room_id,
+                                                    std::int64_t viewer_id) = 0;
+  // Every public room plus every private room the viewer is a member of, by id; `reading` for
+  // the rooms the viewer is a member of.
+  virtual std::vector<domain::Room> list_rooms(std::int64_t viewer_id) = 0;
   // nullopt when the room has no access code (or does not exist).
   virtual std::optional<std::string> access_code_hash(std::int64_t room_id) = 0;
   // true when newly added.
@@ -65,35 +69,63 @@ class Store {
   // true when it was a member.
   virtual bool remove_member(std::int64_t room_id, std::int64_t user_id) = 0;
   virtual bool is_member(std::int64_t room_id, std::int64_t user_id) = 0;
-  virtual std::vector<Member> members(std::int64_t room_id) = 0;
+  // With each member's read position.
+  virtual std::vector<domain::Member> members(std::int64_t room_id) = 0;
   // Deletes the room, its members and its messages. true when it existed.
   virtual bool delete_room(std::int64_t room_id) = 0;
   // The private two-person room of a and b (a != b), created on first use with both as members
   // and `a` as owner; the same room from either side afterwards. Named "dm:<low>,<high>" by
   // username order of ids. `joined`/member_count computed for `a`.
-  virtual Room get_or_create_dm(const User& a, const User& b, std::int64_t now_ms) = 0;
+  virtual domain::Room get_or_create_dm(const domain::User& a, const domain::User& b,
+                                        std::int64_t now_ms) = 0;
 
-  // --- messages. Ids are one increasing sequence: a larger id was stored later. ---
-  // One transaction for the whole batch, processed in order; assigns id and ts (now_ms) to stored
-  // ones. Checks that the room exists and the sender is a member; deduplicates on
-  // (room, sender, client_id) within the batch as well.
-  virtual std::vector<AppendResult> append_messages(std::span<const NewMessage> batch,
-                                                    std::int64_t now_ms) = 0;
-  // Called by the message writer after every append_messages batch (committed or failed) once
-  // that batch's callbacks have run. A store that holds something across the batch (PostgreSQL
-  // in a cluster: the cross-instance publish lock) lets go of it here.
-  virtual void finish_append_batch() {}
-  // Newest first: ids < before (or the newest when nullopt), at most `limit`.
-  virtual std::vector<Message> messages_before(std::int64_t room_id,
-                                               std::optional<std::int64_t> before, int limit) = 0;
-  // Oldest first: ids > after, at most `limit`.
-  virtual std::vector<Message> messages_after(std::int64_t room_id, std::int64_t after,
-                                              int limit) = 0;
+  // --- messages. Ids are one increasing sequence: a larger id was stored later. Every change to
+  // a message draws its new `rev` from the same sequence, so positions order all of a room's
+  // events. ---
+  // One transaction for the whole batch, processed in order, one result each (see WriteStatus):
+  // assigns ids, positions and ts (now_ms). Checks room, membership and each write's rules inside
+  // the transaction; deduplicates sends on (room, sender, client_id), within the batch as well.
+  virtual std::vector<WriteResult> write_batch(std::span<const Write> batch,
+                                               std::int64_t now_ms) = 0;
+  // write_batch for a batch of sends only.
+  std::vector<WriteResult> append_messages(std::span<const NewMessage> batch, std::int64_t now_ms);
+
+  // Newest first: ids < before (or the newest when nullopt), at most `limit`; current states.
+  virtual std::vector<domain::Message> messages_before(std::int64_t room_id,
+                                                       std::optional<std::int64_t> before,
+                                                       int limit) = 0;
+  // Oldest first: ids > after, at most `limit`; current states.
+  virtual std::vector<domain::Message> messages_after(std::int64_t room_id, std::int64_t after,
+                                                      int limit) = 0;
+  // Every message whose position (rev, or id until it changed) is above `since`, new ones
+  // included, in position order, at most `limit`.
+  virtual std::vector<domain::Message> changes_since(std::int64_t room_id, std::int64_t since,
+                                                     int limit) = 0;
+  // What a join with `since` shows, read in one snapshot.
+  struct CatchUp {
+    std::vector<domain::Message> missed;   // ids > since, oldest first, at most missed_limit
+    std::vector<domain::Message> changed;  // ids <= since whose rev > since, by rev
+    std::int64_t newest_position = 0;      // the room's newest position in that snapshot
+  };
+  virtual CatchUp catch_up(std::int64_t room_id, std::int64_t since, int missed_limit,
+                           int changed_limit) = 0;
+  // The replies to `parent_id` with ids > after, oldest first, at most `limit`.
+  virtual std::vector<domain::Message> replies(std::int64_t room_id, std::int64_t parent_id,
+                                               std::int64_t after, int limit) = 0;
+  // One message of the room in its current state.
+  virtual std::optional<domain::Message> find_message(std::int64_t room_id,
+                                                      std::int64_t message_id) = 0;
+  // The member's read state of the room (all zero when never read).
+  virtual domain::ReadState read_state(std::int64_t room_id, std::int64_t user_id) = 0;
 
   // Counts for /api/admin/stats.
-  virtual std::int64_t count_users() = 0;
-  virtual std::int64_t count_rooms() = 0;
-  virtual std::int64_t count_messages() = 0;
+  std::int64_t count_users() { return count_rows("users"); }
+  std::int64_t count_rooms() { return count_rows("rooms"); }
+  std::int64_t count_messages() { return count_rows("messages"); }
+
+ protected:
+  // The number of rows in `table`, one of the tables named above.
+  virtual std::int64_t count_rows(std::string_view table) = 0;
 };
 
 }  // namespace parley::store

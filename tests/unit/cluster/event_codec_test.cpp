@@ -23,19 +23,21 @@ TEST(EventCodec, FramePayloadStripsEveryHeaderSize) {
 TEST(EventCodec, RoomMessageRoundTrips) {
   RemoteEvent event;
   event.target = RemoteEvent::Target::room;
-  event.delivery = Delivery{Delivery::Kind::message,
-                            7,
-                            42,
-                            3,
-                            123,
-                            net::make_text_frame(R"({"type":"message","body":"h\u00e9"})")};
+  // Every field set, even those a message does not use, to see which ones travel.
+  event.delivery =
+      Delivery{.kind = Delivery::Kind::room_event,
+               .room_id = 7,
+               .position = 42,
+               .exclude_user = 3,
+               .committed_us = 123,
+               .frame = net::make_text_frame(R"({"type":"message","body":"h\u00e9"})")};
   auto decoded = decode_event(encode_event("abc", event));
   ASSERT_TRUE(decoded);
   EXPECT_EQ(decoded->origin, "abc");
   EXPECT_EQ(decoded->event.target, RemoteEvent::Target::room);
-  EXPECT_EQ(decoded->event.delivery.kind, Delivery::Kind::message);
+  EXPECT_EQ(decoded->event.delivery.kind, Delivery::Kind::room_event);
   EXPECT_EQ(decoded->event.delivery.room_id, 7);
-  EXPECT_EQ(decoded->event.delivery.message_id, 42);
+  EXPECT_EQ(decoded->event.delivery.position, 42);
   EXPECT_EQ(decoded->event.delivery.exclude_user, 3);
   EXPECT_EQ(decoded->event.delivery.committed_us, 0);  // monotonic time means nothing elsewhere
   ASSERT_TRUE(decoded->event.delivery.frame);

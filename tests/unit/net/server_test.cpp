@@ -258,7 +258,7 @@ TEST(Server, HeaderOverTheCapIs400) {
 
 TEST(Server, SilentClientIsDroppedAfterTheHandshakeTimeout) {
   auto config = test_config();
-  config.handshake_timeout = 200ms;
+  config.request_timeout = 200ms;
   Running running(config);
   RawClient client(running.port());
   client.write("GET / HTTP/1.1\r\n");  // and never the rest

@@ -15,15 +15,15 @@ class FakeSubscriber : public Subscriber {
       : user_(user), role_(std::move(role)) {}
   std::int64_t user_id() const noexcept override { return user_; }
   const std::string& role() const noexcept override { return role_; }
-  void deliver(const Delivery& d) override {
+  void send_delivery(const Delivery& d) override {
     received.push_back(d.frame);
-    if (on_deliver) on_deliver();
+    if (during_delivery) during_delivery();
   }
   void on_membership_ended(std::int64_t room_id) override { ended.push_back(room_id); }
   void on_role_changed(const std::string& role) override { role_ = role; }
   std::vector<std::int64_t> ended;
   std::vector<net::SharedFrame> received;
-  std::function<void()> on_deliver;
+  std::function<void()> during_delivery;
 
  private:
   std::int64_t user_;
@@ -31,7 +31,7 @@ class FakeSubscriber : public Subscriber {
 };
 
 Delivery message(std::int64_t room, std::int64_t id) {
-  return {Delivery::Kind::message, room, id, 0, 0, std::make_shared<const std::string>("m")};
+  return Delivery::room_event(room, id, 0, std::make_shared<const std::string>("m"));
 }
 
 TEST(HubShard, DeliversTheSameFrameToEverySubscriberOfTheRoom) {
@@ -62,7 +62,7 @@ TEST(HubShard, ExcludesTheOriginatingUser) {
   HubShard shard;
   FakeSubscriber a1(1), a2(1), b(2);
   for (auto* s : {&a1, &a2, &b}) shard.subscribe(7, s);
-  Delivery typing{Delivery::Kind::typing, 7, 0, 1, 0, std::make_shared<const std::string>("t")};
+  Delivery typing = Delivery::typing(7, 1, std::make_shared<const std::string>("t"));
   EXPECT_EQ(shard.deliver_to_room(typing), 1u);
   EXPECT_TRUE(a1.received.empty());
   EXPECT_TRUE(a2.received.empty());
@@ -73,7 +73,7 @@ TEST(HubShard, UnsubscribingDuringAFanoutIsSafe) {
   HubShard shard;
   FakeSubscriber a(1), b(2), c(3);
   for (auto* s : {&a, &b, &c}) shard.subscribe(7, s);
-  a.on_deliver = [&] {
+  a.during_delivery = [&] {
     shard.unsubscribe(7, &a);
     shard.unsubscribe(7, &b);
   };
@@ -88,8 +88,7 @@ TEST(HubShard, RoomDeletedDropsEverySubscription) {
   HubShard shard;
   FakeSubscriber a(1);
   shard.subscribe(7, &a);
-  shard.deliver_room_deleted(
-      {Delivery::Kind::room_deleted, 7, 0, 0, 0, std::make_shared<const std::string>("x")});
+  shard.deliver_room_deleted(Delivery::room_deleted(7, std::make_shared<const std::string>("x")));
   EXPECT_EQ(a.received.size(), 1u);
   EXPECT_EQ(shard.subscriber_count(7), 0u);
 }
@@ -98,14 +97,13 @@ TEST(HubShard, TargetsUsersAndRoles) {
   HubShard shard;
   FakeSubscriber a1(1, "admin"), a2(1, "admin"), b(2), c(3);
   for (auto* s : {&a1, &a2, &b, &c}) shard.add_connection(s);
-  Delivery n{Delivery::Kind::notification, 0, 0, 0, 0, std::make_shared<const std::string>("n")};
+  Delivery n = Delivery::notification(0, std::make_shared<const std::string>("n"));
   EXPECT_EQ(shard.deliver_to_user(1, n), 2u);
   EXPECT_EQ(shard.deliver_to_user(9, n), 0u);
   EXPECT_EQ(shard.deliver_to_role("user", n), 2u);
   EXPECT_EQ(shard.deliver_to_role("admin", n), 2u);
   shard.remove_connection(&a2);
   EXPECT_EQ(shard.deliver_to_user(1, n), 1u);
-  EXPECT_EQ(shard.connection_count(), 3u);
 }
 
 TEST(HubShard, EndsMembershipOnlyForThatUsersConnections) {

@@ -23,7 +23,7 @@ class CountingSubscriber : public Subscriber {
   explicit CountingSubscriber(std::int64_t user) : user_(user) {}
   std::int64_t user_id() const noexcept override { return user_; }
   const std::string& role() const noexcept override { return role_; }
-  void deliver(const Delivery&) override { ++delivered; }
+  void send_delivery(const Delivery&) override { ++delivered; }
   void on_membership_ended(std::int64_t) override {}
   void on_role_changed(const std::string& role) override { role_ = role; }
   int delivered = 0;
@@ -38,8 +38,8 @@ Hub inline_hub(std::size_t threads) {
   return Hub(threads, [](std::size_t, std::function<void()> task) { task(); });
 }
 
-store::User user(std::int64_t id) {
-  store::User u;
+domain::User user(std::int64_t id) {
+  domain::User u;
   u.id = id;
   u.role = "user";
   return u;
@@ -53,7 +53,7 @@ TEST(Hub, FansOutToEveryShardAndOffersEachEventToTheRelay) {
   CountingSubscriber a(1), b(2);
   hub.shard(0).subscribe(7, &a);
   hub.shard(1).subscribe(7, &b);
-  hub.publish_to_room({Delivery::Kind::message, 7, 1, 0, 0, net::make_text_frame("{}")});
+  hub.publish_to_room(Delivery::room_event(7, 1, 0, net::make_text_frame("{}")));
   EXPECT_EQ(a.delivered, 1);
   EXPECT_EQ(b.delivered, 1);
   ASSERT_EQ(relay.events.size(), 1u);
@@ -93,7 +93,7 @@ TEST(Hub, AppliesRemoteEventsLocallyWithoutRelayingThemAgain) {
   hub.shard(0).add_connection(&a);
 
   RemoteEvent room;
-  room.delivery = {Delivery::Kind::message, 7, 1, 0, 0, net::make_text_frame("{}")};
+  room.delivery = Delivery::room_event(7, 1, 0, net::make_text_frame("{}"));
   hub.apply_remote(room);
   EXPECT_EQ(a.delivered, 1);
   EXPECT_EQ(b.delivered, 1);
@@ -101,7 +101,7 @@ TEST(Hub, AppliesRemoteEventsLocallyWithoutRelayingThemAgain) {
   RemoteEvent users;
   users.target = RemoteEvent::Target::users;
   users.user_ids = {1, 9};
-  users.delivery = {Delivery::Kind::notification, 0, 0, 0, 0, net::make_text_frame("{}")};
+  users.delivery = Delivery::notification(0, net::make_text_frame("{}"));
   hub.apply_remote(users);
   EXPECT_EQ(a.delivered, 2);
   EXPECT_EQ(b.delivered, 1);

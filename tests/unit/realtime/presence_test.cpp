@@ -5,8 +5,8 @@
 namespace parley::realtime {
 namespace {
 
-store::User user(std::int64_t id, std::string role = "user") {
-  store::User u;
+domain::User user(std::int64_t id, std::string role = "user") {
+  domain::User u;
   u.id = id;
   u.username = std::to_string(id);
   u.role = std::move(role);

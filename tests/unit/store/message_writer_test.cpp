@@ -4,12 +4,13 @@
 
 #include <future>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "observability/metrics.hpp"
 #include "raw_connection.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "temp_dir.hpp"
 
 namespace parley::store::test {
@@ -28,7 +29,7 @@ class MessageWriterTest : public ::testing::Test {
   }
 
   NewMessage message(std::string body, std::optional<std::string> client_id = std::nullopt) {
-    return NewMessage{room_, user_, std::move(body), std::move(client_id), std::nullopt};
+    return NewMessage{room_, user_, std::move(body), std::move(client_id), std::nullopt, {}};
   }
 
   TempDir dir_;
@@ -176,6 +177,64 @@ TEST_F(MessageWriterUnavailableTest, UnavailableStoreGivesNullResults) {
   EXPECT_EQ(retried.get_future().get(), AppendStatus::stored);
   writer.stop();
   EXPECT_EQ(store_.count_messages(), 1);
+}
+
+// Records each hook and callback; `before_append` also notes how many messages were stored then.
+struct HookLog {
+  std::vector<std::string> events;
+  MessageWriter::BatchHooks hooks(SqliteStore& store, bool refuse = false) {
+    MessageWriter::BatchHooks h;
+    h.before_append = [this, &store, refuse] {
+      std::string event = "before_append:";
+      event += std::to_string(store.count_messages());
+      events.push_back(event);
+      if (refuse) throw StoreUnavailable("refused");
+    };
+    h.before_callbacks = [this] { events.push_back("before_callbacks"); };
+    h.after_callbacks = [this] { events.push_back("after_callbacks"); };
+    h.after_batch = [this] { events.push_back("after_batch"); };
+    return h;
+  }
+  MessageWriter::Callback callback() {
+    return [this](const AppendResult* r) { events.push_back(r ? "stored" : "failed"); };
+  }
+};
+
+TEST_F(MessageWriterTest, BatchHooksWrapTheTransactionAndTheCallbacksInOrder) {
+  HookLog log;
+  MessageWriter writer(store_);
+  writer.set_batch_hooks(log.hooks(store_));
+  ASSERT_TRUE(writer.submit(message("one"), log.callback()));
+  writer.stop();
+  std::vector<std::string> expected = {"before_append:0", "before_callbacks", "stored",
+                                       "after_callbacks", "after_batch"};
+  EXPECT_EQ(log.events, expected);
+}
+
+TEST_F(MessageWriterTest, BeforeAppendThrowingFailsTheBatchAndAfterBatchStillRuns) {
+  HookLog log;
+  MessageWriter writer(store_);
+  writer.set_batch_hooks(log.hooks(store_, true));
+  ASSERT_TRUE(writer.submit(message("one"), log.callback()));
+  writer.stop();
+  std::vector<std::string> expected = {"before_append:0", "failed", "after_batch"};
+  EXPECT_EQ(log.events, expected);
+  EXPECT_EQ(store_.count_messages(), 0);
+}
+
+TEST_F(MessageWriterUnavailableTest, AFailedTransactionStillRunsAfterBatch) {
+  RawConnection other(path_);
+  other.exec("BEGIN EXCLUSIVE");
+  HookLog log;
+  {
+    MessageWriter writer(store_);
+    writer.set_batch_hooks(log.hooks(store_));
+    ASSERT_TRUE(writer.submit(message("blocked"), log.callback()));
+    writer.stop();
+  }
+  other.exec("ROLLBACK");
+  std::vector<std::string> expected = {"before_append:0", "failed", "after_batch"};
+  EXPECT_EQ(log.events, expected);
 }
 
 }  // namespace parley::store::test

@@ -18,6 +18,11 @@
 
 namespace parley::store::test {
 
+using domain::Member;
+using domain::Message;
+using domain::Room;
+using domain::User;
+
 // A named way to make empty stores of one implementation.
 struct StoreBackend {
   std::string name;
@@ -55,7 +60,7 @@ class StoreConformance : public ::testing::TestWithParam<StoreBackend> {
 
   static NewMessage message(const Room& room, const User& from, std::string body,
                             std::optional<std::string> client_id = std::nullopt) {
-    return NewMessage{room.id, from.id, std::move(body), std::move(client_id), std::nullopt};
+    return NewMessage{room.id, from.id, std::move(body), std::move(client_id), std::nullopt, {}};
   }
 
   // Appends one message and expects it stored.

@@ -333,7 +333,7 @@ TEST_P(StoreConformance, AppendReportsEachStatus) {
 
   std::vector<NewMessage> batch = {message(open, alice, "hi"), message(open, bob, "intruder"),
                                    message(secret, bob, "psst"),
-                                   NewMessage{secret.id + 1000, alice.id, "void", {}, {}}};
+                                   NewMessage{secret.id + 1000, alice.id, "void", {}, {}, {}}};
   batch[0].meta_json = R"({"reply_to":1})";
   auto results = store().append_messages(batch, kNow + 7);
   ASSERT_EQ(results.size(), 4u);

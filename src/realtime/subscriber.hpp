@@ -1,0 +1,26 @@
+#pragma once
+// A live connection as the hub sees it: what the hub's fanout hands deliveries to. Called only on
+// the subscriber's own network thread.
+
+#include <cstdint>
+#include <string>
+
+#include "realtime/delivery.hpp"
+
+namespace parley::realtime {
+
+class Subscriber {
+ public:
+  virtual ~Subscriber() = default;
+  virtual std::int64_t user_id() const noexcept = 0;
+  virtual const std::string& role() const noexcept = 0;
+  // Outbound: queues the delivery's frame to the client when it is due (a subscriber keeps a
+  // room's messages in id order, at most once, and holds them while its join completes).
+  virtual void send_delivery(const Delivery& delivery) = 0;
+  // The user stopped being a member of the room (left over REST): stop delivering it.
+  virtual void on_membership_ended(std::int64_t room_id) = 0;
+  // An admin changed the user's role.
+  virtual void on_role_changed(const std::string& role) = 0;
+};
+
+}  // namespace parley::realtime

@@ -1,0 +1,76 @@
+#pragma once
+// Reads the chat's records from a result row, alike for both backends. A `Row` has int64(column),
+// text(column), boolean(column), is_null(column) and optional_text(column): a SqliteStatement on
+// its current row or a PostgresRow. Every query whose rows are read here selects the columns in
+// the order given.
+
+#include "domain/message.hpp"
+#include "domain/room.hpp"
+#include "domain/user.hpp"
+#include "store/id_list.hpp"
+
+namespace parley::store {
+
+// Columns: id, username, role, created_at.
+template <typename Row>
+domain::User read_user(const Row& row) {
+  return {row.int64(0), row.text(1), row.text(2), row.int64(3)};
+}
+
+// Columns: id, name, is_private, is_dm, owner_id, created_at, member_count, joined (by the viewer).
+template <typename Row>
+domain::Room read_room(const Row& row) {
+  domain::Room room;
+  room.id = row.int64(0);
+  room.name = row.text(1);
+  room.is_private = row.boolean(2);
+  room.is_dm = row.boolean(3);
+  room.owner_id = row.int64(4);
+  room.created_at_ms = row.int64(5);
+  room.member_count = row.int64(6);
+  room.joined = row.boolean(7);
+  return room;
+}
+
+// Columns: user_id, username, is_owner, last_read.
+template <typename Row>
+domain::Member read_member(const Row& row) {
+  return {row.int64(0), row.text(1), row.boolean(2), row.int64(3)};
+}
+
+// The columns read_message reads, for a query over `messages m JOIN users u`.
+inline constexpr const char* kMessageColumns =
+    "m.id, m.room_id, m.user_id, u.username, m.body, m.ts, m.client_id, m.meta, m.rev, "
+    "m.edited_at, m.deleted, m.reply_to, m.reply_count, m.last_reply_at, m.mentions, m.reactions";
+inline constexpr int kMessageColumnCount = 16;
+
+template <typename Row>
+std::optional<std::int64_t> optional_int64(const Row& row, int column) {
+  if (row.is_null(column)) return std::nullopt;
+  return row.int64(column);
+}
+
+// Columns from `first`: kMessageColumns.
+template <typename Row>
+domain::Message read_message(const Row& row, int first = 0) {
+  domain::Message m;
+  m.id = row.int64(first + 0);
+  m.room_id = row.int64(first + 1);
+  m.user_id = row.int64(first + 2);
+  m.username = row.text(first + 3);
+  m.body = row.text(first + 4);
+  m.ts_ms = row.int64(first + 5);
+  m.client_id = row.optional_text(first + 6);
+  m.meta_json = row.optional_text(first + 7);
+  m.rev = row.is_null(first + 8) ? 0 : row.int64(first + 8);
+  m.edited_at_ms = optional_int64(row, first + 9);
+  m.deleted = row.boolean(first + 10);
+  m.reply_to = optional_int64(row, first + 11);
+  m.reply_count = row.int64(first + 12);
+  m.last_reply_at_ms = optional_int64(row, first + 13);
+  if (auto mentions = row.optional_text(first + 14)) m.mentions = split_ids(*mentions);
+  m.reactions_json = row.optional_text(first + 15);
+  return m;
+}
+
+}  // namespace parley::store

@@ -1,0 +1,119 @@
+#pragma once
+// The embedded Store: one SQLite file in WAL mode, one write connection behind a mutex (every
+// write goes through it) and a small pool of read connections.
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "store/durability.hpp"
+#include "store/sqlite/pending_client_keys.hpp"
+#include "store/sqlite/sqlite_connection.hpp"
+#include "store/sqlite/sqlite_read_pool.hpp"
+#include "store/store.hpp"
+
+namespace parley::store {
+
+class SqliteStore : public Store {
+ public:
+  // Opens or creates the database at `path` and migrates it. Throws StoreUnavailable when the
+  // file cannot be opened. A write waits up to `busy_timeout_ms` for another process's lock
+  // before it throws StoreUnavailable.
+  SqliteStore(std::string path, Durability durability, int busy_timeout_ms = 5000);
+  ~SqliteStore() override;
+
+  bool ping() override;
+
+  std::optional<domain::User> create_user(std::string_view username, std::string_view password_hash,
+                                          std::int64_t now_ms) override;
+  std::optional<Credentials> find_credentials(std::string_view username) override;
+  std::optional<domain::User> find_user(std::int64_t user_id) override;
+  std::optional<domain::User> find_user_by_name(std::string_view username) override;
+  bool set_role(std::int64_t user_id, std::string_view role) override;
+
+  void insert_refresh_token(std::string_view token_hash, std::int64_t user_id,
+                            std::string_view family, std::int64_t expires_at_ms) override;
+  RotateResult rotate_refresh_token(std::string_view old_hash, std::string_view new_hash,
+                                    std::int64_t now_ms, std::int64_t new_expires_at_ms) override;
+  void revoke_refresh_token(std::string_view token_hash) override;
+
+  std::optional<domain::Room> create_room(std::string_view name, bool is_private,
+                                          std::int64_t owner_id,
+                                          std::optional<std::string> access_code_hash,
+                                          std::int64_t now_ms) override;
+  std::optional<domain::Room> find_room(std::int64_t room_id, std::int64_t viewer_id) override;
+  std::optional<domain::Room> room_overview(std::int64_t room_id, std::int64_t viewer_id) override;
+  std::vector<domain::Room> list_rooms(std::int64_t viewer_id) override;
+  std::optional<std::string> access_code_hash(std::int64_t room_id) override;
+  bool add_member(std::int64_t room_id, std::int64_t user_id, std::int64_t now_ms) override;
+  bool remove_member(std::int64_t room_id, std::int64_t user_id) override;
+  bool is_member(std::int64_t room_id, std::int64_t user_id) override;
+  std::vector<domain::Member> members(std::int64_t room_id) override;
+  bool delete_room(std::int64_t room_id) override;
+  domain::Room get_or_create_dm(const domain::User& a, const domain::User& b,
+                                std::int64_t now_ms) override;
+
+  std::vector<WriteResult> write_batch(std::span<const Write> batch, std::int64_t now_ms) override;
+  std::vector<domain::Message> messages_before(std::int64_t room_id,
+                                               std::optional<std::int64_t> before,
+                                               int limit) override;
+  std::vector<domain::Message> messages_after(std::int64_t room_id, std::int64_t after,
+                                              int limit) override;
+  std::vector<domain::Message> changes_since(std::int64_t room_id, std::int64_t since,
+                                             int limit) override;
+  CatchUp catch_up(std::int64_t room_id, std::int64_t since, int missed_limit,
+                   int changed_limit) override;
+  std::vector<domain::Message> replies(std::int64_t room_id, std::int64_t parent_id,
+                                       std::int64_t after, int limit) override;
+  std::optional<domain::Message> find_message(std::int64_t room_id,
+                                              std::int64_t message_id) override;
+  domain::ReadState read_state(std::int64_t room_id, std::int64_t user_id) override;
+
+ protected:
+  std::int64_t count_rows(std::string_view table) override;
+
+ private:
+  std::optional<domain::Room> find_room_on(SqliteConnection& connection, std::int64_t room_id,
+                                           std::int64_t viewer_id);
+  // Fills room.reading when the viewer is a member.
+  void add_reading(SqliteConnection& connection, domain::Room& room, std::int64_t viewer_id);
+  void load_pending_keys();
+
+  // The writes, in sqlite_store_writes.cpp; all under write_mutex_, inside the batch's
+  // transaction.
+  WriteResult write_message(const NewMessage& in, std::int64_t now_ms,
+                            std::vector<ClientKey>& added_keys);
+  WriteResult write_edit(const EditMessage& in, std::int64_t now_ms);
+  WriteResult write_delete(const DeleteMessage& in);
+  WriteResult write_reaction(const ReactMessage& in);
+  WriteResult write_read(const MarkRead& in);
+  // room_not_found / not_member_* when `user_id` may not write in the room, else nullopt.
+  std::optional<WriteStatus> refuse_writer(std::int64_t room_id, std::int64_t user_id);
+  // The next number of the message id sequence, for a change.
+  std::int64_t draw_position();
+  std::int64_t next_room_seq(std::int64_t room_id);
+  std::vector<std::int64_t> resolve_mentions(std::int64_t room_id, std::int64_t sender_id,
+                                             std::string_view body);
+  void write_mention_rows(std::int64_t room_id, std::int64_t message_id,
+                          std::span<const std::int64_t> users, bool insert);
+  const std::string& username_of(std::int64_t user_id);
+  std::optional<std::int64_t> stored_message_id(const ClientKeyView& key);
+  std::optional<domain::Message> message_by_id(std::int64_t id);
+  // Writes the next chunk of sealed keys in the open transaction; returns how many.
+  std::size_t write_pending_keys(std::size_t batch_size);
+
+  std::string path_;
+  std::mutex write_mutex_;
+  SqliteConnection writer_;
+  SqliteReadPool readers_;
+  // user id -> username for append results; usernames never change. Under write_mutex_.
+  std::unordered_map<std::int64_t, std::string> usernames_;
+  // Idempotency keys not yet in message_keys. Under write_mutex_.
+  PendingClientKeys pending_keys_;
+  // room id -> the newest message's room_seq, read on a miss. Under write_mutex_; dropped when a
+  // batch fails.
+  std::unordered_map<std::int64_t, std::int64_t> room_seqs_;
+};
+
+}  // namespace parley::store

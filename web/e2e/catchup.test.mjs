@@ -5,40 +5,7 @@
 
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, launchBrowser, loginUi, messageRow, newPage, registerApi, reportOnFailure, startServer, uniq, waitFor, waitForMessage } from './helpers.mjs';
-
-/**
- * Routes a context's WebSockets through a relay the test steers: `cut()` drops the current
- * connection and refuses new ones until `restore()`. Records the `join` frames the page sends
- * and the `joined` frames it gets.
- */
-async function steerSockets(context) {
-  const ctl = { blocked: false, open: [], joins: [], joined: [] };
-  await context.routeWebSocket(/\/ws$/, (ws) => {
-    if (ctl.blocked) return ws.close();
-    const upstream = ws.connectToServer();
-    ctl.open.push({ ws, upstream });
-    ws.onMessage((raw) => {
-      const f = JSON.parse(String(raw));
-      if (f.type === 'join') ctl.joins.push(f);
-      upstream.send(raw);
-    });
-    upstream.onMessage((raw) => {
-      const f = JSON.parse(String(raw));
-      if (f.type === 'joined') ctl.joined.push(f);
-      ws.send(raw);
-    });
-  });
-  ctl.cut = async () => {
-    ctl.blocked = true;
-    for (const { ws, upstream } of ctl.open.splice(0)) {
-      await upstream.close().catch(() => undefined);
-      await ws.close({ code: 4000, reason: 'cut by the test' }).catch(() => undefined);
-    }
-  };
-  ctl.restore = () => (ctl.blocked = false);
-  return ctl;
-}
+import { api, launchBrowser, loginUi, messageRow, newPage, registerApi, reportOnFailure, startServer, steerSockets, uniq, waitFor, waitForMessage } from './helpers.mjs';
 
 /** Records the `join` frames a page sends and the `joined` frames it gets, without steering. */
 function watchSockets(page) {

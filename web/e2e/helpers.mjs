@@ -234,6 +234,39 @@ export async function opaque(locator) {
   await waitFor(async () => (await locator.evaluate((el) => getComputedStyle(el).opacity)) === '1', 'an opaque element');
 }
 
+/**
+ * Routes a context's WebSockets through a relay the test steers: `cut()` drops the current
+ * connection and refuses new ones until `restore()`. Records the `join` frames the page sends
+ * and the `joined` frames it gets.
+ */
+export async function steerSockets(context) {
+  const ctl = { blocked: false, open: [], joins: [], joined: [] };
+  await context.routeWebSocket(/\/ws$/, (ws) => {
+    if (ctl.blocked) return ws.close();
+    const upstream = ws.connectToServer();
+    ctl.open.push({ ws, upstream });
+    ws.onMessage((raw) => {
+      const f = JSON.parse(String(raw));
+      if (f.type === 'join') ctl.joins.push(f);
+      upstream.send(raw);
+    });
+    upstream.onMessage((raw) => {
+      const f = JSON.parse(String(raw));
+      if (f.type === 'joined') ctl.joined.push(f);
+      ws.send(raw);
+    });
+  });
+  ctl.cut = async () => {
+    ctl.blocked = true;
+    for (const { ws, upstream } of ctl.open.splice(0)) {
+      await upstream.close().catch(() => undefined);
+      await ws.close({ code: 4000, reason: 'cut by the test' }).catch(() => undefined);
+    }
+  };
+  ctl.restore = () => (ctl.blocked = false);
+  return ctl;
+}
+
 export async function screenshot(page, name) {
   await mkdir(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });

@@ -4,7 +4,7 @@
 
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, launchBrowser, loginUi, messageRow, newPage, registerApi, reportOnFailure, sendUi, startServer, uniq, waitFor, waitForMessage } from './helpers.mjs';
+import { api, launchBrowser, loginUi, messageRow, newPage, registerApi, reportOnFailure, sendUi, startServer, steerSockets, uniq, waitFor, waitForMessage } from './helpers.mjs';
 
 /** A page whose focus the test sets (`setFocused`): document.hasFocus() follows it. */
 async function focusablePage(browser, url) {
@@ -81,6 +81,46 @@ describe('read state in the browser', () => {
     for (const p of [laptop, phone]) await waitFor(async () => String(await badgeTexts(p.page, roomId)) === '1,', 'badge 1');
     await phone.page.locator(`a.room-item[data-room-id="${roomId}"]`).click();
     for (const p of [laptop, phone]) await waitFor(async () => String(await badgeTexts(p.page, roomId)) === ',', 'no badges again');
+    await laptop.context.close();
+    await phone.context.close();
+  });
+
+  test('badges agree again after a device was offline while the other read, and after it read offline', async () => {
+    const laptop = await newPage(browser, server.url);
+    const phone = await newPage(browser, server.url);
+    const phoneSocket = await steerSockets(phone.context);
+    for (const p of [laptop, phone]) await loginUi(p.page, ann.user.username, { path: `/rooms/${elsewhereId}` });
+    await say(bob, 'while both watch');
+    await say(bob, `and @${ann.user.username}, look`);
+    for (const p of [laptop, phone]) await waitFor(async () => String(await badgeTexts(p.page, roomId)) === '2,@1', 'badges 2 and @1');
+
+    // The phone loses its connection; the laptop reads meanwhile. Back online, the phone's badges
+    // come from the server's read state (the rejoin), not from what it held.
+    await phoneSocket.cut();
+    await phone.page.getByTestId('reconnecting').waitFor();
+    await laptop.page.locator(`a.room-item[data-room-id="${roomId}"]`).click();
+    await waitForMessage(laptop.page, 'look');
+    await waitFor(async () => String(await badgeTexts(laptop.page, roomId)) === ',', 'the laptop read');
+    assert.deepEqual(await badgeTexts(phone.page, roomId), ['2', '@1']);
+    phoneSocket.restore();
+    await phone.page.getByRole('button', { name: 'Retry now' }).click().catch(() => undefined); // skip the backoff wait
+    await waitFor(async () => String(await badgeTexts(phone.page, roomId)) === ',', 'the phone to follow after the reconnect', 30_000);
+
+    // The other way round: the phone reads while its socket is down (the read goes by REST, or
+    // again once it is back); the laptop follows, and the server counts nothing unread.
+    await laptop.page.goto(`/rooms/${elsewhereId}`);
+    await say(bob, 'one more');
+    for (const p of [laptop, phone]) await waitFor(async () => String(await badgeTexts(p.page, roomId)) === '1,', 'badge 1');
+    await phoneSocket.cut();
+    await phone.page.getByTestId('reconnecting').waitFor();
+    await phone.page.locator(`a.room-item[data-room-id="${roomId}"]`).click();
+    await waitForMessage(phone.page, 'one more');
+    await waitFor(async () => String(await badgeTexts(phone.page, roomId)) === ',', 'the phone read offline');
+    phoneSocket.restore();
+    await phone.page.getByRole('button', { name: 'Retry now' }).click().catch(() => undefined);
+    await waitFor(async () => String(await badgeTexts(laptop.page, roomId)) === ',', 'the laptop to follow', 30_000);
+    const listed = (await api(server.url, 'GET', '/api/rooms', undefined, ann.access_token)).rooms.find((r) => r.id === roomId);
+    assert.deepEqual([listed.unread, listed.mentions], [0, 0]);
     await laptop.context.close();
     await phone.context.close();
   });

@@ -83,9 +83,9 @@ describe('catch-up of changes', () => {
     await context.close();
   });
 
-  test('after a server restart the page shows every change it missed', async () => {
+  test('after a server restart the page shows every edit, deletion and reaction it missed', async () => {
     // No relay here: the page's own WebSocket must notice the server going away.
-    const { page, context, ctl, room, msgs, bob } = await annWatching(['one', 'two'], { steer: false });
+    const { page, context, ctl, room, msgs, bob } = await annWatching(['one', 'two', 'three'], { steer: false });
     await server.stop();
     await page.getByTestId('reconnecting').waitFor();
     await context.setOffline(true);
@@ -93,11 +93,14 @@ describe('catch-up of changes', () => {
     const bobAgain = await api(server.url, 'POST', '/api/auth/login', { username: bob.user.username, password: 'correct horse battery' });
     await edit(server, room, msgs[0].id, 'one, edited during the restart', bobAgain.access_token);
     await react(server, room, msgs[1].id, '👍', bobAgain.access_token);
+    await remove(server, room, msgs[2].id, bobAgain.access_token);
     await context.setOffline(false);
     await waitForMessage(page, 'one, edited during the restart', 40_000);
     await messageRow(page, 'two').locator('.reaction-chip[data-emoji="👍"]').waitFor();
-    assert.ok(ctl.joins.filter((j) => j.room === room).pop().since >= msgs[1].id);
-    assert.deepEqual(ctl.joined.filter((j) => j.room.id === room).pop().changed.map((m) => m.id), [msgs[0].id, msgs[1].id]);
+    await page.locator(`.msg[data-id="${msgs[2].id}"] .tombstone`).waitFor();
+    assert.equal(await page.locator('[data-testid=messages] .msg-body', { hasText: 'three' }).count(), 0);
+    assert.ok(ctl.joins.filter((j) => j.room === room).pop().since >= msgs[2].id);
+    assert.deepEqual(ctl.joined.filter((j) => j.room.id === room).pop().changed.map((m) => m.id), [msgs[0].id, msgs[1].id, msgs[2].id]);
     await context.close();
   });
 

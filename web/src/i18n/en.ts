@@ -79,6 +79,7 @@ export const en = {
   roleChanged: 'Your role is now {role}.',
   notification: 'Notification: {event}',
   dismiss: 'Dismiss',
+  noticesRegion: 'Notices',
   admin: 'Operations',
   adminOnly: 'This page is for administrators.',
   backToChat: 'Back to chat',

@@ -81,6 +81,7 @@ export const es: Strings = {
   roleChanged: 'Tu rol ahora es {role}.',
   notification: 'Notificación: {event}',
   dismiss: 'Cerrar aviso',
+  noticesRegion: 'Avisos',
   admin: 'Operaciones',
   adminOnly: 'Esta página es para administradores.',
   backToChat: 'Volver al chat',

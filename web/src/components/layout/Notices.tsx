@@ -31,7 +31,7 @@ function noticeText(t: ReturnType<typeof useI18n>['t'], n: Notice): string {
 export function Notices({ notices, onDismiss }: { notices: readonly Notice[]; onDismiss: (id: number) => void }) {
   const { t } = useI18n();
   return (
-    <div className="notices" aria-live="polite" role="region" aria-label="Notices">
+    <div className="notices" aria-live="polite" role="region" aria-label={t.noticesRegion}>
       {notices.map((n) => (
         <div key={n.id} className={`notice ${INFO_CODES.has(n.code) ? 'info' : 'error'}`} data-code={n.code}>
           <span>{noticeText(t, n)}</span>

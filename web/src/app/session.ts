@@ -47,15 +47,18 @@ export function createChat(): ChatStore {
     storage: localStorage,
     unsentStorage: browserStorage(),
     tabs,
-    isVisible: () => document.visibilityState === 'visible',
+    // Reading needs the page in view and focused: a tab in the background moves no read position.
+    isVisible: () => document.visibilityState === 'visible' && document.hasFocus(),
   });
   const s = store;
   const onOnline = () => socket.reconnectNow();
   const onVisible = () => s.markReadIfVisible();
   window.addEventListener('online', onOnline);
+  window.addEventListener('focus', onVisible);
   document.addEventListener('visibilitychange', onVisible);
   s.onStop(() => {
     window.removeEventListener('online', onOnline);
+    window.removeEventListener('focus', onVisible);
     document.removeEventListener('visibilitychange', onVisible);
   });
   return s;

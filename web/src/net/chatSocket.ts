@@ -174,10 +174,14 @@ export class ChatSocket {
     this.rooms.delete(room);
   }
 
-  /** Queues a message; it is sent now when connected, otherwise after the next connection. */
-  send(room: number, body: string, clientId: string, meta?: Record<string, unknown>): void {
+  /**
+   * Queues a message; it is sent now when connected, otherwise after the next connection.
+   * `replyTo` makes it a reply in the thread of that message.
+   */
+  send(room: number, body: string, clientId: string, extra: { meta?: Record<string, unknown>; replyTo?: number } = {}): void {
     const frame: Record<string, unknown> = { type: 'send', room, body, client_id: clientId, ref: `send:${clientId}` };
-    if (meta) frame.meta = meta;
+    if (extra.meta) frame.meta = extra.meta;
+    if (extra.replyTo !== undefined) frame.reply_to = extra.replyTo;
     const old = this.outbox.get(clientId);
     if (old?.timer) this.timers.clearTimeout(old.timer);
     const entry: OutboxEntry = { clientId, room, frame, sent: false, timer: null };
@@ -192,6 +196,16 @@ export class ChatSocket {
 
   typing(room: number): void {
     if (this.isOpen) this.raw({ type: 'typing', room });
+  }
+
+  /**
+   * Moves the read position of a room (answered by a `read_state` frame). False when not
+   * connected: the caller uses REST instead.
+   */
+  read(room: number, upTo: number): boolean {
+    if (!this.isOpen) return false;
+    this.raw({ type: 'read', room, up_to: upTo, ref: `read:${room}` });
+    return true;
   }
 
   // --- internals ---
@@ -451,6 +465,8 @@ export class ChatSocket {
             this.events.sendFailed?.(cid, entry.room, frame.code, frame.message);
             return;
           }
+        } else if (ref.startsWith('read:')) {
+          return; // a read position that did not move: the next read (or the next room list) corrects it
         } else if (ref.startsWith('join:')) {
           const room = Number(ref.slice(5));
           this.rooms.delete(room);

@@ -1,5 +1,6 @@
 #include "realtime/chat_session.hpp"
 
+#include "common/overloaded.hpp"
 #include "observability/metrics.hpp"
 #include "protocol/encode.hpp"
 
@@ -7,13 +8,6 @@ namespace parley::realtime {
 namespace {
 
 constexpr std::uint16_t kCloseTryAgainLater = 1013;
-
-template <typename... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <typename... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
 
 }  // namespace
 

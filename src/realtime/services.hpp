@@ -23,7 +23,7 @@ struct RealtimeSettings {
   RateLimits change_limits{20, 40, 1'000'000'000, 1'000};
   RateLimits read_limits{20, 40, 1'000'000'000, 1'000};
   std::int64_t auth_timeout_ms = 10'000;
-  std::size_t missed_max = 500;   // also the most `changed` messages a `joined` shows
+  std::size_t missed_max = 500;            // also the most `changed` messages a `joined` shows
   std::size_t missed_max_bytes = 1 << 20;  // `joined` stays far below the outbound cap
   std::size_t max_pending_frames = 4096;   // live frames buffered while a join completes
 };

@@ -14,6 +14,7 @@
 #include "store/postgres/postgres_read_state.hpp"
 #include "store/postgres/postgres_row.hpp"
 #include "store/postgres/postgres_transaction.hpp"
+#include "store/read_counters.hpp"
 #include "store/row_mappers.hpp"
 
 namespace parley::store {
@@ -55,8 +56,8 @@ std::optional<Room> find_room_on(PostgresConnection& connection, std::int64_t ro
   return read_room(PostgresRow(result, 0));
 }
 
-const std::string kMessagesFrom = std::string("SELECT ") + kMessageColumns +
-                                  " FROM messages m JOIN users u ON u.id = m.user_id ";
+const std::string kMessagesFrom =
+    std::string("SELECT ") + kMessageColumns + " FROM messages m JOIN users u ON u.id = m.user_id ";
 const std::string kMessagesBefore =
     kMessagesFrom +
     "WHERE m.room_id = $1::bigint AND m.id < $2::bigint ORDER BY m.id DESC LIMIT $3::bigint";
@@ -106,11 +107,8 @@ Room read_overview(const PostgresResult& result, int row) {
   if (!room.joined) return room;
   auto value = [&](int column) { return r.is_null(column) ? 0 : r.int64(column); };
   domain::RoomReading reading;
-  reading.read.room_id = room.id;
-  reading.read.last_read = value(8);
-  std::int64_t after = value(11) - value(9);
-  reading.read.unread = std::max<std::int64_t>(0, after - value(10) - value(12));
-  reading.read.mentions = value(13);
+  reading.read =
+      read_state_from(room.id, {value(8), value(9), value(10), value(11), value(12), value(13)});
   if (!r.is_null(14)) reading.last_message = read_message(r, 14);
   room.reading = std::move(reading);
   return room;
@@ -270,7 +268,8 @@ std::optional<Room> PostgresStore::create_room(std::string_view name, bool is_pr
   connection->query("INSERT INTO members (room_id, user_id, joined_at) VALUES ($1, $2, $3)",
                     {room_id, owner_id, now_ms});
   transaction.commit();
-  return Room{room_id, std::string(name), is_private, false, owner_id, now_ms, 1, true, std::nullopt};
+  return Room{room_id, std::string(name), is_private, false, owner_id, now_ms, 1,
+              true,    std::nullopt};
 }
 
 std::optional<Room> PostgresStore::find_room(std::int64_t room_id, std::int64_t viewer_id) {
@@ -287,9 +286,8 @@ std::optional<Room> PostgresStore::room_overview(std::int64_t room_id, std::int6
 
 std::vector<Room> PostgresStore::list_rooms(std::int64_t viewer_id) {
   auto connection = pool_.acquire();
-  auto result =
-      connection->query(kRoomOverview + "WHERE NOT r.is_private OR j.joined ORDER BY r.id",
-                        {viewer_id});
+  auto result = connection->query(
+      kRoomOverview + "WHERE NOT r.is_private OR j.joined ORDER BY r.id", {viewer_id});
   std::vector<Room> rooms;
   rooms.reserve(static_cast<std::size_t>(result.rows()));
   for (int row = 0; row < result.rows(); ++row) rooms.push_back(read_overview(result, row));
@@ -432,10 +430,9 @@ Store::CatchUp PostgresStore::catch_up(std::int64_t room_id, std::int64_t since,
   out.missed = read_rows(
       connection->query(kMessagesAfter, {room_id, since, static_cast<std::int64_t>(missed_limit)}),
       [](const PostgresRow& row) { return read_message(row); });
-  out.changed = read_rows(connection->query(kChangedBefore, {room_id, since,
-                                                             static_cast<std::int64_t>(
-                                                                 changed_limit)}),
-                          [](const PostgresRow& row) { return read_message(row); });
+  out.changed = read_rows(
+      connection->query(kChangedBefore, {room_id, since, static_cast<std::int64_t>(changed_limit)}),
+      [](const PostgresRow& row) { return read_message(row); });
   auto newest = connection->query(
       "SELECT COALESCE((SELECT MAX(id) FROM messages WHERE room_id = $1::bigint), 0), "
       "COALESCE((SELECT MAX(rev) FROM messages WHERE room_id = $1::bigint AND rev IS NOT NULL), "
@@ -450,15 +447,15 @@ std::vector<Message> PostgresStore::replies(std::int64_t room_id, std::int64_t p
                                             std::int64_t after, int limit) {
   if (limit <= 0) return {};
   auto connection = pool_.acquire();
-  auto result = connection->query(kReplies, {room_id, parent_id, after,
-                                             static_cast<std::int64_t>(limit)});
+  auto result =
+      connection->query(kReplies, {room_id, parent_id, after, static_cast<std::int64_t>(limit)});
   return read_rows(result, [](const PostgresRow& row) { return read_message(row); });
 }
 
 std::optional<Message> PostgresStore::find_message(std::int64_t room_id, std::int64_t message_id) {
   auto connection = pool_.acquire();
-  auto result = connection->query(kMessagesFrom + "WHERE m.id = $2::bigint AND m.room_id = $1::bigint",
-                                  {room_id, message_id});
+  auto result = connection->query(
+      kMessagesFrom + "WHERE m.id = $2::bigint AND m.room_id = $1::bigint", {room_id, message_id});
   if (result.empty()) return std::nullopt;
   return read_message(PostgresRow(result, 0));
 }

@@ -4,7 +4,7 @@
 # start from an empty server; the history room is seeded once and kept in $HISTORY_DIR.
 # Usage: bench/run-all.sh [BUILD_DIR] [OUT_DIR]
 # Env: DURATION (s per run, default 10), DURABILITY (normal|full, default normal),
-#      SCENARIOS (default "fanout rooms idle history connect publish"), RAMP=1 to ramp fanout
+#      SCENARIOS (default "fanout rooms idle history connect publish"; also conversation, roomlist), RAMP=1 to ramp fanout
 #      and rooms (RAMP_DURATION s per step, default 5), HISTORY_DIR (default /tmp/parley-bench-history), BENCH_ARGS (extra flags).
 set -euo pipefail
 
@@ -54,6 +54,8 @@ for s in $scenarios; do
   case "$s" in
     fanout) start_server "$tmp"; run fanout fanout "${traffic[@]}" ;;
     rooms) start_server "$tmp"; run rooms rooms "${traffic[@]}" ;;
+    conversation) start_server "$tmp"; run conversation conversation "${traffic[@]}" ;;
+    roomlist) start_server "$tmp"; run roomlist roomlist --duration "$duration" ;;
     idle) start_server "$tmp"; run idle idle --duration "$duration" ;;
     history) start_server "$history_dir"; run history history --duration "$duration" ;;
     connect) start_server "$tmp"; run connect connect --duration "$duration" ;;

@@ -13,6 +13,7 @@
 #include "auth/jwt.hpp"
 #include "net/ws_connection.hpp"
 #include "protocol/client_frame.hpp"
+#include "realtime/connected_clients.hpp"
 #include "realtime/message_frames.hpp"
 #include "realtime/read_frames.hpp"
 #include "realtime/room_frames.hpp"
@@ -23,12 +24,20 @@
 
 namespace parley::realtime {
 
+// Who opened a connection, for its log lines and the admin page.
+struct ConnectionInfo {
+  std::string address;     // the client's address (behind trusted proxies: the forwarded one)
+  std::string request_id;  // of the upgrade request
+};
+
 class ChatSession : public net::WsHandler,
                     public Subscriber,
+                    public ConnectedClient,
                     public std::enable_shared_from_this<ChatSession> {
  public:
   // `claims` is set when the upgrade request carried a valid token (query or header).
-  ChatSession(Services& services, std::optional<auth::AccessClaims> claims);
+  ChatSession(Services& services, std::optional<auth::AccessClaims> claims,
+              ConnectionInfo info = {});
 
   void on_open(std::shared_ptr<net::WsConnection> connection) override;
   void on_text(std::string_view payload) override;
@@ -40,11 +49,20 @@ class ChatSession : public net::WsHandler,
   void on_membership_ended(std::int64_t room_id) override { rooms_.drop(room_id, true); }
   void on_role_changed(const std::string& role) override { ctx_.user.role = role; }
 
+  ClientSummary summary() const override;
+  void disconnect() override;
+
  private:
   void handle(protocol::ClientFrame frame);
   void on_ready();
   bool ready() const noexcept { return auth_.state() == SessionAuth::State::ready; }
 
+  ConnectionInfo info_;
+  std::uint64_t id_;            // this instance's connection number (logs, admin page)
+  std::int64_t opened_ms_ = 0;  // wall clock, for the admin page
+  std::int64_t opened_us_ = 0;  // monotonic, for the close line's duration
+  bool authenticated_via_upgrade_;
+  bool listed_ = false;  // in services.clients
   SessionContext ctx_;
   SessionAuth auth_;
   RoomFrames rooms_;

@@ -14,6 +14,8 @@
 
 namespace parley::realtime {
 
+class ConnectedClients;
+
 struct RealtimeSettings {
   RateLimits rate_limits;
   // Typing fans out to a whole room: bounded so that one client cannot flood it.
@@ -23,7 +25,7 @@ struct RealtimeSettings {
   RateLimits change_limits{20, 40, 1'000'000'000, 1'000};
   RateLimits read_limits{20, 40, 1'000'000'000, 1'000};
   std::int64_t auth_timeout_ms = 10'000;
-  std::size_t missed_max = 500;   // also the most `changed` messages a `joined` shows
+  std::size_t missed_max = 500;            // also the most `changed` messages a `joined` shows
   std::size_t missed_max_bytes = 1 << 20;  // `joined` stays far below the outbound cap
   std::size_t max_pending_frames = 4096;   // live frames buffered while a join completes
 };
@@ -36,6 +38,7 @@ struct Services {
   Hub& hub;
   RealtimeSettings settings;
   ReceiptThrottle* receipts = nullptr;  // none: no receipts are sent
+  ConnectedClients* clients = nullptr;  // none: connections are not listed for the admin page
 };
 
 }  // namespace parley::realtime

@@ -33,6 +33,8 @@ class SessionContext {
   void close();
   bool closed() const noexcept { return closed_; }
   Subscriber* subscriber() const noexcept { return subscriber_; }
+  // The open connection, or null once closed.
+  const net::WsConnection* connection() const noexcept { return connection_.get(); }
 
   void send_text(std::string_view text);
   void send_frame(net::SharedFrame frame);
@@ -68,17 +70,17 @@ template <typename Work, typename Then>
 bool SessionContext::off_thread(const std::optional<std::string>& ref, Work work, Then then) {
   // Off this thread only copies are touched; `self` is used back on it, once `alive` locks (the
   // context lives as long as its session).
-  bool accepted = services.workers.submit([alive = alive_, self = this, &hub = services.hub,
-                                           thread = thread, work = std::move(work),
-                                           then = std::move(then)]() mutable {
-    if (alive.expired()) return;
-    auto result = work();
-    hub.post(thread, [alive = std::move(alive), self, then = std::move(then),
-                      result = std::move(result)]() mutable {
-      auto lock = alive.lock();
-      if (lock && !self->closed_) then(std::move(result));
-    });
-  });
+  bool accepted =
+      services.workers.submit([alive = alive_, self = this, &hub = services.hub, thread = thread,
+                               work = std::move(work), then = std::move(then)]() mutable {
+        if (alive.expired()) return;
+        auto result = work();
+        hub.post(thread, [alive = std::move(alive), self, then = std::move(then),
+                          result = std::move(result)]() mutable {
+          auto lock = alive.lock();
+          if (lock && !self->closed_) then(std::move(result));
+        });
+      });
   if (!accepted) send_error(ref, ErrorCode::unavailable, "server is busy, try again");
   return accepted;
 }

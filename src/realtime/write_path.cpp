@@ -1,6 +1,7 @@
 #include "realtime/write_path.hpp"
 
 #include "common/clock.hpp"
+#include "observability/metrics.hpp"
 #include "protocol/encode.hpp"
 
 namespace parley::realtime {
@@ -16,8 +17,8 @@ constexpr std::int64_t kMaxReceiptRoom = 100;
 void publish_room_event(Hub& hub, const domain::Message& m, bool created) {
   auto frame = net::make_text_frame(created ? protocol::message_frame(m)
                                             : protocol::message_updated_frame(m));
-  hub.publish_to_room(
-      Delivery::room_event(m.room_id, m.position(), created ? monotonic_us() : 0, std::move(frame)));
+  hub.publish_to_room(Delivery::room_event(m.room_id, m.position(), created ? monotonic_us() : 0,
+                                           std::move(frame)));
 }
 
 void publish_mentions(Hub& hub, const WriteResult& result) {
@@ -31,9 +32,10 @@ void publish(Services& services, const store::Write& write, const Writer& writer
   Hub& hub = services.hub;
   if (std::holds_alternative<store::MarkRead>(write)) {
     if (result.status != WriteStatus::changed) return;
-    hub.publish_to_users({writer.user_id},
-                         net::make_text_frame(protocol::read_state_frame(std::nullopt, result.read)),
-                         writer.connection);
+    hub.publish_to_users(
+        {writer.user_id},
+        net::make_text_frame(protocol::read_state_frame(std::nullopt, result.read)),
+        writer.connection);
     if (services.receipts != nullptr && result.member_count <= kMaxReceiptRoom)
       services.receipts->moved(result.read.room_id, writer.user_id, writer.username,
                                result.read.last_read);
@@ -53,6 +55,7 @@ void publish(Services& services, const store::Write& write, const Writer& writer
 
 void submit_write(Services& services, store::Write write, Writer writer,
                   std::function<void(const WriteResult* result)> done) {
+  if (std::holds_alternative<store::NewMessage>(write)) obs::metrics().messages_received.add();
   // The write travels to the writer and is needed again, unchanged, by its callback.
   auto kept = std::make_shared<store::Write>(write);
   auto callback = [&services, kept, writer = std::move(writer), done](const WriteResult* result) {
@@ -64,8 +67,8 @@ void submit_write(Services& services, store::Write write, Writer writer,
 
 void publish_receipt(Hub& hub, std::int64_t room_id, std::int64_t user_id,
                      const std::string& username, std::int64_t last_read) {
-  hub.publish_to_room(Delivery::receipt(
-      room_id, net::make_text_frame(protocol::receipt_frame(room_id, user_id, username, last_read))));
+  hub.publish_to_room(Delivery::receipt(room_id, net::make_text_frame(protocol::receipt_frame(
+                                                     room_id, user_id, username, last_read))));
 }
 
 std::optional<WriteError> write_error(const WriteResult* result, std::int64_t room_id,

@@ -46,9 +46,12 @@ struct HistoryFixture {
     for (int done = 0; done < kMessages; done += static_cast<int>(batch.size())) {
       batch.clear();
       for (int i = 0; i < 10'000; ++i) {
-        batch.push_back({room, user,
+        batch.push_back({room,
+                         user,
                          "a typical chat message of moderate length #" + std::to_string(done + i),
-                         "c" + std::to_string(done + i), std::nullopt, {}});
+                         "c" + std::to_string(done + i),
+                         std::nullopt,
+                         {}});
       }
       auto results = store->append_messages(batch, kNow);
       if (first_id == 0) first_id = results.front().message.id;
@@ -148,9 +151,12 @@ void BM_AppendAcrossRooms(benchmark::State& state) {
       batch.clear();
       for (int i = 0; i < kBatch; ++i, ++seq) {
         const auto r = static_cast<std::size_t>(seq % kRooms);
-        batch.push_back({rooms[r], users[r % 16],
+        batch.push_back({rooms[r],
+                         users[r % 16],
                          "a chat message of a typical length, #" + std::to_string(seq),
-                         "bench." + std::to_string(seq), std::nullopt, {}});
+                         "bench." + std::to_string(seq),
+                         std::nullopt,
+                         {}});
       }
       benchmark::DoNotOptimize(store.append_messages(batch, kNow));
     };

@@ -58,8 +58,8 @@ void list_replies(Api& api, const ExchangePtr& ex) {
   auto& store = api.services().store;
   member_room(store, room_id, user.user_id);
   if (!store.find_message(room_id, parent_id))
-    throw ApiError(ErrorCode::not_found,
-                   "no message " + std::to_string(parent_id) + " in room " + std::to_string(room_id));
+    throw ApiError(ErrorCode::not_found, "no message " + std::to_string(parent_id) + " in room " +
+                                             std::to_string(room_id));
   auto rows = store.replies(room_id, parent_id, after.value_or(0), limit + 1);
   auto cursor = trim_page(rows, limit, id_of);
   ex->reply_json_text(200, protocol::message_page_text(rows, "next_after", cursor));
@@ -96,16 +96,16 @@ void post_message(Api& api, const ExchangePtr& ex) {
   message.meta_json = std::move(meta.json);
   message.reply_to = optional_id_field(body, "reply_to");
 
-  realtime::submit_write(
-      api.services(), std::move(message), {user.user_id, user.username, nullptr},
-      [ex, room_id](const store::WriteResult* result) {
-        if (auto error = realtime::write_error(result, room_id)) {
-          ex->fail(error->code, error->message);
-          return;
-        }
-        ex->reply_json_text(result->status == store::WriteStatus::stored ? 201 : 200,
-                            protocol::message_text(result->message));
-      });
+  realtime::submit_write(api.services(), std::move(message), {user.user_id, user.username, nullptr},
+                         [ex, room_id](const store::WriteResult* result) {
+                           if (auto error = realtime::write_error(result, room_id)) {
+                             ex->fail(error->code, error->message);
+                             return;
+                           }
+                           ex->reply_json_text(
+                               result->status == store::WriteStatus::stored ? 201 : 200,
+                               protocol::message_text(result->message));
+                         });
 }
 
 }  // namespace

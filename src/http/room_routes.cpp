@@ -126,7 +126,8 @@ void add_member(Api& api, const ExchangePtr& ex) {
         {target->id},
         net::make_text_frame(protocol::notification_frame("room.member_added", data, now_ms())));
   }
-  ex->reply(201, json::object{{"member", member_json(api, {target->id, target->username, false, 0})}});
+  ex->reply(201,
+            json::object{{"member", member_json(api, {target->id, target->username, false, 0})}});
 }
 
 void delete_room(Api& api, const ExchangePtr& ex) {

@@ -88,8 +88,8 @@ void Hub::fan_out_room_deleted(std::shared_ptr<const Delivery> shared) {
     post(i, [shard = shards_[i].get(), shared] { shard->deliver_room_deleted(*shared); });
 }
 
-std::size_t Hub::publish_to_users(const std::vector<std::int64_t>& user_ids,
-                                  net::SharedFrame frame, const void* exclude_connection) {
+std::size_t Hub::publish_to_users(const std::vector<std::int64_t>& user_ids, net::SharedFrame frame,
+                                  const void* exclude_connection) {
   Delivery delivery = Delivery::notification(0, std::move(frame), exclude_connection);
   std::size_t targeted = relay({RemoteEvent::Target::users, delivery, user_ids, {}});
   std::size_t local = 0;

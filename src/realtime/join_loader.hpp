@@ -17,8 +17,8 @@
 namespace parley::realtime {
 
 struct JoinLimits {
-  std::size_t max_messages = 500;     // each of `missed` and `changed`
-  std::size_t max_bytes = 1 << 20;    // each, so that `joined` stays far below the outbound cap
+  std::size_t max_messages = 500;   // each of `missed` and `changed`
+  std::size_t max_bytes = 1 << 20;  // each, so that `joined` stays far below the outbound cap
 };
 
 struct JoinResult {

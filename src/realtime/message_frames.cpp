@@ -49,19 +49,19 @@ bool MessageFrames::allowed(const std::optional<std::string>& ref, RateLimiter& 
 void MessageFrames::write(const std::optional<std::string>& ref, store::Write write,
                           std::int64_t room_id, std::int64_t message_id, Reply reply) {
   Writer writer{ctx_.user.id, ctx_.user.username, ctx_.subscriber()};
-  submit_write(ctx_.services, std::move(write), std::move(writer),
-               [send = ctx_.replier(), ref, room_id, message_id,
-                reply](const store::WriteResult* result) {
-                 // On the writer thread: the reply text is made here, sent on the connection's.
-                 std::string text;
-                 if (auto error = write_error(result, room_id, message_id))
-                   text = protocol::error_frame(ref, error->code, error->message);
-                 else if (reply == Reply::ack)
-                   text = protocol::ack_frame(ref, result->message);
-                 else
-                   text = protocol::updated_frame(ref, result->message);
-                 send(std::move(text));
-               });
+  submit_write(
+      ctx_.services, std::move(write), std::move(writer),
+      [send = ctx_.replier(), ref, room_id, message_id, reply](const store::WriteResult* result) {
+        // On the writer thread: the reply text is made here, sent on the connection's.
+        std::string text;
+        if (auto error = write_error(result, room_id, message_id))
+          text = protocol::error_frame(ref, error->code, error->message);
+        else if (reply == Reply::ack)
+          text = protocol::ack_frame(ref, result->message);
+        else
+          text = protocol::updated_frame(ref, result->message);
+        send(std::move(text));
+      });
 }
 
 void MessageFrames::on_send(const std::optional<std::string>& ref, protocol::SendFrame frame) {

@@ -14,8 +14,8 @@ ReceiptThrottle::ReceiptThrottle(Send send, Schedule schedule, Clock clock,
       clock_(std::move(clock)),
       interval_ms_(interval.count()) {}
 
-void ReceiptThrottle::moved(std::int64_t room_id, std::int64_t user_id,
-                            const std::string& username, std::int64_t last_read) {
+void ReceiptThrottle::moved(std::int64_t room_id, std::int64_t user_id, const std::string& username,
+                            std::int64_t last_read) {
   const std::int64_t now = clock_();
   const Key key{room_id, user_id};
   std::int64_t wait_ms = 0;

@@ -31,9 +31,11 @@ void RoomFrames::on_join(const std::optional<std::string>& ref, const protocol::
   store::Store& store = ctx_.services.store;
   const std::int64_t user_id = ctx_.user.id;
   const std::optional<std::int64_t> since = frame.since;
-  const JoinLimits limits{ctx_.services.settings.missed_max, ctx_.services.settings.missed_max_bytes};
+  const JoinLimits limits{ctx_.services.settings.missed_max,
+                          ctx_.services.settings.missed_max_bytes};
   bool accepted = ctx_.off_thread(
-      ref, [&store, room_id, user_id, since, limits] {
+      ref,
+      [&store, room_id, user_id, since, limits] {
         return load_join(store, room_id, user_id, since, limits);
       },
       [this, ref, room_id](JoinResult r) { finish_join(ref, room_id, std::move(r)); });
@@ -106,8 +108,7 @@ void RoomFrames::on_leave(const std::optional<std::string>& ref,
   ctx_.send_text(protocol::left_frame(ref, frame.room));
 }
 
-void RoomFrames::refuse_unsubscribed(const std::optional<std::string>& ref,
-                                     std::int64_t room_id) {
+void RoomFrames::refuse_unsubscribed(const std::optional<std::string>& ref, std::int64_t room_id) {
   store::Store& store = ctx_.services.store;
   const std::int64_t user_id = ctx_.user.id;
   ctx_.off_thread(

@@ -85,7 +85,7 @@ struct WriteResult {
   std::optional<domain::Message> parent;
   // Users the write made the message mention that it did not before (a send: all of them).
   std::vector<std::int64_t> new_mentions;
-  domain::ReadState read;        // MarkRead
+  domain::ReadState read;         // MarkRead
   std::int64_t member_count = 0;  // MarkRead: the room's size, for receipts
 };
 

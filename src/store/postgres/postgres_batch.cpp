@@ -179,8 +179,8 @@ void PostgresBatch::send_run(std::span<const Write> batch, std::size_t first, st
     if (check.empty())
       verdict = WriteStatus::room_not_found;
     else if (!check.boolean(0, 1))
-      verdict = check.boolean(0, 0) ? WriteStatus::not_member_private
-                                    : WriteStatus::not_member_public;
+      verdict =
+          check.boolean(0, 0) ? WriteStatus::not_member_private : WriteStatus::not_member_public;
     else
       verdict = WriteStatus::stored;
   }
@@ -292,7 +292,8 @@ WriteResult PostgresBatch::send_one(const NewMessage& in) {
       return outcome(WriteStatus::invalid, "reply_to: no " + message_ref(*in.reply_to) +
                                                " in room " + std::to_string(in.room_id));
     if (target.boolean(0, 1))
-      return outcome(WriteStatus::invalid, "reply_to: " + message_ref(*in.reply_to) + " is deleted");
+      return outcome(WriteStatus::invalid,
+                     "reply_to: " + message_ref(*in.reply_to) + " is deleted");
     parent_id = target.is_null(0, 0) ? *in.reply_to : target.int64(0, 0);
     if (*parent_id != *in.reply_to) {
       auto parent =
@@ -362,11 +363,10 @@ WriteResult PostgresBatch::remove(const DeleteMessage& in) {
       {in.message_id, in.room_id, in.user_id});
   if (row.empty()) return outcome(WriteStatus::message_not_found);
   const std::int64_t author = row.int64(0, 0);
-  if (author != in.user_id && row.int64(0, 3) != in.user_id &&
-      row.optional_text(0, 4) != "admin")
-    return outcome(WriteStatus::forbidden,
-                   "only the author, the room's owner or an admin can delete " +
-                       message_ref(in.message_id));
+  if (author != in.user_id && row.int64(0, 3) != in.user_id && row.optional_text(0, 4) != "admin")
+    return outcome(
+        WriteStatus::forbidden,
+        "only the author, the room's owner or an admin can delete " + message_ref(in.message_id));
   if (row.boolean(0, 1)) {
     WriteResult result = outcome(WriteStatus::unchanged);
     result.message = *message_by_id(in.message_id);

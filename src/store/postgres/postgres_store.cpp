@@ -55,8 +55,8 @@ std::optional<Room> find_room_on(PostgresConnection& connection, std::int64_t ro
   return read_room(PostgresRow(result, 0));
 }
 
-const std::string kMessagesFrom = std::string("SELECT ") + kMessageColumns +
-                                  " FROM messages m JOIN users u ON u.id = m.user_id ";
+const std::string kMessagesFrom =
+    std::string("SELECT ") + kMessageColumns + " FROM messages m JOIN users u ON u.id = m.user_id ";
 const std::string kMessagesBefore =
     kMessagesFrom +
     "WHERE m.room_id = $1::bigint AND m.id < $2::bigint ORDER BY m.id DESC LIMIT $3::bigint";
@@ -270,7 +270,8 @@ std::optional<Room> PostgresStore::create_room(std::string_view name, bool is_pr
   connection->query("INSERT INTO members (room_id, user_id, joined_at) VALUES ($1, $2, $3)",
                     {room_id, owner_id, now_ms});
   transaction.commit();
-  return Room{room_id, std::string(name), is_private, false, owner_id, now_ms, 1, true, std::nullopt};
+  return Room{room_id, std::string(name), is_private, false, owner_id, now_ms, 1,
+              true,    std::nullopt};
 }
 
 std::optional<Room> PostgresStore::find_room(std::int64_t room_id, std::int64_t viewer_id) {
@@ -287,9 +288,8 @@ std::optional<Room> PostgresStore::room_overview(std::int64_t room_id, std::int6
 
 std::vector<Room> PostgresStore::list_rooms(std::int64_t viewer_id) {
   auto connection = pool_.acquire();
-  auto result =
-      connection->query(kRoomOverview + "WHERE NOT r.is_private OR j.joined ORDER BY r.id",
-                        {viewer_id});
+  auto result = connection->query(
+      kRoomOverview + "WHERE NOT r.is_private OR j.joined ORDER BY r.id", {viewer_id});
   std::vector<Room> rooms;
   rooms.reserve(static_cast<std::size_t>(result.rows()));
   for (int row = 0; row < result.rows(); ++row) rooms.push_back(read_overview(result, row));
@@ -432,10 +432,9 @@ Store::CatchUp PostgresStore::catch_up(std::int64_t room_id, std::int64_t since,
   out.missed = read_rows(
       connection->query(kMessagesAfter, {room_id, since, static_cast<std::int64_t>(missed_limit)}),
       [](const PostgresRow& row) { return read_message(row); });
-  out.changed = read_rows(connection->query(kChangedBefore, {room_id, since,
-                                                             static_cast<std::int64_t>(
-                                                                 changed_limit)}),
-                          [](const PostgresRow& row) { return read_message(row); });
+  out.changed = read_rows(
+      connection->query(kChangedBefore, {room_id, since, static_cast<std::int64_t>(changed_limit)}),
+      [](const PostgresRow& row) { return read_message(row); });
   auto newest = connection->query(
       "SELECT COALESCE((SELECT MAX(id) FROM messages WHERE room_id = $1::bigint), 0), "
       "COALESCE((SELECT MAX(rev) FROM messages WHERE room_id = $1::bigint AND rev IS NOT NULL), "
@@ -450,15 +449,15 @@ std::vector<Message> PostgresStore::replies(std::int64_t room_id, std::int64_t p
                                             std::int64_t after, int limit) {
   if (limit <= 0) return {};
   auto connection = pool_.acquire();
-  auto result = connection->query(kReplies, {room_id, parent_id, after,
-                                             static_cast<std::int64_t>(limit)});
+  auto result =
+      connection->query(kReplies, {room_id, parent_id, after, static_cast<std::int64_t>(limit)});
   return read_rows(result, [](const PostgresRow& row) { return read_message(row); });
 }
 
 std::optional<Message> PostgresStore::find_message(std::int64_t room_id, std::int64_t message_id) {
   auto connection = pool_.acquire();
-  auto result = connection->query(kMessagesFrom + "WHERE m.id = $2::bigint AND m.room_id = $1::bigint",
-                                  {room_id, message_id});
+  auto result = connection->query(
+      kMessagesFrom + "WHERE m.id = $2::bigint AND m.room_id = $1::bigint", {room_id, message_id});
   if (result.empty()) return std::nullopt;
   return read_message(PostgresRow(result, 0));
 }

@@ -39,8 +39,8 @@ constexpr const char* kFindRoom =
     "FROM rooms r WHERE r.id = ?1";
 
 // CROSS JOIN pins messages as the outer loop, so pages walk the (room_id, id) index.
-const std::string kMessagesFrom =
-    std::string("SELECT ") + kMessageColumns + " FROM messages m CROSS JOIN users u ON u.id = m.user_id ";
+const std::string kMessagesFrom = std::string("SELECT ") + kMessageColumns +
+                                  " FROM messages m CROSS JOIN users u ON u.id = m.user_id ";
 const std::string kMessagesBefore =
     kMessagesFrom + "WHERE m.room_id = ?1 AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3";
 const std::string kMessagesAfter =
@@ -276,7 +276,8 @@ std::optional<Room> SqliteStore::create_room(std::string_view name, bool is_priv
       .bind(3, now_ms)
       .run();
   transaction.commit();
-  return Room{room_id, std::string(name), is_private, false, owner_id, now_ms, 1, true, std::nullopt};
+  return Room{room_id, std::string(name), is_private, false, owner_id, now_ms, 1,
+              true,    std::nullopt};
 }
 
 std::optional<Room> SqliteStore::find_room_on(SqliteConnection& connection, std::int64_t room_id,

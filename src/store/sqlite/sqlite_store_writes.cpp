@@ -61,15 +61,15 @@ std::vector<WriteResult> SqliteStore::write_batch(std::span<const Write> batch,
   try {
     SqliteTransaction transaction(writer_);
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      results[i] = std::visit(
-          Overloaded{
-              [&](const NewMessage& w) { return write_message(w, now_ms, added); },
-              [&](const EditMessage& w) { return write_edit(w, now_ms); },
-              [&](const DeleteMessage& w) { return write_delete(w); },
-              [&](const ReactMessage& w) { return write_reaction(w); },
-              [&](const MarkRead& w) { return write_read(w); },
-          },
-          batch[i]);
+      results[i] =
+          std::visit(Overloaded{
+                         [&](const NewMessage& w) { return write_message(w, now_ms, added); },
+                         [&](const EditMessage& w) { return write_edit(w, now_ms); },
+                         [&](const DeleteMessage& w) { return write_delete(w); },
+                         [&](const ReactMessage& w) { return write_reaction(w); },
+                         [&](const MarkRead& w) { return write_read(w); },
+                     },
+                     batch[i]);
     }
     keys_written = write_pending_keys(batch.size());
     transaction.commit();
@@ -222,7 +222,8 @@ WriteResult SqliteStore::write_message(const NewMessage& in, std::int64_t now_ms
       return outcome(WriteStatus::invalid, "reply_to: no " + message_ref(*in.reply_to) +
                                                " in room " + std::to_string(in.room_id));
     if (target.boolean(1))
-      return outcome(WriteStatus::invalid, "reply_to: " + message_ref(*in.reply_to) + " is deleted");
+      return outcome(WriteStatus::invalid,
+                     "reply_to: " + message_ref(*in.reply_to) + " is deleted");
     parent_id = target.is_null(0) ? *in.reply_to : target.int64(0);
     if (*parent_id != *in.reply_to) {
       auto parent = writer_.statement("SELECT deleted FROM messages WHERE id = ?1");
@@ -337,9 +338,10 @@ WriteResult SqliteStore::write_delete(const DeleteMessage& in) {
   if (!row.step()) return outcome(WriteStatus::message_not_found);
   const std::int64_t author = row.int64(0);
   if (author != in.user_id && row.int64(3) != in.user_id && row.optional_text(4) != "admin")
-    return outcome(WriteStatus::forbidden, "only the author, the room's owner or an admin can "
-                                           "delete " +
-                                               message_ref(in.message_id));
+    return outcome(WriteStatus::forbidden,
+                   "only the author, the room's owner or an admin can "
+                   "delete " +
+                       message_ref(in.message_id));
   if (row.boolean(1)) {
     WriteResult result = outcome(WriteStatus::unchanged);
     result.message = *message_by_id(in.message_id);
@@ -381,8 +383,7 @@ WriteResult SqliteStore::write_reaction(const ReactMessage& in) {
     auto read = writer_.statement(
         "SELECT emoji, user_id, pos, first_pos FROM reactions WHERE message_id = ?1");
     read.bind(1, in.message_id);
-    while (read.step())
-      rows.push_back({read.text(0), read.int64(1), read.int64(2), read.int64(3)});
+    while (read.step()) rows.push_back({read.text(0), read.int64(1), read.int64(2), read.int64(3)});
   }
   ReactionSummary summary(std::move(rows));
   if (summary.has(in.emoji, in.user_id) == in.on) {
@@ -406,8 +407,7 @@ WriteResult SqliteStore::write_reaction(const ReactMessage& in) {
         .bind(5, first_pos)
         .run();
   } else {
-    writer_
-        .statement("DELETE FROM reactions WHERE message_id = ?1 AND emoji = ?2 AND user_id = ?3")
+    writer_.statement("DELETE FROM reactions WHERE message_id = ?1 AND emoji = ?2 AND user_id = ?3")
         .bind(1, in.message_id)
         .bind(2, in.emoji)
         .bind(3, in.user_id)

@@ -112,12 +112,15 @@ TEST(Encode, UpdatedReadStateReceiptAndMention) {
   auto m = sample();
   m.rev = 50;
   auto updated = json::parse(updated_frame(std::string("r9"), m)).as_object();
-  EXPECT_EQ(updated, (json::object{{"type", "updated"}, {"room", 7}, {"id", 42}, {"rev", 50},
-                                   {"ref", "r9"}}));
+  EXPECT_EQ(
+      updated,
+      (json::object{{"type", "updated"}, {"room", 7}, {"id", 42}, {"rev", 50}, {"ref", "r9"}}));
   domain::ReadState state{7, 42, 3, 1};
   auto read = json::parse(read_state_frame(std::nullopt, state)).as_object();
-  EXPECT_EQ(read, (json::object{{"type", "read_state"}, {"room", 7}, {"last_read", 42},
-                                {"unread", 3}, {"mentions", 1}}));
+  EXPECT_EQ(
+      read,
+      (json::object{
+          {"type", "read_state"}, {"room", 7}, {"last_read", 42}, {"unread", 3}, {"mentions", 1}}));
   EXPECT_EQ(json::parse(read_state_text(state)),
             (json::object{{"room", 7}, {"last_read", 42}, {"unread", 3}, {"mentions", 1}}));
   auto receipt = json::parse(receipt_frame(7, 3, "ann", 42)).as_object();

@@ -19,8 +19,9 @@ constexpr std::int64_t kKey = 4242;
 // Whether another session could take the lock now (it lets go at once, in the same statement:
 // a lock left to the end of its session could outlive the check while that backend exits).
 bool lock_is_free(const TempDatabase& db) {
-  return db.exec("SELECT CASE WHEN pg_try_advisory_lock(4242) THEN pg_advisory_unlock(4242) "
-                 "ELSE false END") == "t";
+  return db.exec(
+             "SELECT CASE WHEN pg_try_advisory_lock(4242) THEN pg_advisory_unlock(4242) "
+             "ELSE false END") == "t";
 }
 
 TEST(PostgresAdvisoryLock, IsHeldFromAcquireToReleaseAcrossOtherConnectionsCommits) {

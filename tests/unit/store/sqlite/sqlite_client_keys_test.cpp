@@ -32,7 +32,8 @@ std::int64_t room_of(const Fixture& f, int i) {
 }
 
 NewMessage keyed(const Fixture& f, int i, std::string body = "m") {
-  return {room_of(f, i), f.user, std::move(body), std::string("k").append(std::to_string(i)), {}, {}};
+  return {
+      room_of(f, i), f.user, std::move(body), std::string("k").append(std::to_string(i)), {}, {}};
 }
 
 void append_range(SqliteStore& store, Fixture& f, int first, int last) {

@@ -45,7 +45,8 @@ TEST(SqliteStore, CommittedDataSurvivesReopening) {
     room_id = room->id;
     std::vector<NewMessage> batch;
     for (int i = 0; i < 3; ++i) {
-      batch.push_back({room_id, alice->id, "m" + std::to_string(i), "c" + std::to_string(i), {}, {}});
+      batch.push_back(
+          {room_id, alice->id, "m" + std::to_string(i), "c" + std::to_string(i), {}, {}});
     }
     auto results = store.append_messages(batch, kNow);
     last_id = results.back().message.id;

@@ -2,8 +2,12 @@
 # The one command to test Parley: installs what is missing, builds, and runs every suite:
 #   unit (ctest; the store suite also against a real PostgreSQL), integration (pytest against the
 #   real binary, on SQLite and on PostgreSQL), unit and integration again under AddressSanitizer +
-#   UBSan, fuzzers (briefly), web (vitest + playwright), load smoke (parley-bench).
-# Set PARLEY_QUICK=1 to skip the sanitizer and fuzz stages; FUZZ_SECONDS sets each fuzzer's time.
+#   UBSan, fuzzers (briefly), web (vitest + playwright), load smoke (parley-bench), lint
+#   (clang-format, clang-tidy, tsc, ESLint, shellcheck), the deployment files checked with the
+#   real tools (nginx -t, promtool, the Grafana dashboard, systemd-analyze) and the Dockerfile's
+#   build steps run here (no Docker engine needed).
+# Set PARLEY_QUICK=1 to skip the sanitizer, fuzz and container-build stages; FUZZ_SECONDS sets
+# each fuzzer's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh build test web
@@ -61,6 +65,8 @@ fuzz() {
   done
 }
 
+stage "lint" scripts/lint.sh
+stage "deployment files" scripts/check-deploy.sh
 stage "unit tests" unit build
 stage "integration tests" integration build/parley
 stage "integration tests on PostgreSQL" env PARLEY_BIN=build/parley \
@@ -70,6 +76,7 @@ if [ -z "${PARLEY_QUICK:-}" ]; then
   stage "unit tests (ASan+UBSan)" unit build-asan
   stage "integration tests (ASan+UBSan server)" integration build-asan/parley
   stage "fuzzing" fuzz
+  stage "container build steps" /usr/bin/python3 deploy/checks/run_dockerfile_steps.py
 fi
 if [ -f web/package.json ]; then
   stage "web app" scripts/test-web.sh

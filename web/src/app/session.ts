@@ -7,9 +7,11 @@ import { REFRESH_KEY, TokenManager } from '../auth/tokenManager';
 import { ChatStore } from '../chat/chatStore';
 import { browserTabs } from '../chat/openTabs';
 import { Api } from '../net/api';
-import { ChatSocket } from '../net/chatSocket';
+import { ChatSocket, type SocketLike } from '../net/chatSocket';
 import { plainJson } from '../net/plainJson';
 import type { AuthResponse } from '../protocol/types';
+import { startClientHealth } from '../health/browserHealth';
+import { countingSocketFactory } from '../health/clientHealth';
 import { browserStorage } from '../storage/keyValueStorage';
 
 export const tokens = new TokenManager({
@@ -20,6 +22,9 @@ export const tokens = new TokenManager({
 });
 
 export const api = new Api(tokens);
+
+/** The web app's own health, reported to the server (page loads, errors, reconnects). */
+export const health = startClientHealth();
 
 /** This tab's identity among the open tabs, for sharing unsent messages. */
 const tabs = browserTabs();
@@ -36,6 +41,7 @@ export function createChat(): ChatStore {
     url: wsUrl(),
     getToken: (force) => (force ? tokens.refresh() : tokens.getAccessToken()),
     lastSeen: (room) => store?.lastSeen(room),
+    createSocket: countingSocketFactory(health, (url) => new WebSocket(url) as unknown as SocketLike),
   });
   store = new ChatStore({
     api,

@@ -10,7 +10,8 @@ import requests
 
 from parley_client import arun, raw_ws, ws_user
 
-SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$")
+# Label values may hold braces (route="/api/rooms/{id}"): a quoted value is skipped whole.
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\})? (\S+)$')
 
 
 def scrape(srv) -> dict:
@@ -148,3 +149,45 @@ def test_route_labels_are_templates_whatever_the_path(server_factory):
     assert ("GET", "unmatched") in routes and ("OTHER", "unmatched") in routes
     assert not any("333" in r or "abc" in r or "xxx" in r for _, r in routes), routes
     assert not any(m == "BREW" for m, _ in routes)
+
+
+@pytest.mark.timeout_s(60)
+def test_the_rate_limit_moves_its_refusals_and_its_close(server_factory):
+    srv = server_factory(["--rate-limit-per-second", "1", "--rate-limit-burst", "3",
+                          "--rate-limit-abuse-count", "4", "--rate-limit-abuse-window-ms", "60000"],
+                         relaxed=False)
+    api = srv.api
+    u = api.register()
+    rid = api.create_room(u)["id"]
+    before = scrape(srv)
+
+    async def scenario():
+        c = await ws_user(srv, u)
+        # Sent without waiting: 3 pass (the burst), then refusals until more than 4 close it.
+        for i in range(12):
+            try:
+                await c.send({"type": "send", "room": rid, "body": f"m{i}", "client_id": f"rl{i}"})
+            except Exception:
+                break
+        code = await c.closed_code(timeout=5)
+        return list(c.pending), code
+
+    frames, code = arun(scenario(), timeout=30)
+    refused = [f for f in frames if f.get("type") == "error" and f.get("code") == "rate_limited"]
+    assert code == 1008 and refused, (code, frames)
+    from parley_client import wait_for
+
+    def settled():
+        s = scrape(srv)
+        closed = moved(before, s, 'parley_ws_connections_closed_total{code="1008"}') == 1
+        stored = moved(before, s, "parley_messages_in_total") == 3  # committed after the close
+        return s if closed and stored and moved(before, s, "parley_ws_connections") == 0 else None
+
+    after = wait_for(settled, 10, "the 1008 close and the burst's 3 commits to be counted")
+    assert moved(before, after, "parley_rate_limited_total") == len(refused)
+    assert moved(before, after, 'parley_errors_total{code="rate_limited"}') == len(refused)
+    assert moved(before, after, "parley_rate_limit_closes_total") == 1
+    # More than 4 refusals close it; the burst's 3 are stored (their acks may lose the race
+    # with the close, which is what a client's retry with the same client_id is for).
+    assert len(refused) == 5
+    assert len(api.history(u, rid)) == 3

@@ -1,14 +1,12 @@
 """/metrics scraped before and after a scripted session: every counter and histogram the
 operations guide lists moves by exactly what the session did (docs/operations.md, Metrics)."""
 
-import asyncio
 import re
-import socket
 
 import pytest
 import requests
 
-from parley_client import arun, raw_ws, ws_user
+from parley_client import arun, wait_for, ws_user
 
 # Label values may hold braces (route="/api/rooms/{id}"): a quoted value is skipped whole.
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\})? (\S+)$')
@@ -81,7 +79,6 @@ def test_a_scripted_session_moves_every_counter_by_what_it_did(server_factory):
         s = scrape(srv)
         return s if moved(before, s, 'parley_ws_connections_closed_total{code="1006"}') == 1 else None
 
-    from parley_client import wait_for
     after = wait_for(settled, 10, "the aborted connection to be counted")
 
     expect = {
@@ -175,7 +172,6 @@ def test_the_rate_limit_moves_its_refusals_and_its_close(server_factory):
     frames, code = arun(scenario(), timeout=30)
     refused = [f for f in frames if f.get("type") == "error" and f.get("code") == "rate_limited"]
     assert code == 1008 and refused, (code, frames)
-    from parley_client import wait_for
 
     def settled():
         s = scrape(srv)

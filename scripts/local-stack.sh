@@ -82,13 +82,19 @@ start() {
   secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
   key=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
-  # PostgreSQL (as nobody when we are root: it refuses root).
-  mkdir -p "$dir/pg"
-  postgres_user "$dir/pg"
-  "${as_pg[@]}" "$pg_bindir/initdb" -D "$dir/pg/data" -U parley --auth=trust -E UTF8 --locale=C \
-    --no-sync >"$dir/initdb.log" 2>&1
-  "${as_pg[@]}" "$pg_bindir/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/postgres.log" -w -t 60 \
-    -o "-k $dir/pg -c listen_addresses=127.0.0.1 -p $pg_port -c fsync=off" start >/dev/null
+  # PostgreSQL (as nobody when we are root: it refuses root), in a directory of its own under
+  # /tmp: nobody may not be able to reach one inside DIR (a test's private temp dir).
+  local pg
+  pg=$(mktemp -d /tmp/parley-stack-pg-XXXXXX)
+  echo "$pg" >"$dir/pg.path"
+  postgres_user "$pg"
+  if ! "${as_pg[@]}" "$pg_bindir/initdb" -D "$pg/data" -U parley --auth=trust -E UTF8 --locale=C \
+    --no-sync >"$dir/initdb.log" 2>&1; then
+    cat "$dir/initdb.log" >&2
+    return 1
+  fi
+  "${as_pg[@]}" "$pg_bindir/pg_ctl" -D "$pg/data" -l "$pg/postgres.log" -w -t 60 \
+    -o "-k $pg -c listen_addresses=127.0.0.1 -p $pg_port -c fsync=off" start >/dev/null
   PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=parley "$pg_bindir/createdb" parley
 
   # Redis, the cluster bus.
@@ -143,10 +149,13 @@ stop() {
     fi
   done
   if [ -s "$dir/redis.pid" ]; then kill -TERM "$(cat "$dir/redis.pid")" 2>/dev/null || true; fi
-  if [ -d "$dir/pg/data" ]; then
-    postgres_user "$dir/pg"
-    "${as_pg[@]}" "$pg_bindir/pg_ctl" -D "$dir/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+  local pg
+  pg=$(cat "$dir/pg.path" 2>/dev/null || true)
+  if [ -n "$pg" ] && [ -d "$pg/data" ]; then
+    postgres_user "$pg"
+    "${as_pg[@]}" "$pg_bindir/pg_ctl" -D "$pg/data" -m fast -w stop >/dev/null 2>&1 || true
   fi
+  [ -z "$pg" ] || rm -rf "$pg"
   rm -rf "$dir"
 }
 

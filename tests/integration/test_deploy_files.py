@@ -29,8 +29,8 @@ def test_the_three_environments_exist():
 def test_each_environment_file_starts_the_server(server_factory, path, tmp_path):
     # What names this machine's hosts is overridden by flags (flag > file); the rest is the file's.
     # No --log-level flag: the file's level is used.
-    srv = server_factory(["--config", str(path), "--redis", "", "--web-root", "",
-                          "--data-dir", str(tmp_path / "data")], log_level=None)
+    srv = server_factory(["--config", str(path), "--redis", "", "--web-root", ""],
+                         data_dir=tmp_path / "data", log_level=None)
     assert srv.api.get("/readyz").status_code == 200
     level = settings(path)["log-level"]
     has_request_lines = '"msg":"request"' in srv.log_text()

@@ -92,7 +92,7 @@ def test_chat_through_nginx_reaches_both_instances_and_crosses(stack):
         assert ack["type"] == "ack", ack
         got = await clients[receiver.username].recv_until(
             "message", pred=lambda f: f.get("id") == ack["id"], timeout=10)
-        assert got["body"] == "across the bus" and got["user"]["username"] == sender.username
+        assert got["body"] == "across the bus" and got["from"]["username"] == sender.username
         # And the other way round.
         ack2 = await clients[receiver.username].send_msg(room["id"], "and back", client_id="x-2")
         back = await clients[sender.username].recv_until(

@@ -27,7 +27,10 @@ def run(parley_bin, *args, timeout=60):
 def test_backup_under_load_restores_every_message_acked_before_it_began(
         server_factory, parley_bin, tmp_path):
     data = tmp_path / "live"
-    srv = server_factory([], data_dir=data)
+    # One JWT secret for both servers (a generated one stays in the live data directory), so that
+    # the senders' tokens are good on the restored server.
+    secret = ["--jwt-secret", "backup-test-secret-" + "0" * 32]
+    srv = server_factory(secret, data_dir=data)
     api = srv.api
     senders = [api.register() for _ in range(4)]
     room = api.create_room(senders[0])
@@ -80,7 +83,7 @@ def test_backup_under_load_restores_every_message_acked_before_it_began(
     restored_dir = tmp_path / "restored"
     r = run(parley_bin, "restore", "--from", str(backup), "--data-dir", str(restored_dir))
     assert r.returncode == 0, r.stderr
-    restored = server_factory([], data_dir=restored_dir, register_admin=False)
+    restored = server_factory(secret, data_dir=restored_dir, register_admin=False)
     ids, after = {}, 0
     while True:
         page = restored.api.page(senders[0], room["id"], after=after, limit=100)
@@ -102,7 +105,10 @@ def test_backup_under_load_restores_every_message_acked_before_it_began(
 def test_restore_refuses_while_a_server_runs_and_refuses_unknown_files(
         server_factory, parley_bin, tmp_path):
     data = tmp_path / "d"
-    srv = server_factory([], data_dir=data)
+    # One JWT secret for both servers (a generated one stays in the live data directory), so that
+    # the senders' tokens are good on the restored server.
+    secret = ["--jwt-secret", "backup-test-secret-" + "0" * 32]
+    srv = server_factory(secret, data_dir=data)
     backup = tmp_path / "b.db"
     assert run(parley_bin, "backup", "--to", str(backup), "--data-dir", str(data)).returncode == 0
     r = run(parley_bin, "restore", "--from", str(backup), "--data-dir", str(data), timeout=30)
@@ -128,7 +134,10 @@ def test_an_older_binary_refuses_a_newer_schema_and_leaves_it_untouched(
     """Rollback after a migration: the previous release's binary is simulated by raising the
     database's schema version past what this binary knows (docs/operations.md, Rollback)."""
     data = tmp_path / "d"
-    srv = server_factory([], data_dir=data)
+    # One JWT secret for both servers (a generated one stays in the live data directory), so that
+    # the senders' tokens are good on the restored server.
+    secret = ["--jwt-secret", "backup-test-secret-" + "0" * 32]
+    srv = server_factory(secret, data_dir=data)
     u = srv.api.register()
     room = srv.api.create_room(u)
     srv.api.send_ok(u, room["id"], "kept")

@@ -84,6 +84,8 @@ bool JsonFields::parse(std::string_view text) noexcept {
       type = unquote(raw);
     } else if (key == "id") {
       id = parse_int(raw);
+    } else if (key == "rev") {
+      rev = parse_int(raw);
     } else if (key == "body") {
       body = unquote(raw);
     } else if (key == "client_id") {

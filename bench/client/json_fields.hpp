@@ -18,6 +18,7 @@ struct JsonFields {
   std::string_view data;      // raw JSON text of the value
   std::string_view room_raw;  // raw JSON text: a number, or an object in `joined`
   std::optional<std::int64_t> id;
+  std::optional<std::int64_t> rev;
   std::optional<std::int64_t> delivered;
 
   // Fills the fields from a JSON object's text; false when the text is not a well-formed object

@@ -51,11 +51,14 @@ Options parse_options(int argc, char** argv) {
       "(connection + auth + join rate), publish (publish API to role \"user\"), cluster (rooms\n"
       "traffic over several instances on one PostgreSQL + Redis: repeat --url, one per instance;\n"
       "each room's sender on one instance, its other members on the others, so that messages\n"
-      "cross the Redis bus; bench/run-cluster.sh starts such a cluster and runs it).\n"
+      "cross the Redis bus; bench/run-cluster.sh starts such a cluster and runs it),\n"
+      "conversation (rooms traffic where every 19 operations of a sender are 10 sends, 1 edit,\n"
+      "3 reactions and 5 read positions), roomlist (GET /api/rooms of a member of 200 rooms\n"
+      "holding 1M messages, with unread messages and mentions in each).\n"
       "Several --url: REST setup goes to the first; WebSocket connections are spread over all."};
   app.add_option("scenario", o.scenario, "scenario to run")
-      ->check(
-          CLI::IsMember({"fanout", "rooms", "idle", "history", "connect", "publish", "cluster"}));
+      ->check(CLI::IsMember({"fanout", "rooms", "idle", "history", "connect", "publish", "cluster",
+                             "conversation", "roomlist"}));
   app.add_option("--url", o.urls, "server base URL; repeat or comma-separate for several instances")
       ->delimiter(',')
       ->allow_extra_args(false)
@@ -127,6 +130,17 @@ void apply_scenario_defaults(Options& o) {
     set_default<std::size_t>(o.subscribers, s ? 3 : 10);
     set_default<std::size_t>(o.senders, o.rooms);
     set_default(o.rate, s ? 200.0 : 10000.0);
+  } else if (o.scenario == "conversation") {
+    // rooms' sizes and rate; every 19 operations of a sender: 10 sends, 1 edit, 3 reactions,
+    // 5 read positions.
+    set_default<std::size_t>(o.rooms, s ? 10 : 1000);
+    set_default<std::size_t>(o.subscribers, s ? 3 : 10);
+    set_default<std::size_t>(o.senders, o.rooms);
+    set_default(o.rate, s ? 200.0 : 10000.0);
+  } else if (o.scenario == "roomlist") {
+    set_default<std::size_t>(o.rooms, s ? 10 : 200);
+    if (s) o.history_messages = std::min<std::size_t>(o.history_messages, 2000);
+    set_default<std::size_t>(o.concurrency, 1);
   } else if (o.scenario == "cluster") {
     // Sized for 2 cores running 2 instances, PostgreSQL, Redis and the bench (docs/benchmarks.md).
     set_default<std::size_t>(o.rooms, s ? 10 : 100);

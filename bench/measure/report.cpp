@@ -15,6 +15,11 @@ double per_s(double n, double seconds) {
   return seconds > 0 ? n / seconds : 0;
 }
 
+// CPU seconds spent per operation, in microseconds (0 without operations).
+double per_op_us(double cpu_s, std::uint64_t operations) {
+  return operations > 0 ? cpu_s * 1e6 / static_cast<double>(operations) : 0;
+}
+
 std::string fmt(const char* format, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, format, v);
@@ -104,6 +109,9 @@ void Report::print_table(std::ostream& out, const std::string& title, const Resu
     line(out, "server cpu",
          fmt("%.2f s", s.cpu_s) + " (" +
              fmt("%.0f", r.seconds > 0 ? 100 * s.cpu_s / r.seconds : 0) + "% of one core)");
+    line(out, "server cpu/op",
+         fmt("%.1f", per_op_us(s.cpu_s, r.acked)) + " us per ack, " +
+             fmt("%.1f", per_op_us(s.cpu_s, r.delivered)) + " us per delivery");
     line(out, "server rss",
          mib(s.rss_end) + " (empty " + mib(s.rss_empty) + ", connected " + mib(s.rss_connected) +
              ", peak " + mib(s.hwm) + ")");
@@ -117,7 +125,8 @@ void Report::print_table(std::ostream& out, const std::string& title, const Resu
   }
   line(out, "bench cpu",
        fmt("%.2f s", r.bench_cpu_s) + " (" +
-           fmt("%.0f", r.seconds > 0 ? 100 * r.bench_cpu_s / r.seconds : 0) + "% of one core)");
+           fmt("%.0f", r.seconds > 0 ? 100 * r.bench_cpu_s / r.seconds : 0) + "% of one core, " +
+           fmt("%.1f", per_op_us(r.bench_cpu_s, r.delivered)) + " us per delivery)");
   std::string extra;
   for (const auto& [k, v] : r.extra)
     extra += (extra.empty() ? "" : ", ") + k + "=" + fmt("%.0f", v);
@@ -158,7 +167,9 @@ json::object Report::to_json(const Result& r, const ServerFigures& s) {
                                {"rss_connected", s.rss_connected},
                                {"rss_end", s.rss_end},
                                {"rss_peak", s.hwm},
-                               {"rss_per_connection", rss_per_connection(r, s)}};
+                               {"rss_per_connection", rss_per_connection(r, s)},
+                               {"cpu_us_per_ack", per_op_us(s.cpu_s, r.acked)},
+                               {"cpu_us_per_delivery", per_op_us(s.cpu_s, r.delivered)}};
     if (!s.processes.empty()) {
       json::array processes;
       for (const auto& p : s.processes)

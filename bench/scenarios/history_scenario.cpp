@@ -32,7 +32,7 @@ void HistoryScenario::prepare() {
   room_ = setup.rooms.front();
   if (setup.rooms_created > 0 || o_.seed) {
     std::cerr << "seed: writing " << o_.history_messages << " messages into room " << room_ << "\n";
-    HistorySeeder(o_, reader_, room_).seed(o_.history_messages);
+    HistorySeeder(o_, reader_, {room_}).seed(o_.history_messages);
   }
   auto range = ApiClient(o_.host, o_.port).message_id_range(room_, reader_.token);
   if (!range) throw BenchError("history: room " + std::to_string(room_) + " is empty (use --seed)");

@@ -59,9 +59,11 @@ void HistorySeeder::send_next(std::size_t slot) {
   const std::uint64_t n = claimed_++;
   if (n >= target_) return;
   std::string body = "history " + std::to_string(n) + " ";
+  if (!mention_.empty() && n % 50 == 0) body += "@" + mention_ + " ";
   if (body.size() < o_.body_bytes) body.append(o_.body_bytes - body.size(), 'x');
-  fleet_->send(slot, "{\"type\":\"send\",\"room\":" + std::to_string(room_) + ",\"body\":\"" +
-                         body + "\",\"ref\":\"" + std::to_string(n) + "\"}");
+  const std::int64_t room = rooms_[n % rooms_.size()];
+  fleet_->send(slot, "{\"type\":\"send\",\"room\":" + std::to_string(room) + ",\"body\":\"" + body +
+                         "\",\"ref\":\"" + std::to_string(n) + "\"}");
 }
 
 void HistorySeeder::on_frame(std::size_t slot, std::size_t thread, const JsonFields& f,

@@ -1,12 +1,14 @@
 #pragma once
-// Fills a room with N messages quickly: a few WebSocket connections of one member, each keeping
-// a window of unacked sends in flight (the server's rate limit must allow it).
+// Fills rooms with N messages quickly (spread round-robin over them): a few WebSocket connections
+// of one member of every room, each keeping a window of unacked sends in flight (the server's
+// rate limit must allow it).
 
 #include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "client/api_client.hpp"
 #include "client/fleet_handler.hpp"
@@ -16,8 +18,10 @@ namespace parley::bench {
 
 class HistorySeeder : public FleetHandler {
  public:
-  HistorySeeder(const Options& o, const Account& sender, std::int64_t room)
-      : o_(o), sender_(sender), room_(room) {}
+  // `mention`: a username every 50th message names (`@name`), none when empty.
+  HistorySeeder(const Options& o, const Account& sender, std::vector<std::int64_t> rooms,
+                std::string mention = {})
+      : o_(o), sender_(sender), rooms_(std::move(rooms)), mention_(std::move(mention)) {}
 
   // Sends `count` messages and waits for their acks; throws BenchError when it cannot.
   void seed(std::uint64_t count);
@@ -32,7 +36,8 @@ class HistorySeeder : public FleetHandler {
 
   const Options& o_;
   const Account& sender_;
-  std::int64_t room_;
+  std::vector<std::int64_t> rooms_;
+  std::string mention_;
   class Fleet* fleet_ = nullptr;
   class EventLoops* loops_ = nullptr;
   std::uint64_t target_ = 0;

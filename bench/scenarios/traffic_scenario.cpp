@@ -53,6 +53,7 @@ bool parse_body(std::string_view body, std::uint64_t& sender, std::uint64_t& seq
 TrafficScenario::TrafficScenario(const Options& o, std::string tag)
     : o_(o),
       tag_(std::move(tag)),
+      mix_(tag_ == "conversation"),
       layout_(tag_ == "cluster" ? RoomLayout::apart_from_sender : RoomLayout::spread),
       bound_ns_(static_cast<std::int64_t>(o.p99_ms * 1e6)) {}
 
@@ -182,7 +183,10 @@ Result TrafficScenario::run_phase(double rate, double seconds) {
       total.count_error("ack_timeout", static_cast<std::uint64_t>(n));
       // Forget them: a later phase must not wait for acks that never come.
       add_in_flight(*threads_[t], -n);
-      for (std::size_t slot : threads_[t]->senders) conns_[slot].in_flight = 0;
+      for (std::size_t slot : threads_[t]->senders) {
+        conns_[slot].in_flight = 0;
+        conns_[slot].sent_at.clear();
+      }
     }
   });
   total.seconds = static_cast<double>(std::max(end, start) - start) / 1e9;
@@ -210,7 +214,10 @@ void TrafficScenario::tick(std::size_t t) {
         c.phase_sent = due;
         break;
       }
-      send_one(ts, c);
+      if (mix_)
+        operate(ts, c);
+      else
+        send_one(ts, c);
       ++c.phase_sent;
     }
   }
@@ -244,6 +251,75 @@ void TrafficScenario::send_one(ThreadState& ts, Conn& c) {
   ++ts.r.sent;
 }
 
+void TrafficScenario::operate(ThreadState& ts, Conn& c) {
+  // The mix of 19: 10 sends, 1 edit, 3 reactions, 5 read positions.
+  const std::uint64_t op = c.seq % 19;
+  std::string& f = ts.scratch;
+  const std::string room = std::to_string(setup_.rooms[c.room]);
+  if (op == 10 && c.own_last_id > 0) {
+    const std::int64_t sent_at = now_ns();
+    const std::uint64_t seq = ++c.seq;
+    f.assign("{\"type\":\"edit\",\"room\":" + room + ",\"id\":");
+    append_int(f, static_cast<std::uint64_t>(c.own_last_id));
+    f += ",\"body\":\"";
+    append_send_ids(f, ' ', static_cast<std::uint64_t>(c.sender), seq, sent_at);
+    f += " edited\",\"ref\":\"o\"}";
+  } else if (op >= 11 && op <= 13 && c.room_last_id > 0) {
+    ++c.seq;
+    if (c.react_target != c.room_last_id) {
+      c.react_target = c.room_last_id;
+      c.react_on = false;
+    }
+    c.react_on = !c.react_on;
+    f.assign("{\"type\":\"react\",\"room\":" + room + ",\"id\":");
+    append_int(f, static_cast<std::uint64_t>(c.react_target));
+    f += c.react_on ? ",\"emoji\":\":+1:\",\"on\":true" : ",\"emoji\":\":+1:\",\"on\":false";
+    f += ",\"ref\":\"o\"}";
+  } else if (op >= 14 && c.room_last_id > 0) {
+    ++c.seq;
+    f.assign("{\"type\":\"read\",\"room\":" + room + ",\"up_to\":");
+    append_int(f, static_cast<std::uint64_t>(c.room_last_id));
+    f += ",\"ref\":\"o\"}";
+  } else {
+    send_one(ts, c);
+    c.sent_at.push_back(now_ns());
+    return;
+  }
+  c.sent_at.push_back(now_ns());
+  connections_->fleet().send(c.slot, f);
+  ++c.in_flight;
+  add_in_flight(ts, 1);
+  ++ts.r.sent;
+}
+
+void TrafficScenario::on_reply(ThreadState& ts, Conn& c, bool room_event) {
+  if (c.in_flight == 0) return;  // a reply to an operation already written off
+  --c.in_flight;
+  ++ts.r.acked;
+  if (!c.sent_at.empty()) {
+    ts.r.ack_latency.record(now_ns() - c.sent_at.front());
+    c.sent_at.pop_front();
+  }
+  if (room_event) {
+    ++ts.r.room_acked[c.room];
+    shared_->at(1 + c.room).fetch_add(1, std::memory_order_relaxed);
+  }
+  add_in_flight(ts, -1);
+}
+
+void TrafficScenario::on_room_update(ThreadState& ts, Conn& c, const JsonFields& f) {
+  ++ts.r.delivered;
+  ++ts.r.room_delivered[c.room];
+  ts.delivered.store(ts.delivered.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  const std::int64_t position = f.rev.value_or(0);
+  if (position == c.last_position)
+    ++ts.r.duplicated;
+  else if (position < c.last_position)
+    ++ts.r.out_of_order;
+  else
+    c.last_position = position;
+}
+
 void TrafficScenario::on_ready(std::size_t slot, std::size_t) {
   conns_[slot].ready = true;
 }
@@ -253,6 +329,13 @@ void TrafficScenario::on_frame(std::size_t slot, std::size_t t, const JsonFields
   ThreadState& ts = *threads_[t];
   Conn& c = conns_[slot];
   if (f.type == "message") return on_message(ts, c, f);
+  if (mix_) {
+    if (f.type == "message_updated") return on_room_update(ts, c, f);
+    if (f.type == "ack" && f.id) c.own_last_id = *f.id;
+    if (f.type == "ack" || f.type == "updated") return on_reply(ts, c, true);
+    if (f.type == "read_state" && f.ref == "o") return on_reply(ts, c, false);
+    if (f.type == "receipt" || f.type == "read_state") return;
+  }
   if (f.type == "ack") {
     if (c.in_flight == 0) return;  // an ack of a send already written off
     --c.in_flight;
@@ -270,8 +353,9 @@ void TrafficScenario::on_frame(std::size_t slot, std::size_t t, const JsonFields
   }
   if (f.type == "error") {
     ts.r.count_error(std::string(f.code));
-    if (f.ref == "s" && c.in_flight > 0) {
+    if ((f.ref == "s" || f.ref == "o") && c.in_flight > 0) {
       --c.in_flight;
+      if (!c.sent_at.empty()) c.sent_at.pop_front();
       add_in_flight(ts, -1);
     }
   }
@@ -293,6 +377,16 @@ void TrafficScenario::on_message(ThreadState& ts, Conn& c, const JsonFields& f) 
   if (conn_server_[sender_conn_[sender]] != c.server) ++ts.across_instances;
   ts.delivered.store(ts.delivered.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   const std::int64_t id = *f.id;
+  if (mix_) {
+    c.room_last_id = std::max(c.room_last_id, id);
+    if (id == c.last_position)
+      ++ts.r.duplicated;
+    else if (id < c.last_position)
+      ++ts.r.out_of_order;
+    else
+      c.last_position = id;
+    return;
+  }
   if (id == c.last_id) {
     ++ts.r.duplicated;
   } else if (id < c.last_id) {
@@ -311,6 +405,7 @@ void TrafficScenario::on_lost(std::size_t slot, std::size_t t, std::string_view 
     add_in_flight(ts, -static_cast<std::int64_t>(c.in_flight));
     c.in_flight = 0;
   }
+  c.sent_at.clear();
 }
 
 std::uint64_t TrafficScenario::sum_delivered() const {

@@ -1,12 +1,16 @@
 #pragma once
-// fanout, rooms and cluster: K rooms × M subscribers, S of the subscribers also sending at a
-// total rate. Every subscriber checks that its room's messages arrive once each, in id order;
-// latency is measured from the send timestamp carried in the body to each subscriber's receipt.
+// fanout, rooms, cluster and conversation: K rooms × M subscribers, S of the subscribers also
+// sending at a total rate. Every subscriber checks that its room's messages arrive once each, in
+// id order; latency is measured from the send timestamp carried in the body to each subscriber's
+// receipt. conversation mixes in changes: of every 19 operations of a sender, 10 are sends, 1 an
+// edit of its last message, 3 reactions (toggled) to the room's last message and 5 read positions;
+// the room's events (messages and updates) must arrive once each in position order.
 // With several instances (--url), members are placed by a RoomLayout; cluster keeps each room's
 // sender apart from its other members, so that deliveries cross the bus.
 
 #include <atomic>
 #include <boost/asio/steady_timer.hpp>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,6 +53,13 @@ class TrafficScenario : public Scenario, public FleetHandler {
     std::uint64_t phase_sent = 0;  // sender: sends due in this phase already handled
     std::uint64_t in_flight = 0;   // sender: unacked
     std::size_t slot = 0;
+    // conversation only.
+    std::int64_t last_position = 0;    // of the room's events seen
+    std::int64_t own_last_id = 0;      // sender: its newest acked message
+    std::int64_t room_last_id = 0;     // the room's newest message seen
+    std::int64_t react_target = 0;     // sender: the message its reaction toggles on
+    bool react_on = false;             // sender: whether its reaction is on there now
+    std::deque<std::int64_t> sent_at;  // sender: send times of unanswered operations
   };
   struct alignas(64) ThreadState {
     Result r;
@@ -65,6 +76,12 @@ class TrafficScenario : public Scenario, public FleetHandler {
 
   void tick(std::size_t thread);
   void send_one(ThreadState& ts, Conn& c);
+  // conversation: the next operation of the mix (a send when there is nothing to change yet).
+  void operate(ThreadState& ts, Conn& c);
+  void on_room_update(ThreadState& ts, Conn& c, const JsonFields& f);
+  // A reply to one of the sender's operations: ack, updated or read_state. `room_event`: the
+  // operation changed the room's stream (so every subscriber gets an event for it).
+  void on_reply(ThreadState& ts, Conn& c, bool room_event);
   void on_message(ThreadState& ts, Conn& c, const JsonFields& f);
   std::uint64_t sum_delivered() const;
   // Deliveries this worker's subscribers owe: every process's acks per room × local subscribers.
@@ -73,6 +90,7 @@ class TrafficScenario : public Scenario, public FleetHandler {
 
   const Options& o_;
   std::string tag_;
+  bool mix_ = false;  // conversation
   RoomLayout layout_;
   // The plan, computed in prepare() and inherited by every worker.
   ScenarioSetup setup_;                     // rooms by room index

@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "common/clock.hpp"
+#include "common/overloaded.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 #include "protocol/encode.hpp"
@@ -14,13 +15,6 @@ constexpr std::uint16_t kCloseTryAgainLater = 1013;
 constexpr std::uint16_t kCloseByAdministrator = 4003;
 
 std::atomic<std::uint64_t> next_connection_id{1};
-
-template <typename... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <typename... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
 
 }  // namespace
 

@@ -1,13 +1,11 @@
 #include "store/postgres/postgres_read_state.hpp"
 
-#include <algorithm>
+#include "store/read_counters.hpp"
 
 namespace parley::store {
 
 domain::ReadState read_state_on(PostgresConnection& connection, std::int64_t room_id,
                                 std::int64_t user_id) {
-  // unread = the room's messages after last_read (room_seq difference) less the deleted ones and
-  // the member's own among them.
   auto result = connection.query(
       "SELECT s.last_read, s.read_seq, s.own_unread, "
       "COALESCE((SELECT room_seq FROM messages WHERE room_id = $1::bigint ORDER BY id DESC "
@@ -20,14 +18,9 @@ domain::ReadState read_state_on(PostgresConnection& connection, std::int64_t roo
       "read_seq, COALESCE(MAX(own_unread), 0) AS own_unread FROM read_states "
       "WHERE room_id = $1::bigint AND user_id = $2::bigint) s",
       {room_id, user_id});
-  domain::ReadState state;
-  state.room_id = room_id;
-  if (result.empty()) return state;
-  state.last_read = result.int64(0, 0);
-  std::int64_t after = result.int64(0, 3) - result.int64(0, 1);
-  state.unread = std::max<std::int64_t>(0, after - result.int64(0, 2) - result.int64(0, 4));
-  state.mentions = result.int64(0, 5);
-  return state;
+  if (result.empty()) return read_state_from(room_id, {});
+  return read_state_from(room_id, {result.int64(0, 0), result.int64(0, 1), result.int64(0, 2),
+                                   result.int64(0, 3), result.int64(0, 4), result.int64(0, 5)});
 }
 
 }  // namespace parley::store

@@ -14,6 +14,7 @@
 #include "store/postgres/postgres_read_state.hpp"
 #include "store/postgres/postgres_row.hpp"
 #include "store/postgres/postgres_transaction.hpp"
+#include "store/read_counters.hpp"
 #include "store/row_mappers.hpp"
 
 namespace parley::store {
@@ -106,11 +107,8 @@ Room read_overview(const PostgresResult& result, int row) {
   if (!room.joined) return room;
   auto value = [&](int column) { return r.is_null(column) ? 0 : r.int64(column); };
   domain::RoomReading reading;
-  reading.read.room_id = room.id;
-  reading.read.last_read = value(8);
-  std::int64_t after = value(11) - value(9);
-  reading.read.unread = std::max<std::int64_t>(0, after - value(10) - value(12));
-  reading.read.mentions = value(13);
+  reading.read =
+      read_state_from(room.id, {value(8), value(9), value(10), value(11), value(12), value(13)});
   if (!r.is_null(14)) reading.last_message = read_message(r, 14);
   room.reading = std::move(reading);
   return room;

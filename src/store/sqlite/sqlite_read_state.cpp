@@ -1,13 +1,11 @@
 #include "store/sqlite/sqlite_read_state.hpp"
 
-#include <algorithm>
+#include "store/read_counters.hpp"
 
 namespace parley::store {
 
 domain::ReadState read_state_on(SqliteConnection& connection, std::int64_t room_id,
                                 std::int64_t user_id) {
-  // unread = the room's messages after last_read (room_seq difference) less the deleted ones and
-  // the member's own among them.
   auto statement = connection.statement(
       "SELECT s.last_read, s.read_seq, s.own_unread, "
       "COALESCE((SELECT room_seq FROM messages WHERE room_id = ?1 ORDER BY id DESC LIMIT 1), 0), "
@@ -18,14 +16,9 @@ domain::ReadState read_state_on(SqliteConnection& connection, std::int64_t room_
       "read_seq, COALESCE(MAX(own_unread), 0) AS own_unread FROM read_states "
       "WHERE room_id = ?1 AND user_id = ?2) s");
   statement.bind(1, room_id).bind(2, user_id);
-  domain::ReadState state;
-  state.room_id = room_id;
-  if (!statement.step()) return state;
-  state.last_read = statement.int64(0);
-  std::int64_t after = statement.int64(3) - statement.int64(1);
-  state.unread = std::max<std::int64_t>(0, after - statement.int64(2) - statement.int64(4));
-  state.mentions = statement.int64(5);
-  return state;
+  if (!statement.step()) return read_state_from(room_id, {});
+  return read_state_from(room_id, {statement.int64(0), statement.int64(1), statement.int64(2),
+                                   statement.int64(3), statement.int64(4), statement.int64(5)});
 }
 
 }  // namespace parley::store

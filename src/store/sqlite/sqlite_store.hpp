@@ -11,6 +11,7 @@
 #include "store/sqlite/pending_client_keys.hpp"
 #include "store/sqlite/sqlite_connection.hpp"
 #include "store/sqlite/sqlite_read_pool.hpp"
+#include "store/sqlite/sqlite_write_db.hpp"
 #include "store/store.hpp"
 
 namespace parley::store {
@@ -80,26 +81,13 @@ class SqliteStore : public Store {
   void add_reading(SqliteConnection& connection, domain::Room& room, std::int64_t viewer_id);
   void load_pending_keys();
 
-  // The writes, in sqlite_store_writes.cpp; all under write_mutex_, inside the batch's
-  // transaction.
-  WriteResult write_message(const NewMessage& in, std::int64_t now_ms,
+  // A send, in sqlite_store_writes.cpp (the other writes are store/write_rules.hpp's), under
+  // write_mutex_ inside the batch's transaction.
+  WriteResult write_message(SqliteWriteDb& db, const NewMessage& in, std::int64_t now_ms,
                             std::vector<ClientKey>& added_keys);
-  WriteResult write_edit(const EditMessage& in, std::int64_t now_ms);
-  WriteResult write_delete(const DeleteMessage& in);
-  WriteResult write_reaction(const ReactMessage& in);
-  WriteResult write_read(const MarkRead& in);
-  // room_not_found / not_member_* when `user_id` may not write in the room, else nullopt.
-  std::optional<WriteStatus> refuse_writer(std::int64_t room_id, std::int64_t user_id);
-  // The next number of the message id sequence, for a change.
-  std::int64_t draw_position();
   std::int64_t next_room_seq(std::int64_t room_id);
-  std::vector<std::int64_t> resolve_mentions(std::int64_t room_id, std::int64_t sender_id,
-                                             std::string_view body);
-  void write_mention_rows(std::int64_t room_id, std::int64_t message_id,
-                          std::span<const std::int64_t> users, bool insert);
   const std::string& username_of(std::int64_t user_id);
   std::optional<std::int64_t> stored_message_id(const ClientKeyView& key);
-  std::optional<domain::Message> message_by_id(std::int64_t id);
   // Writes the next chunk of sealed keys in the open transaction; returns how many.
   std::size_t write_pending_keys(std::size_t batch_size);
 

@@ -468,8 +468,8 @@ void WsSession<Stream>::finish() {
 template <class Stream>
 void start(ServerState& server, std::size_t index, Stream&& stream, std::string_view leftover,
            std::shared_ptr<WsHandler> handler) {
-  auto session =
-      std::make_shared<WsSession<Stream>>(server, index, std::move(stream), std::move(handler));
+  auto session = std::make_shared<WsSession<Stream>>(server, index, std::forward<Stream>(stream),
+                                                     std::move(handler));
   session->start(leftover);
 }
 

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Tests the web app: unit tests (Vitest), then end-to-end tests (playwright-core driving Debian's
 # chromium) against the real server binary build/parley serving the built app.
-# Installs what is missing: chromium (apt) and the npm packages.
+# Installs what is missing: chromium and an emoji font (apt), and the npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "test-web: installing chromium" >&2
+# Chromium for the browser tests, and a color emoji font: reactions, the emoji picker and the
+# screenshots show emoji, which Chromium draws as empty boxes without one.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -n "$(fc-list 2>/dev/null | grep -i emoji || true)" ] || missing+=(fonts-noto-color-emoji)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "test-web: installing ${missing[*]}" >&2
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq chromium >/dev/null
+  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 scripts/build-web.sh

@@ -9,8 +9,10 @@
 #include <optional>
 #include <thread>
 
+#include "auth/jwt.hpp"
 #include "auth/password.hpp"
 #include "auth/secret_file.hpp"
+#include "auth/secret_sealer.hpp"
 #include "cli/backup.hpp"
 #include "cli/commands.hpp"
 #include "cluster/ordered_publisher.hpp"
@@ -101,6 +103,17 @@ http::ApiSettings api_settings(const config::Config& c) {
   return s;
 }
 
+// The revocation list starts with the sessions ended within an access token's lifetime (plus the
+// skew its iat may have): their tokens may still be presented.
+void load_ended_sessions(store::Store& store, realtime::SessionRegistry& sessions,
+                         std::int64_t access_token_ttl_s) {
+  const std::int64_t retention_ms = (access_token_ttl_s + auth::kMaxIssuedAheadSeconds) * 1000;
+  sessions.set_retention_ms(retention_ms);
+  const std::int64_t now = now_ms();
+  for (const auto& ended : store.sessions_ended_since(now - retention_ms))
+    sessions.mark_ended({&ended.id, 1}, ended.ended_at_ms, now);
+}
+
 int serve(const config::Config& c, const std::vector<std::string>& args) {
   std::filesystem::create_directories(c.data_dir);
   ::chmod(c.data_dir.c_str(), S_IRWXU);
@@ -173,7 +186,10 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
   realtime::Services services{*store, writer, jwt, workers, hub, rt, &receipts};
   realtime::ConnectedClients clients(net_config.threads);
   services.clients = &clients;
+  load_ended_sessions(*store, hub.sessions(), c.access_token_ttl_s);
   auto settings = api_settings(c);
+  settings.totp_sealer =
+      std::make_shared<const auth::SecretSealer>(c.totp_key.empty() ? secret : c.totp_key);
   if (bus)
     settings.readiness_failures = [&bus]() -> std::vector<std::string> {
       if (bus->connected()) return {};

@@ -111,9 +111,13 @@ void Fleet::start(std::size_t slot) {
   std::optional<asio::ip::address> source;
   if (!sources_.empty()) source = sources_[s.global_index % sources_.size()];
   std::string target = "/ws";
+  std::string headers;
   if (o_.auth == "token") target += "?token=" + s.token;
+  // v1.1: the token in the subprotocol list, as a browser sends it.
+  if (o_.auth == "subprotocol")
+    headers = "Sec-WebSocket-Protocol: parley.v1, parley.bearer." + s.token + "\r\n";
   const Server& server = servers_[s.server];
-  s.ws->start(server.endpoint, source, server.host_header, target);
+  s.ws->start(server.endpoint, source, server.host_header, target, headers);
 }
 
 void Fleet::send(std::size_t slot, std::string_view text) {
@@ -147,8 +151,9 @@ void Fleet::on_open(WsClient& client) {
   } else if (s.room) {
     client.send_text("{\"type\":\"join\",\"room\":" + std::to_string(s.room) + ",\"ref\":\"j\"}");
   } else {
-    // With ?token= the server still loads the user after the upgrade and holds early frames in
-    // a small buffer: a pong proves the session is live before the scenario sends anything.
+    // With the token on the upgrade (?token= or the subprotocol list) the server still loads the
+    // user afterwards and holds early frames in a small buffer: a pong proves the session is live
+    // before the scenario sends anything.
     client.send_text("{\"type\":\"ping\",\"ref\":\"p\"}");
   }
 }

@@ -59,16 +59,18 @@ std::uint32_t WsClient::next_mask() noexcept {
 }
 
 void WsClient::start(const tcp::endpoint& server, const std::optional<asio::ip::address>& source,
-                     std::string_view host_header, std::string_view request_target) {
+                     std::string_view host_header, std::string_view request_target,
+                     std::string_view extra_headers) {
   unsigned char key[16];
   for (int i = 0; i < 16; i += 4) {
     const std::uint32_t m = next_mask();
     std::memcpy(key + i, &m, 4);
   }
-  out_.reserve(request_target.size() + 200);
+  out_.reserve(request_target.size() + extra_headers.size() + 200);
   out_.append("GET ").append(request_target).append(" HTTP/1.1\r\nHost: ").append(host_header);
   out_.append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ");
-  out_.append(base64_of_16(key)).append("\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  out_.append(base64_of_16(key)).append("\r\nSec-WebSocket-Version: 13\r\n");
+  out_.append(extra_headers).append("\r\n");
 
   boost::system::error_code ec;
   socket_.open(server.protocol(), ec);

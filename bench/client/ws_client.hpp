@@ -22,9 +22,11 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
   WsClient(boost::asio::io_context& io, WsListener& listener, std::uint64_t tag);
   ~WsClient();
 
-  // Connects (from `source` when given) and sends `GET request_target` as an upgrade.
+  // Connects (from `source` when given) and sends `GET request_target` as an upgrade, with
+  // `extra_headers` (complete "Name: value\r\n" lines) after the standard ones.
   void start(const tcp::endpoint& server, const std::optional<boost::asio::ip::address>& source,
-             std::string_view host_header, std::string_view request_target);
+             std::string_view host_header, std::string_view request_target,
+             std::string_view extra_headers = {});
   // Queues a text frame; the flush is posted so that a burst is written with one syscall.
   void send_text(std::string_view payload);
   // Ends the connection. `abortive` resets it (no TIME_WAIT), for connection-rate tests.

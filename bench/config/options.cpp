@@ -82,8 +82,10 @@ Options parse_options(int argc, char** argv) {
       ->allow_extra_args(false);
   app.add_option("--api-key", o.api_key, "publish API key (publish scenario)");
   app.add_option("--body-bytes", o.body_bytes, "message body size")->capture_default_str();
-  app.add_option("--auth", o.auth, "WebSocket auth: token (?token=) or frame")
-      ->check(CLI::IsMember({"token", "frame"}))
+  app.add_option("--auth", o.auth,
+                 "WebSocket auth: token (?token=), frame (auth frame) or subprotocol "
+                 "(Sec-WebSocket-Protocol: parley.v1, parley.bearer.<token>)")
+      ->check(CLI::IsMember({"token", "frame", "subprotocol"}))
       ->capture_default_str();
   app.add_option("--window", o.window, "unacked sends allowed per sender")->capture_default_str();
   app.add_option("--concurrency", o.concurrency,

@@ -35,7 +35,7 @@ struct Options {
   std::vector<int> server_pids;  // CPU and RSS are summed over them
   std::string api_key;
   std::size_t body_bytes = 64;
-  std::string auth = "token";   // token (?token=) or frame (first frame)
+  std::string auth = "token";   // token (?token=), frame (first frame) or subprotocol
   std::size_t window = 256;     // unacked sends allowed per sender
   std::size_t concurrency = 0;  // handshakes in flight; REST threads (history, publish)
   std::size_t history_messages = 1'000'000;

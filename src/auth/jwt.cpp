@@ -68,8 +68,8 @@ std::optional<std::string> string(const json::object& claims, std::string_view k
   return std::string(v->get_string());
 }
 
-// A positive decimal int64 without sign, leading zeros or anything else.
-std::optional<std::int64_t> user_id(std::string_view sub) {
+// A positive decimal int64 without sign, leading zeros or anything else ("sub", "sid").
+std::optional<std::int64_t> positive_id(std::string_view sub) {
   if (sub.empty() || sub.front() == '0') return std::nullopt;
   std::int64_t id = 0;
   auto [end, ec] = std::from_chars(sub.data(), sub.data() + sub.size(), id);
@@ -90,6 +90,7 @@ std::string JwtCodec::issue(const AccessClaims& claims) const {
   payload["role"] = claims.role;
   payload["iat"] = claims.issued_at;
   payload["exp"] = claims.expires_at;
+  payload["sid"] = std::to_string(claims.session_id);
   std::string token = base64url_encode(kHeader);
   token += '.';
   token += base64url_encode(json::serialize(payload));
@@ -128,11 +129,19 @@ std::optional<AccessClaims> JwtCodec::verify(std::string_view token,
     auto role = string(*claims, "role");
     auto iat = integer(*claims, "iat");
     auto exp = integer(*claims, "exp");
-    if (!sub || !name || !role || !iat || !exp) return std::nullopt;
-    auto id = user_id(*sub);
-    if (!id) return std::nullopt;
+    auto sid = string(*claims, "sid");
+    if (!sub || !name || !role || !iat || !exp || !sid) return std::nullopt;
+    auto id = positive_id(*sub);
+    auto session = positive_id(*sid);
+    if (!id || !session) return std::nullopt;
     if (now_seconds >= *exp) return std::nullopt;
-    return AccessClaims{*id, std::move(*name), std::move(*role), *iat, *exp};
+    if (*iat > now_seconds + kMaxIssuedAheadSeconds) return std::nullopt;
+    // `nbf` is optional, but when present it must be a time, and not a future one.
+    if (claims->contains("nbf")) {
+      auto nbf = integer(*claims, "nbf");
+      if (!nbf || *nbf > now_seconds) return std::nullopt;
+    }
+    return AccessClaims{*id, std::move(*name), std::move(*role), *iat, *exp, *session};
   } catch (...) {
     return std::nullopt;  // allocation failure: treat like any bad token
   }

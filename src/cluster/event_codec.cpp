@@ -13,8 +13,8 @@ using realtime::RemoteEvent;
 
 namespace {
 
-constexpr const char* kTargets[] = {"room",         "users",          "role",
-                                    "room_deleted", "end_membership", "role_change"};
+constexpr const char* kTargets[] = {
+    "room", "users", "role", "room_deleted", "end_membership", "role_change", "sessions_ended"};
 // By Delivery::Kind; a room event keeps its v1 name on the bus ("message").
 constexpr const char* kKinds[] = {"message",      "typing",       "presence",
                                   "room_deleted", "notification", "receipt"};
@@ -53,6 +53,11 @@ std::string encode_event(std::string_view origin, const RemoteEvent& event) {
   for (auto id : event.user_ids) users.push_back(id);
   out["user_ids"] = std::move(users);
   out["role"] = event.role;
+  if (!event.session_ids.empty()) {
+    json::array sessions;
+    for (auto id : event.session_ids) sessions.push_back(id);
+    out["session_ids"] = std::move(sessions);
+  }
   if (event.delivery.frame) out["frame"] = frame_payload(*event.delivery.frame);
   return json::serialize(out);
 }
@@ -77,6 +82,9 @@ std::optional<BusMessage> decode_event(std::string_view payload) {
   if (const json::value* users = in.if_contains("user_ids"); users && users->is_array())
     for (const json::value& id : users->get_array())
       if (id.is_int64()) out.event.user_ids.push_back(id.get_int64());
+  if (const json::value* sessions = in.if_contains("session_ids"); sessions && sessions->is_array())
+    for (const json::value& id : sessions->get_array())
+      if (id.is_int64()) out.event.session_ids.push_back(id.get_int64());
   if (const json::value* role = in.if_contains("role"); role && role->is_string())
     out.event.role = role->get_string();
   if (const json::value* frame = in.if_contains("frame"); frame && frame->is_string())

@@ -15,6 +15,7 @@ struct ErrorCodeInfo {
 constexpr std::array<ErrorCodeInfo, kErrorCodeCount> kErrorCodes = {{
     {"bad_request", 400},
     {"unauthorized", 401},
+    {"totp_required", 401},
     {"forbidden", 403},
     {"not_found", 404},
     {"conflict", 409},

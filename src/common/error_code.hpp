@@ -10,6 +10,7 @@ namespace parley {
 enum class ErrorCode {
   bad_request,
   unauthorized,
+  totp_required,  // v1.1: the right password of an account with two-factor on, without a code
   forbidden,
   not_found,
   conflict,
@@ -19,7 +20,7 @@ enum class ErrorCode {
   internal,
 };
 
-inline constexpr int kErrorCodeCount = 9;
+inline constexpr int kErrorCodeCount = 10;
 
 std::string_view to_string(ErrorCode code) noexcept;
 int http_status(ErrorCode code) noexcept;

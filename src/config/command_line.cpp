@@ -101,6 +101,11 @@ const std::vector<OptionSpec>& server_options() {
                  "HS256 key (default: generated once, kept in --data-dir/jwt-secret)",
                  [](Config& c, const std::string& v) { c.jwt_secret = v; },
                  [](const Config&) { return std::string(); }});
+    s.push_back({"totp-key", "SECRET",
+                 "key that seals two-factor secrets in the store (default: derived from the JWT "
+                 "secret)",
+                 [](Config& c, const std::string& v) { c.totp_key = v; },
+                 [](const Config&) { return std::string(); }});
     s.push_back({"api-key", "NAME=KEY", "publish API key; repeat for several",
                  [](Config& c, const std::string& v) {
                    auto eq = v.find('=');

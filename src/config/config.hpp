@@ -21,6 +21,7 @@ struct Config {
   std::string database;  // empty: SQLite in data_dir
   std::string redis;     // empty: single instance
   std::string jwt_secret;
+  std::string totp_key;  // empty: two-factor secrets are sealed with a key derived from jwt_secret
   std::vector<ApiKey> api_keys;
   std::vector<std::string> allowed_origins;  // empty: same origin as Host
   std::vector<std::string> trusted_proxies;  // CIDRs whose X-Forwarded-For is believed

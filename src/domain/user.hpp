@@ -11,6 +11,7 @@ struct User {
   std::string username;
   std::string role;  // "user" | "admin"
   std::int64_t created_at_ms = 0;
+  bool deactivated = false;  // by an admin: cannot log in, every session ended
 };
 
 }  // namespace parley::domain

@@ -7,11 +7,13 @@
 #include "auth/tokens.hpp"
 #include "common/clock.hpp"
 #include "http/query.hpp"
+#include "http/ws_subprotocols.hpp"
 #include "observability/http_route_metrics.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 #include "protocol/validation.hpp"
 #include "realtime/chat_session.hpp"
+#include "realtime/session_check.hpp"
 #include "store/store.hpp"
 
 namespace parley::http {
@@ -87,6 +89,9 @@ Api::Api(realtime::Services& services, ApiSettings settings)
   add_publish_routes(*this);
   add_admin_connection_routes(*this);
   add_client_health_routes(*this);
+  add_session_routes(*this);
+  add_totp_routes(*this);
+  add_admin_user_routes(*this);
 }
 
 void Api::add_route(std::string method, std::string pattern, Handler handler, Run run) {
@@ -142,8 +147,10 @@ void Api::handle(net::HttpRequest request, Respond respond) {
       std::make_shared<Exchange>(std::move(request), std::move(request_id), std::move(respond));
   const net::HttpRequest& req = exchange->request();
   exchange->route_metric = fallback_metric(req.method, false);
-  if (auto token = bearer_token(req); !token.empty())
+  if (auto token = bearer_token(req); !token.empty()) {
     exchange->claims = services_.jwt.verify(token, now_ms() / 1000);
+    check_session(*exchange);
+  }
 
   auto segments = split_path(req.path);
   bool path_matched = false;
@@ -191,8 +198,29 @@ void Api::handle(net::HttpRequest request, Respond respond) {
   exchange->fail(ErrorCode::not_found, "no such resource");
 }
 
+void Api::check_session(Exchange& exchange) {
+  if (!exchange.claims) return;
+  switch (services_.hub.sessions().status(exchange.claims->session_id, exchange.claims->user_id)) {
+    case realtime::SessionRegistry::Status::live:
+      return;
+    case realtime::SessionRegistry::Status::refused:
+      exchange.claims.reset();
+      return;
+    case realtime::SessionRegistry::Status::unknown:
+      exchange.session_unconfirmed = true;
+      return;
+  }
+}
+
 void Api::invoke(const Handler& handler, const ExchangePtr& exchange) {
   try {
+    if (exchange->session_unconfirmed) {
+      exchange->session_unconfirmed = false;
+      const auto& c = *exchange->claims;
+      if (!realtime::session_is_live(services_.store, services_.hub.sessions(), c.session_id,
+                                     c.user_id, now_ms()))
+        exchange->claims.reset();
+    }
     handler(exchange);
   } catch (const ApiError& e) {
     exchange->fail(e.code(), e.what(), e.retry_after_seconds());
@@ -210,11 +238,16 @@ void Api::invoke(const Handler& handler, const ExchangePtr& exchange) {
 
 void Api::run_route(const Route& route, const ExchangePtr& exchange) {
   if (route.run == Run::inline_) {
+    // Inline routes need no caller; a session not confirmed yet would need a store read here.
+    if (exchange->session_unconfirmed) {
+      exchange->session_unconfirmed = false;
+      exchange->claims.reset();
+    }
     invoke(route.handler, exchange);
     return;
   }
   bool accepted = services_.workers.submit(
-      [handler = &route.handler, exchange] { invoke(*handler, exchange); });
+      [this, handler = &route.handler, exchange] { invoke(*handler, exchange); });
   if (!accepted) exchange->fail(ErrorCode::unavailable, "server is busy, try again");
 }
 
@@ -246,27 +279,42 @@ net::UpgradeDecision Api::decide_upgrade(const net::HttpRequest& request, std::s
     return {
         make_error_response(ErrorCode::forbidden, "origin not allowed", request_id), nullptr, {}};
   }
-  // A token given in the URL or the header, even an empty one, must be valid.
+  // A token given in the URL, the header or the subprotocol list, even an empty one, must be
+  // valid (the first of them, in that order).
+  auto offered = parse_subprotocols(request.header_values("Sec-WebSocket-Protocol"));
   std::optional<std::string> token;
   if (auto q = query_param(request.query, "token"))
     token = std::move(*q);
   else if (!request.header("Authorization").empty())
     token = std::string(bearer_token(request));
+  else if (offered.token)
+    token = std::move(offered.token);
   std::optional<auth::AccessClaims> claims;
+  bool session_confirmed = false;
   if (token) {
     claims = services_.jwt.verify(*token, now_ms() / 1000);
-    if (!claims) {
+    auto status = claims ? services_.hub.sessions().status(claims->session_id, claims->user_id)
+                         : realtime::SessionRegistry::Status::refused;
+    if (status == realtime::SessionRegistry::Status::refused) {
       obs::metrics().count_error(ErrorCode::unauthorized,
                                  "websocket upgrade with an invalid token");
       return {make_error_response(ErrorCode::unauthorized, "invalid or expired token", request_id),
               nullptr,
               {}};
     }
+    // Unknown here (started on another instance, or before a restart): the session checks it
+    // against the store before it serves anything, and closes with 4001 if it has ended.
+    session_confirmed = status == realtime::SessionRegistry::Status::live;
   }
+  realtime::ConnectionInfo info{client, request_id};
+  std::vector<net::Header> headers{{"X-Request-Id", std::move(request_id)}};
+  // Only parley.v1 is ever selected: the entry carrying the token is never echoed.
+  if (offered.parley_v1)
+    headers.push_back({"Sec-WebSocket-Protocol", std::string(kParleySubprotocol)});
   return {std::nullopt,
-          std::make_shared<realtime::ChatSession>(services_, std::move(claims),
-                                                  realtime::ConnectionInfo{client, request_id}),
-          {{"X-Request-Id", std::move(request_id)}}};
+          std::make_shared<realtime::ChatSession>(services_, std::move(claims), std::move(info),
+                                                  session_confirmed),
+          std::move(headers)};
 }
 
 net::HttpResponse Api::error_response(const net::HttpRequest& request, ErrorCode code,

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/secret_sealer.hpp"
 #include "http/client_address.hpp"
 #include "http/exchange.hpp"
 #include "http/login_throttle.hpp"
@@ -32,6 +33,9 @@ struct ApiSettings {
   std::vector<ApiKeyEntry> api_keys;
   ClientAddress client_address;  // who the client is behind trusted proxies
   std::function<std::vector<std::string>()> readiness_failures;  // names of failing dependencies
+  // Seals two-factor secrets in the store (key from --totp-key, else the JWT secret).
+  std::shared_ptr<const auth::SecretSealer> totp_sealer;
+  std::string totp_issuer = "Parley";  // the name authenticator apps show
 };
 
 // What SIGHUP reloads (from the config file) while requests are served.
@@ -85,7 +89,9 @@ class Api : public net::HttpHandler {
   void run_route(const Route& route, const ExchangePtr& exchange);
   net::UpgradeDecision decide_upgrade(const net::HttpRequest& request, std::string request_id,
                                       const std::string& client);
-  static void invoke(const Handler& handler, const ExchangePtr& exchange);
+  void invoke(const Handler& handler, const ExchangePtr& exchange);
+  // The token's claims, kept only when its session is live (no store read: SessionRegistry).
+  void check_session(Exchange& exchange);
   std::string request_id_for(const net::HttpRequest& request) const;
 
   realtime::Services& services_;
@@ -109,6 +115,9 @@ void add_operations_routes(Api& api);
 void add_admin_connection_routes(Api& api);
 void add_client_health_routes(Api& api);
 void add_publish_routes(Api& api);
+void add_session_routes(Api& api);
+void add_totp_routes(Api& api);
+void add_admin_user_routes(Api& api);
 
 // The credential of an `Authorization: Bearer <credential>` header (scheme case-insensitive), or
 // empty.

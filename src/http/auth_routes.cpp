@@ -7,33 +7,14 @@
 #include "common/clock.hpp"
 #include "common/text.hpp"
 #include "http/api.hpp"
+#include "http/second_factor.hpp"
+#include "http/session_tokens.hpp"
 #include "protocol/encode.hpp"
 #include "protocol/validation.hpp"
 
 namespace parley::http {
 namespace json = boost::json;
 namespace {
-
-// The register/login/refresh reply: a fresh access token next to `refresh_token`.
-json::object token_reply(Api& api, const domain::User& user, const std::string& refresh_token) {
-  std::int64_t now_s = now_ms() / 1000;
-  auth::AccessClaims claims{user.id, user.username, user.role, now_s,
-                            now_s + api.settings().access_token_ttl_s};
-  return {{"user", protocol::user_json(user)},
-          {"access_token", api.services().jwt.issue(claims)},
-          {"refresh_token", refresh_token},
-          {"token_type", "Bearer"},
-          {"expires_in", api.settings().access_token_ttl_s}};
-}
-
-// Starts a new refresh-token family for a fresh session.
-json::object new_session(Api& api, const domain::User& user) {
-  std::string refresh = auth::random_token(32);
-  api.services().store.insert_refresh_token(auth::hash_token(refresh), user.id,
-                                            auth::random_token(16),
-                                            now_ms() + api.settings().refresh_token_ttl_s * 1000);
-  return token_reply(api, user, refresh);
-}
 
 // A dummy hash verified when the username is unknown, so both failures cost the same time.
 const std::string& dummy_hash() {
@@ -51,27 +32,41 @@ void register_user(Api& api, const ExchangePtr& ex) {
     throw ApiError(ErrorCode::conflict, "username '" + username + "' is taken");
   auto user = api.services().store.create_user(username, auth::hash_password(password), now_ms());
   if (!user) throw ApiError(ErrorCode::conflict, "username '" + username + "' is taken");
-  ex->reply(201, new_session(api, *user));
+  ex->reply(201, start_session(api, *ex, *user));
 }
 
 void login(Api& api, const ExchangePtr& ex) {
   auto body = ex->json_body();
   auto username = string_field(body, "username");
   auto password = string_field(body, "password");
+  auto code = optional_string_field(body, "totp");
   std::string key = fold_case(username);
   const std::string& address = ex->request().remote_address;
   if (int wait = api.login_throttle().retry_after(key, address, now_ms()); wait > 0)
     throw ApiError(ErrorCode::rate_limited, "too many failed logins; try again later", wait);
-  auto credentials =
-      username.size() <= 128 ? api.services().store.find_credentials(username) : std::nullopt;
+  auto& store = api.services().store;
+  auto credentials = username.size() <= 128 ? store.find_credentials(username) : std::nullopt;
   bool ok = credentials ? auth::verify_password(credentials->password_hash, password)
                         : (auth::verify_password(dummy_hash(), password), false);
   if (!ok) {
     api.login_throttle().record_failure(key, address, now_ms());
     throw ApiError(ErrorCode::unauthorized, "wrong username or password");
   }
+  // Only after the right password: nothing below tells a guesser anything about a password.
+  const domain::User& user = credentials->user;
+  if (user.deactivated) throw ApiError(ErrorCode::unauthorized, "account deactivated");
+  if (auto totp = store.totp_state(user.id); totp && totp->secret) {
+    // Asking for the code is not a failure, but not a success either: it must not clear the
+    // failures that wrong codes count.
+    if (!code || code->empty())
+      throw ApiError(ErrorCode::totp_required, "two-factor code required");
+    if (!accept_second_factor(api, user.id, *totp, *code)) {
+      api.login_throttle().record_failure(key, address, now_ms());
+      throw ApiError(ErrorCode::unauthorized, "wrong two-factor code");
+    }
+  }
   api.login_throttle().record_success(key);
-  ex->reply(200, new_session(api, credentials->user));
+  ex->reply(200, start_session(api, *ex, user));
 }
 
 void refresh(Api& api, const ExchangePtr& ex) {
@@ -82,19 +77,33 @@ void refresh(Api& api, const ExchangePtr& ex) {
   auto result =
       store.rotate_refresh_token(auth::hash_token(token), auth::hash_token(next), now_ms(),
                                  now_ms() + api.settings().refresh_token_ttl_s * 1000);
-  if (result.status == store::RotateStatus::reused)
+  if (result.status == store::RotateStatus::reused) {
+    if (result.session_id != 0)
+      api.services().hub.end_sessions(result.user_id, {result.session_id});
     throw ApiError(ErrorCode::unauthorized, "refresh token already used; session revoked");
+  }
   if (result.status != store::RotateStatus::rotated)
     throw ApiError(ErrorCode::unauthorized, "invalid or expired refresh token");
   auto user = store.find_user(result.user_id);
-  if (!user) throw ApiError(ErrorCode::unauthorized, "unknown user");
-  ex->reply(200, token_reply(api, *user, next));
+  if (!user || user->deactivated) throw ApiError(ErrorCode::unauthorized, "unknown user");
+  ex->reply(200, token_reply(api, *user, next, result.session_id));
 }
 
 void logout(Api& api, const ExchangePtr& ex) {
   auto body = ex->json_body();
   auto token = string_field(body, "refresh_token");
-  api.services().store.revoke_refresh_token(auth::hash_token(token));
+  bool everywhere = optional_bool_field(body, "everywhere", false);
+  auto& store = api.services().store;
+  auto& hub = api.services().hub;
+  auto ended = store.revoke_refresh_token(auth::hash_token(token), now_ms());
+  if (ended && ended->id != 0) hub.end_sessions(ended->user_id, {ended->id});
+  if (!everywhere) {
+    ex->reply_no_content();
+    return;
+  }
+  // Everywhere: the refresh token's user, or else the caller of a valid access token.
+  std::int64_t user_id = ended ? ended->user_id : ex->claims ? ex->claims->user_id : 0;
+  if (user_id != 0) hub.end_sessions(user_id, store.end_sessions(user_id, 0, now_ms()));
   ex->reply_no_content();
 }
 

@@ -31,6 +31,9 @@ class Exchange {
   std::string_view route_template = "unmatched";
   std::size_t route_metric = SIZE_MAX;
   std::optional<auth::AccessClaims> claims;
+  // The claims' session is not known to this instance yet: the store decides before the handler
+  // runs (Api::invoke), once per session and instance.
+  bool session_unconfirmed = false;
 
   // Path parameter `index` as an id; 404 when it is not one (an id that cannot exist).
   std::int64_t id_param(std::size_t index) const;

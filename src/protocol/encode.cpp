@@ -103,10 +103,12 @@ void set_ref(json::object& o, const std::optional<std::string>& ref) {
 }  // namespace
 
 json::object user_json(const domain::User& user) {
-  return {{"id", user.id},
-          {"username", user.username},
-          {"role", user.role},
-          {"created_at", format_rfc3339_ms(user.created_at_ms)}};
+  json::object o{{"id", user.id},
+                 {"username", user.username},
+                 {"role", user.role},
+                 {"created_at", format_rfc3339_ms(user.created_at_ms)}};
+  if (user.deactivated) o["deactivated"] = true;  // v1.1: present only while deactivated
+  return o;
 }
 
 json::object room_json(const domain::Room& room) {

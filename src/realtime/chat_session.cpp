@@ -15,17 +15,18 @@ constexpr std::uint16_t kCloseTryAgainLater = 1013;
 constexpr std::uint16_t kCloseByAdministrator = 4003;
 
 std::atomic<std::uint64_t> next_connection_id{1};
+constexpr std::uint16_t kCloseAuthFailed = 4001;
 
 }  // namespace
 
 ChatSession::ChatSession(Services& services, std::optional<auth::AccessClaims> claims,
-                         ConnectionInfo info)
+                         ConnectionInfo info, bool session_confirmed)
     : info_(std::move(info)),
       id_(next_connection_id.fetch_add(1, std::memory_order_relaxed)),
       authenticated_via_upgrade_(claims.has_value()),
       ctx_(services),
       auth_(
-          ctx_, std::move(claims), [this] { on_ready(); },
+          ctx_, std::move(claims), session_confirmed, [this] { return on_ready(); },
           [this](std::string_view text) { on_text(text); }),
       rooms_(ctx_),
       messages_(ctx_),
@@ -40,10 +41,16 @@ void ChatSession::on_open(std::shared_ptr<net::WsConnection> connection) {
   auth_.start();
 }
 
-void ChatSession::on_ready() {
+bool ChatSession::on_ready() {
   Hub& hub = ctx_.services.hub;
   hub.presence().connect(ctx_.user);
   hub.shard(ctx_.thread).add_connection(this);
+  // Ended while the user record loaded: the hub's close may have missed this connection, which
+  // was not in its shard yet; the registry has it (it is marked before the shards are told).
+  if (hub.sessions().status(auth_.session_id(), ctx_.user.id) == SessionRegistry::Status::refused) {
+    on_session_ended();
+    return false;
+  }
   obs::metrics().ws_authenticated.add();
   obs::log_info("ws auth", {obs::field("connection", id_), obs::field("user_id", ctx_.user.id),
                             obs::field("via", authenticated_via_upgrade_ ? "upgrade" : "frame")});
@@ -51,6 +58,7 @@ void ChatSession::on_ready() {
     ctx_.services.clients->add(ctx_.thread, id_, this);
     listed_ = true;
   }
+  return true;
 }
 
 ClientSummary ChatSession::summary() const {
@@ -72,8 +80,16 @@ void ChatSession::disconnect() {
   ctx_.close_connection(kCloseByAdministrator, "disconnected by an administrator");
 }
 
+void ChatSession::on_session_ended() {
+  if (ctx_.closed() || session_ended_) return;
+  ctx_.send_error(std::nullopt, ErrorCode::unauthorized, "session ended");
+  session_ended_ = true;
+  // Still `ready`: on_closed undoes subscriptions and presence as for any close.
+  ctx_.close_connection(kCloseAuthFailed, "session ended");
+}
+
 void ChatSession::on_text(std::string_view payload) {
-  if (ctx_.closed() || auth_.state() == SessionAuth::State::failed) return;
+  if (ctx_.closed() || session_ended_ || auth_.state() == SessionAuth::State::failed) return;
   obs::metrics().frames_in.add();
   if (auth_.hold(payload)) return;
   auto parsed = protocol::parse_client_frame(payload);
@@ -113,7 +129,7 @@ void ChatSession::handle(protocol::ClientFrame frame) {
 }
 
 void ChatSession::send_delivery(const Delivery& delivery) {
-  if (ctx_.closed() || !ready()) return;
+  if (ctx_.closed() || session_ended_ || !ready()) return;
   switch (delivery.kind) {
     case Delivery::Kind::room_event:
       switch (ctx_.rooms.offer(delivery.room_id, delivery.position, delivery.frame,

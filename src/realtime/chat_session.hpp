@@ -35,9 +35,11 @@ class ChatSession : public net::WsHandler,
                     public ConnectedClient,
                     public std::enable_shared_from_this<ChatSession> {
  public:
-  // `claims` is set when the upgrade request carried a valid token (query or header).
+  // `claims` is set when the upgrade request carried a valid token (query, header or subprotocol
+  // list); `session_confirmed` when its session is known live (not only by the signature: see
+  // SessionRegistry).
   ChatSession(Services& services, std::optional<auth::AccessClaims> claims,
-              ConnectionInfo info = {});
+              ConnectionInfo info = {}, bool session_confirmed = false);
 
   void on_open(std::shared_ptr<net::WsConnection> connection) override;
   void on_text(std::string_view payload) override;
@@ -48,13 +50,16 @@ class ChatSession : public net::WsHandler,
   void send_delivery(const Delivery& delivery) override;
   void on_membership_ended(std::int64_t room_id) override { rooms_.drop(room_id, true); }
   void on_role_changed(const std::string& role) override { ctx_.user.role = role; }
+  std::int64_t session_id() const noexcept override { return auth_.session_id(); }
+  void on_session_ended() override;
 
   ClientSummary summary() const override;
   void disconnect() override;
 
  private:
   void handle(protocol::ClientFrame frame);
-  void on_ready();
+  // false when the session ended while the user loaded (the connection is closing).
+  bool on_ready();
   bool ready() const noexcept { return auth_.state() == SessionAuth::State::ready; }
 
   ConnectionInfo info_;
@@ -68,6 +73,7 @@ class ChatSession : public net::WsHandler,
   RoomFrames rooms_;
   MessageFrames messages_;
   ReadFrames reads_;
+  bool session_ended_ = false;  // closing with 4001: frames and deliveries are ignored
 };
 
 }  // namespace parley::realtime

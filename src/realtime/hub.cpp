@@ -141,6 +141,23 @@ void Hub::fan_out_role_change(std::int64_t user_id, const std::string& role) {
     post(i, [shard = shards_[i].get(), user_id, role] { shard->change_role(user_id, role); });
 }
 
+void Hub::end_sessions(std::int64_t user_id, const std::vector<std::int64_t>& session_ids) {
+  if (session_ids.empty()) return;
+  RemoteEvent event{RemoteEvent::Target::sessions_ended, {}, {user_id}, {}, session_ids};
+  relay(std::move(event));
+  fan_out_end_sessions(user_id, session_ids);
+}
+
+void Hub::fan_out_end_sessions(std::int64_t user_id, const std::vector<std::int64_t>& session_ids) {
+  // The registry first: a connection authenticating meanwhile is refused by it, or is already in
+  // its shard when the task below runs there.
+  const std::int64_t now = now_ms();
+  sessions_.mark_ended(session_ids, now, now);
+  auto ids = std::make_shared<const std::vector<std::int64_t>>(session_ids);
+  for (std::size_t i = 0; i < shards_.size(); ++i)
+    post(i, [shard = shards_[i].get(), user_id, ids] { shard->end_sessions(user_id, *ids); });
+}
+
 std::size_t Hub::publish_to_role(const std::string& role, net::SharedFrame frame) {
   Delivery delivery = Delivery::notification(0, std::move(frame));
   std::size_t targeted = relay({RemoteEvent::Target::role, delivery, {}, role});
@@ -186,6 +203,9 @@ void Hub::apply_remote(const RemoteEvent& event) {
       break;
     case Target::role_change:
       for (auto id : event.user_ids) fan_out_role_change(id, event.role);
+      break;
+    case Target::sessions_ended:
+      for (auto id : event.user_ids) fan_out_end_sessions(id, event.session_ids);
       break;
   }
 }

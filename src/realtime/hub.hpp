@@ -15,6 +15,7 @@
 #include "realtime/hub_shard.hpp"
 #include "realtime/presence.hpp"
 #include "realtime/remote_relay.hpp"
+#include "realtime/session_registry.hpp"
 
 namespace parley::realtime {
 
@@ -31,6 +32,7 @@ class Hub {
   // Must be called on thread `index`.
   HubShard& shard(std::size_t index) { return *shards_[index]; }
   Presence& presence() noexcept { return presence_; }
+  SessionRegistry& sessions() noexcept { return sessions_; }
 
   // Runs `task` on network thread `index`, after what was posted there before. Thread-safe.
   // Between begin_batch and end_batch, on the thread that began the batch, the task is held and
@@ -57,6 +59,9 @@ class Hub {
   // Membership and role changes made over REST, applied to live connections. Thread-safe.
   void end_membership(std::int64_t room_id, std::int64_t user_id);
   void change_role(std::int64_t user_id, const std::string& role);
+  // Sessions of `user_id` that ended (in the store already): refused from now on by every check
+  // of the registry, here and on the other instances, and their connections closed with 4001.
+  void end_sessions(std::int64_t user_id, const std::vector<std::int64_t>& session_ids);
 
   // An event another instance relayed (its frame already re-encoded here, once): the same local
   // fanout as the publish/membership functions above, but never relayed again. Thread-safe.
@@ -71,6 +76,7 @@ class Hub {
   void fan_out_to_role(const std::string& role, Delivery delivery);
   void fan_out_end_membership(std::int64_t room_id, std::int64_t user_id);
   void fan_out_role_change(std::int64_t user_id, const std::string& role);
+  void fan_out_end_sessions(std::int64_t user_id, const std::vector<std::int64_t>& session_ids);
 
   struct Batch {
     const Hub* hub = nullptr;
@@ -82,6 +88,7 @@ class Hub {
   RemoteRelay* relay_ = nullptr;
   std::vector<std::unique_ptr<HubShard>> shards_;
   Presence presence_;
+  SessionRegistry sessions_;
 };
 
 }  // namespace parley::realtime

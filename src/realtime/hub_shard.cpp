@@ -125,6 +125,19 @@ void HubShard::change_role(std::int64_t user_id, const std::string& role) {
     if (s != nullptr) s->on_role_changed(role);
 }
 
+void HubShard::end_sessions(std::int64_t user_id, std::span<const std::int64_t> session_ids) {
+  auto it = users_.find(user_id);
+  if (it == users_.end()) return;
+  // Collect first: a callback may close its connection, which edits the list.
+  std::vector<Subscriber*> affected;
+  for (Subscriber* s : it->second) {
+    if (s == nullptr) continue;
+    if (std::find(session_ids.begin(), session_ids.end(), s->session_id()) != session_ids.end())
+      affected.push_back(s);
+  }
+  for (Subscriber* s : affected) s->on_session_ended();
+}
+
 std::size_t HubShard::subscriber_count(std::int64_t room_id) const {
   auto it = rooms_.find(room_id);
   if (it == rooms_.end()) return 0;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -33,6 +34,8 @@ class HubShard {
   // Tells every connection of `user_id` subscribed to the room that the membership ended.
   void end_membership(std::int64_t room_id, std::int64_t user_id);
   void change_role(std::int64_t user_id, const std::string& role);
+  // Tells every connection of `user_id` authenticated by one of the sessions that it ended.
+  void end_sessions(std::int64_t user_id, std::span<const std::int64_t> session_ids);
 
   std::size_t subscriber_count(std::int64_t room_id) const;
 

@@ -14,12 +14,21 @@
 namespace parley::realtime {
 
 struct RemoteEvent {
-  enum class Target { room, users, role, room_deleted, end_membership, role_change };
+  enum class Target {
+    room,
+    users,
+    role,
+    room_deleted,
+    end_membership,
+    role_change,
+    sessions_ended,
+  };
 
   Target target = Target::room;
-  Delivery delivery;                   // the frame and its ordering facts (room targets)
-  std::vector<std::int64_t> user_ids;  // users, end_membership, role_change
-  std::string role;                    // role, role_change
+  Delivery delivery;                           // the frame and its ordering facts (room targets)
+  std::vector<std::int64_t> user_ids;          // users, end_membership, role_change, sessions_ended
+  std::string role;                            // role, role_change
+  std::vector<std::int64_t> session_ids = {};  // sessions_ended (of the one user in user_ids)
 };
 
 class RemoteRelay {

@@ -4,6 +4,7 @@
 
 #include "common/clock.hpp"
 #include "protocol/encode.hpp"
+#include "realtime/session_check.hpp"
 
 namespace parley::realtime {
 namespace {
@@ -18,13 +19,15 @@ constexpr std::size_t kMaxHeldBytes = 1 << 20;
 struct SessionAuth::Loaded {
   std::optional<domain::User> user;
   bool unavailable = false;
+  std::string refusal;  // why the token does not authenticate, when it does not
 };
 
 SessionAuth::SessionAuth(SessionContext& ctx, std::optional<auth::AccessClaims> upgrade_claims,
-                         std::function<void()> on_ready,
+                         bool session_confirmed, std::function<bool()> on_ready,
                          std::function<void(std::string_view)> replay)
     : ctx_(ctx),
       upgrade_claims_(std::move(upgrade_claims)),
+      session_confirmed_(session_confirmed),
       on_ready_(std::move(on_ready)),
       replay_(std::move(replay)) {}
 
@@ -32,7 +35,7 @@ void SessionAuth::start() {
   if (upgrade_claims_) {
     auto claims = std::move(*upgrade_claims_);
     upgrade_claims_.reset();
-    load_user(std::nullopt, std::move(claims), false);
+    load_user(std::nullopt, std::move(claims), false, !session_confirmed_);
     return;
   }
   ctx_.post_after(std::chrono::milliseconds(ctx_.services.settings.auth_timeout_ms), [this] {
@@ -50,7 +53,12 @@ void SessionAuth::on_auth_frame(const std::optional<std::string>& ref, const std
     fail(ref, "invalid or expired token");
     return;
   }
-  load_user(ref, std::move(*claims), true);
+  auto status = ctx_.services.hub.sessions().status(claims->session_id, claims->user_id);
+  if (status == SessionRegistry::Status::refused) {
+    fail(ref, "session ended");
+    return;
+  }
+  load_user(ref, std::move(*claims), true, status == SessionRegistry::Status::unknown);
 }
 
 void SessionAuth::fail(const std::optional<std::string>& ref, std::string_view message) {
@@ -71,16 +79,27 @@ bool SessionAuth::hold(std::string_view payload) {
 }
 
 void SessionAuth::load_user(const std::optional<std::string>& ref, auth::AccessClaims claims,
-                            bool reply) {
+                            bool reply, bool check_session) {
   state_ = State::loading_user;
+  session_id_ = claims.session_id;
   store::Store& store = ctx_.services.store;
+  SessionRegistry& sessions = ctx_.services.hub.sessions();
   const std::int64_t id = claims.user_id;
+  const std::int64_t session_id = claims.session_id;
   bool accepted = ctx_.off_thread(
       ref,
-      [&store, id] {
+      [&store, &sessions, id, session_id, check_session] {
         Loaded loaded;
         try {
+          if (check_session && !session_is_live(store, sessions, session_id, id, now_ms())) {
+            loaded.refusal = "session ended";
+            return loaded;
+          }
           loaded.user = store.find_user(id);
+          if (loaded.user && loaded.user->deactivated) {
+            loaded.user.reset();
+            loaded.refusal = "account deactivated";
+          }
         } catch (const store::StoreUnavailable&) {
           loaded.unavailable = true;
         }
@@ -105,12 +124,12 @@ void SessionAuth::on_loaded(const std::optional<std::string>& ref, bool reply, L
     return;
   }
   if (!loaded.user) {
-    fail(ref, "unknown user");
+    fail(ref, loaded.refusal.empty() ? "unknown user" : loaded.refusal);
     return;
   }
   ctx_.user = std::move(*loaded.user);
   state_ = State::ready;
-  on_ready_();
+  if (!on_ready_()) return;
   if (reply) ctx_.send_text(protocol::authed_frame(ref, ctx_.user));
   auto held = std::move(held_);
   held_.clear();

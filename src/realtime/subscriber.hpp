@@ -21,6 +21,10 @@ class Subscriber {
   virtual void on_membership_ended(std::int64_t room_id) = 0;
   // An admin changed the user's role.
   virtual void on_role_changed(const std::string& role) = 0;
+  // The login session the connection authenticated with (the token's sid); 0 for none.
+  virtual std::int64_t session_id() const noexcept { return 0; }
+  // That session ended (logout, ended by its owner, password change, deactivation): close.
+  virtual void on_session_ended() {}
 };
 
 }  // namespace parley::realtime

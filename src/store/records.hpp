@@ -1,7 +1,7 @@
 #pragma once
 // What the store's calls take and return beyond the chat's own records (domain/): credentials,
-// the writes of the group-commit writer and their outcomes, a token rotation's outcome. Times are
-// epoch milliseconds.
+// the writes of the group-commit writer and their outcomes, a token rotation's outcome, sessions
+// and two-factor state. Times are epoch milliseconds.
 
 #include <cstdint>
 #include <optional>
@@ -102,6 +102,42 @@ enum class RotateStatus {
 struct RotateResult {
   RotateStatus status = RotateStatus::unknown;
   std::int64_t user_id = 0;
+  std::int64_t session_id = 0;  // rotated: the session it continues; reused: the one now ended
+};
+
+// One login: a refresh-token family. Ended by logout, by its owner, a password change or a
+// deactivation; its tokens are then refused.
+struct Session {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::int64_t created_at_ms = 0;
+  std::int64_t last_used_at_ms = 0;  // creation, then each refresh
+  std::string user_agent;
+  std::string ip;
+  std::int64_t ended_at_ms = 0;  // 0 while live
+};
+
+struct NewSession {
+  std::int64_t user_id = 0;
+  std::string refresh_token_hash;
+  std::string family;
+  std::string user_agent;
+  std::string ip;
+  std::int64_t expires_at_ms = 0;  // of the first refresh token
+};
+
+// A session that has ended, as the revocation list needs it.
+struct EndedSession {
+  std::int64_t id = 0;
+  std::int64_t user_id = 0;
+  std::int64_t ended_at_ms = 0;
+};
+
+// A user's two-factor state. Secrets are stored sealed (auth::SecretSealer), never in the clear.
+struct TotpState {
+  std::optional<std::string> secret;          // sealed; set while two-factor is on
+  std::optional<std::string> pending_secret;  // sealed; an enrolment awaiting confirmation
+  std::int64_t last_step = 0;                 // the last accepted step: codes up to it are spent
 };
 
 }  // namespace parley::store

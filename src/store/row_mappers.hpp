@@ -8,13 +8,29 @@
 #include "domain/room.hpp"
 #include "domain/user.hpp"
 #include "store/id_list.hpp"
+#include "store/records.hpp"
 
 namespace parley::store {
 
-// Columns: id, username, role, created_at.
+// The SELECT ... FROM of users and sessions in the mappers' column order, the same SQL for both
+// backends; the caller appends WHERE.
+inline constexpr const char* kSelectUsers =
+    "SELECT id, username, role, created_at, deactivated FROM users ";
+inline constexpr const char* kSelectSessions =
+    "SELECT id, user_id, created_at, last_used_at, user_agent, ip, COALESCE(ended_at, 0) "
+    "FROM sessions ";
+
+// Columns: id, username, role, created_at, deactivated.
 template <typename Row>
 domain::User read_user(const Row& row) {
-  return {row.int64(0), row.text(1), row.text(2), row.int64(3)};
+  return {row.int64(0), row.text(1), row.text(2), row.int64(3), row.boolean(4)};
+}
+
+// Columns: id, user_id, created_at, last_used_at, user_agent, ip, COALESCE(ended_at, 0).
+template <typename Row>
+Session read_session(const Row& row) {
+  return {row.int64(0), row.int64(1), row.int64(2), row.int64(3),
+          row.text(4),  row.text(5),  row.int64(6)};
 }
 
 // Columns: id, name, is_private, is_dm, owner_id, created_at, member_count, joined (by the viewer).

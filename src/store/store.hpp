@@ -36,6 +36,15 @@ class Store {
   virtual std::optional<domain::User> find_user_by_name(std::string_view username) = 0;
   // false when there is no such user.
   virtual bool set_role(std::int64_t user_id, std::string_view role) = 0;
+  // The user's credentials by id (for a password change).
+  virtual std::optional<Credentials> credentials_of(std::int64_t user_id) = 0;
+  // false when there is no such user.
+  virtual bool set_password_hash(std::int64_t user_id, std::string_view password_hash) = 0;
+  // The user afterwards; nullopt when there is no such user. Ending the sessions is separate
+  // (end_sessions), as a deactivated user may have none.
+  virtual std::optional<domain::User> set_deactivated(std::int64_t user_id, bool deactivated) = 0;
+  // Users by id, ids > after_id, at most `limit` (the admin's list).
+  virtual std::vector<domain::User> list_users(std::int64_t after_id, int limit) = 0;
 
   // --- refresh tokens, stored by hash (32 raw bytes as hex or blob: implementation's choice). ---
   virtual void insert_refresh_token(std::string_view token_hash, std::int64_t user_id,
@@ -45,8 +54,44 @@ class Store {
   virtual RotateResult rotate_refresh_token(std::string_view old_hash, std::string_view new_hash,
                                             std::int64_t now_ms,
                                             std::int64_t new_expires_at_ms) = 0;
-  // Revokes the token's whole family (logout). No-op for an unknown token.
-  virtual void revoke_refresh_token(std::string_view token_hash) = 0;
+  // Revokes the token's whole family and ends its session (logout); the session ended, or
+  // nullopt for an unknown token (a no-op).
+  virtual std::optional<EndedSession> revoke_refresh_token(std::string_view token_hash,
+                                                           std::int64_t now_ms) = 0;
+
+  // --- sessions: one per refresh-token family (see records.hpp). ---
+  // Starts a session with its first refresh token, atomically; 0 when the user does not exist or
+  // is deactivated (a login racing a deactivation starts nothing).
+  virtual std::int64_t create_session(const NewSession& session, std::int64_t now_ms) = 0;
+  virtual std::optional<Session> find_session(std::int64_t session_id) = 0;
+  // The user's live sessions (not ended, refresh token not expired at now_ms), by id.
+  virtual std::vector<Session> live_sessions(std::int64_t user_id, std::int64_t now_ms) = 0;
+  // Ends one of the user's sessions and revokes its refresh tokens; false when it is not the
+  // user's or had ended already.
+  virtual bool end_session(std::int64_t user_id, std::int64_t session_id, std::int64_t now_ms) = 0;
+  // Ends every live session of the user but `keep` (0: all of them); returns the ids ended.
+  virtual std::vector<std::int64_t> end_sessions(std::int64_t user_id, std::int64_t keep,
+                                                 std::int64_t now_ms) = 0;
+  // Sessions ended at or after `since_ms` (the revocation list a starting server loads).
+  virtual std::vector<EndedSession> sessions_ended_since(std::int64_t since_ms) = 0;
+
+  // --- two-factor (TOTP). Secrets arrive sealed; recovery codes as hashes. ---
+  // nullopt when the user never enrolled (or turned it off).
+  virtual std::optional<TotpState> totp_state(std::int64_t user_id) = 0;
+  // Starts (or restarts) an enrolment; false when two-factor is on already.
+  virtual bool set_pending_totp(std::int64_t user_id, std::string_view sealed_secret) = 0;
+  // Turns on the pending secret, if it is still `sealed_secret`, with `step` spent and the given
+  // recovery code hashes replacing any earlier ones; false when that enrolment is gone.
+  virtual bool enable_totp(std::int64_t user_id, std::string_view sealed_secret, std::int64_t step,
+                           const std::vector<std::string>& recovery_code_hashes) = 0;
+  // Turns two-factor off: secret, pending enrolment and recovery codes go. false when it was off.
+  virtual bool disable_totp(std::int64_t user_id) = 0;
+  // Spends `step`: true when it is after the last accepted step (which it becomes), false when a
+  // code of that step or a later one was accepted already (a replay).
+  virtual bool accept_totp_step(std::int64_t user_id, std::int64_t step) = 0;
+  // Spends an unused recovery code; false when there is no such unused code.
+  virtual bool use_recovery_code(std::int64_t user_id, std::string_view code_hash,
+                                 std::int64_t now_ms) = 0;
 
   // --- rooms. Names are unique case-insensitively among non-DM rooms. ---
   // nullopt when the name is taken. The owner becomes a member.

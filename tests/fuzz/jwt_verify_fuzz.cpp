@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto again = codec.verify(codec.issue(*claims), 0);
     if (!again || again->user_id != claims->user_id || again->username != claims->username ||
         again->role != claims->role || again->issued_at != claims->issued_at ||
-        again->expires_at != claims->expires_at) {
+        again->expires_at != claims->expires_at || again->session_id != claims->session_id) {
       std::abort();
     }
   }

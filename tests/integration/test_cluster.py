@@ -1,7 +1,8 @@
 """A cluster: two parley instances on one PostgreSQL database and one Redis server behave as one
 server. Messages, REST posts, publish API events and room deletions cross instances; concurrent
 senders on both instances are seen by everyone, on either side, exactly once and in id order;
-/readyz reports the bus while Redis is down and recovers when it is back."""
+edits, deletions, reactions, replies and read positions cross too, in position order; /readyz
+reports the bus while Redis is down and recovers when it is back."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ import requests
 from cluster_helpers import Postgres, Redis, missing_binaries
 from conftest import RELAXED_FLAGS
 from parley_client import ParleyServer, arun, wait_for, ws_user
+from v11_client import (assert_none, assert_position_order, check_updated, delete_ok, edit_ok, pos,
+                        react_ok, read_ok, room_events, ws_delete, ws_edit, ws_react, ws_read,
+                        ws_reply)
 
 _missing = missing_binaries()
 if _missing:
@@ -174,6 +178,141 @@ def test_concurrent_senders_on_both_instances_reach_everyone_once_in_id_order(bo
                 f = await ws.recv_until("message", timeout=30)
                 seen.append(f["id"])
             assert seen == all_ids, f"{ws.name} saw messages out of order or not once"
+        for ws in (sender_a, sender_b, watch_a, watch_b):
+            await ws.close()
+
+    arun(scenario(), timeout=100)
+
+
+def event_keys(frames):
+    return [(f["type"], f["id"], pos(f)) for f in frames]
+
+
+def test_changes_on_a_reach_subscribers_on_b_in_position_order(both):
+    (alice, bob), room = room_with_members(both, 2)
+    rid = room["id"]
+
+    async def scenario():
+        a = await joined(both.a, alice, rid, "alice@A")
+        b = await joined(both.b, bob, rid, "bob@B")
+        ack = await a.send_msg(rid, "original")
+        assert ack["type"] == "ack", ack
+        mid = ack["id"]
+        # Over the socket and over REST on A, one after the other.
+        edit_rev = check_updated(await ws_edit(a, rid, mid, "edited on A"), rid, mid)
+        reacted = await asyncio.to_thread(react_ok, both.a.api, alice, rid, mid, "👍")
+        reply = await ws_reply(a, rid, "a reply on A", mid)
+        assert reply["type"] == "ack", reply
+        delete_rev = check_updated(await ws_delete(a, rid, mid), rid, mid)
+        assert edit_rev < reacted["rev"] < reply["id"] < delete_rev
+
+        want = [("message", mid, mid), ("message_updated", mid, edit_rev),
+                ("message_updated", mid, reacted["rev"]), ("message", reply["id"], reply["id"])]
+        for ws in (a, b):
+            frames = await room_events(ws, rid, lambda fs: len(fs) >= 6)
+            assert_position_order(frames, ws.name)
+            keys = event_keys(frames)
+            assert keys[:4] == want, f"{ws.name}: {keys}"
+            # The parent's update for the reply, then the deletion.
+            assert keys[4][:2] == ("message_updated", mid) and reply["id"] < keys[4][2] < delete_rev
+            assert keys[5] == ("message_updated", mid, delete_rev), keys
+            updates = [f for f in frames if f["type"] == "message_updated"]
+            assert updates[0]["body"] == "edited on A"
+            assert [(r["emoji"], r["users"]) for r in updates[1]["reactions"]] == [("👍", [alice.id])]
+            assert updates[2]["reply_count"] == 1
+            assert updates[3].get("deleted") is True and updates[3]["body"] == ""
+        # A change that alters nothing draws nothing and sends nothing anywhere.
+        again = await ws_delete(a, rid, mid)
+        assert again["type"] == "updated" and again["rev"] == delete_rev, again
+        await assert_none(b, "message_updated", what="after a repeated delete")
+        for ws in (a, b):
+            await ws.close()
+
+    arun(scenario())
+
+
+def test_read_position_on_a_reaches_the_users_connection_on_b_and_the_room(both):
+    (alice, bob), room = room_with_members(both, 2)
+    rid = room["id"]
+    ms = [both.b.api.send_ok(bob, rid, f"m{i}") for i in range(3)]
+
+    async def scenario():
+        actor = await joined(both.a, alice, rid, "alice@A")
+        other = await ws_user(both.b, alice, name="alice@B, not subscribed")
+        watcher = await joined(both.b, bob, rid, "bob@B")
+        reply = await ws_read(actor, rid, ms[1]["id"])
+        assert reply["type"] == "read_state", reply
+        want = {"room": rid, "last_read": ms[1]["id"], "unread": 1, "mentions": 0}
+        assert {k: reply[k] for k in want} == want
+        told = await other.recv_until("read_state", timeout=10)
+        assert {k: told[k] for k in want} == want, told
+        assert told.get("ref") is None
+        receipt = await watcher.recv_until("receipt", timeout=10)
+        assert receipt["room"] == rid and receipt["user"]["id"] == alice.id, receipt
+        assert receipt["last_read"] == ms[1]["id"], receipt
+        # The acting connection has its reply only: the event does not come back to it.
+        await assert_none(actor, "read_state", what="beyond its reply")
+        await assert_none(watcher, "read_state", wait=0.05, what="for another user")
+        # And the other way: REST on B moves it, the connection on A hears of it.
+        state = await asyncio.to_thread(read_ok, both.b.api, alice, rid, ms[2]["id"])
+        f = await actor.recv_until("read_state", timeout=10)
+        assert f["last_read"] == ms[2]["id"] == state["last_read"] and f["unread"] == 0, f
+        for ws in (actor, other, watcher):
+            await ws.close()
+
+    arun(scenario())
+
+
+@pytest.mark.timeout_s(120)
+def test_concurrent_changes_on_both_instances_reach_everyone_in_position_order(both):
+    per_side = 40
+    (s_a, s_b, w_a, w_b), room = room_with_members(both, 4)
+    rid = room["id"]
+    base = [(both.a.api.send_ok(s_a, rid, f"base {i}") if i % 2 == 0 else
+             both.b.api.send_ok(s_b, rid, f"base {i}")) for i in range(4)]
+
+    async def change_all(ws, user, tag):
+        """Edits of its own messages, reactions spread over all, and new messages, pipelined;
+        returns the positions the replies name."""
+        own = [m for m in base if m["from"]["id"] == user.id]
+        refs = []
+        for i in range(per_side):
+            ref = ws.next_ref()
+            refs.append(ref)
+            kind = i % 4
+            if kind == 0 and own:
+                frame = {"type": "edit", "room": rid, "id": own[i % len(own)]["id"],
+                         "body": f"{tag} edit {i}"}
+            elif kind == 1:
+                frame = {"type": "react", "room": rid, "id": base[(i // 4) % len(base)]["id"],
+                         "emoji": f":{tag}{i}:", "on": True}
+            else:
+                frame = {"type": "send", "room": rid, "body": f"{tag} {i}"}
+            await ws.send({**frame, "ref": ref})
+        positions = []
+        for ref in refs:
+            r = await ws.recv_until(None, lambda f, ref=ref: f.get("ref") == ref, timeout=30)
+            assert r["type"] in ("ack", "updated"), r
+            positions.append(r["id"] if r["type"] == "ack" else r["rev"])
+        return positions
+
+    async def scenario():
+        sender_a = await joined(both.a, s_a, rid, "sender@A")
+        sender_b = await joined(both.b, s_b, rid, "sender@B")
+        watch_a = await joined(both.a, w_a, rid, "watcher@A")
+        watch_b = await joined(both.b, w_b, rid, "watcher@B")
+        total = 2 * per_side
+        watchers = [asyncio.create_task(room_events(w, rid, lambda fs: len(fs) >= total, timeout=60))
+                    for w in (watch_a, watch_b)]
+        pos_a, pos_b = await asyncio.gather(change_all(sender_a, s_a, "a"),
+                                            change_all(sender_b, s_b, "b"))
+        everything = sorted(pos_a + pos_b)
+        assert len(set(everything)) == total, "a position was handed out twice"
+        seen = await asyncio.gather(*watchers)
+        for w, frames in zip((watch_a, watch_b), seen):
+            assert_position_order(frames, w.name)
+            assert [pos(f) for f in frames] == everything, f"{w.name} missed or reordered events"
+        assert event_keys(seen[0]) == event_keys(seen[1])
         for ws in (sender_a, sender_b, watch_a, watch_b):
             await ws.close()
 

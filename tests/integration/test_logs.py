@@ -1,11 +1,15 @@
 """Logs: JSON lines on stdout, one per request and per connection event, and never a secret."""
 
 import json
+import re
 
 import pytest
 import requests
 
-from parley_client import PASSWORD, RawWs, arun, raw_ws, unique, wait_for, ws_connect
+from parley_client import PASSWORD, RawWs, arun, unique, wait_for, ws_connect
+from v11_security_client import (disable_totp, enable_totp, start_totp, steady_step, totp_at_step,
+                                 wrong_code)
+from v11_security_client import login as login_with_code
 
 JWT_SECRET = "jwt-secret-that-must-never-be-logged-0123456789abcdef"
 API_KEY = "api-key-that-must-never-be-logged-42"
@@ -73,12 +77,31 @@ def test_no_secret_ever_appears_in_the_logs_of_a_session_that_used_them_all(serv
                       headers={"Authorization": f"Bearer {key}"}, timeout=5)
     secrets["wrong API key"] = "not-" + API_KEY
     api.post("/api/auth/logout", {"refresh_token": secrets["login refresh token"]})
-    # TOTP: when two-factor arrives (security branch), enable it here and add the TOTP secret,
-    # the otpauth URI and the codes used (right and wrong) and the recovery codes to `secrets`.
+    # Two-factor: enrolment (secret, otpauth URI), confirmation, logins with a right and a wrong
+    # code and with a recovery code, a refused turning off.
+    t = api.register()
+    steady_step()
+    enrolment = start_totp(api, t.access)
+    secrets["TOTP secret"] = enrolment["secret"].rstrip("=")
+    secrets["otpauth URI"] = enrolment["otpauth_uri"]
+    secret, recovery, step = enable_totp(api, t)  # a second enrolment, confirmed
+    secrets["confirmed TOTP secret"] = secret.rstrip("=")
+    codes = {"confirming TOTP code": totp_at_step(secret, step)}
+    codes["wrong TOTP code"] = wrong_code(codes["confirming TOTP code"])
+    assert login_with_code(api, t.username, totp_code=codes["wrong TOTP code"]).status_code == 401
+    codes["login TOTP code"] = totp_at_step(secret, step + 1)
+    assert login_with_code(api, t.username, totp_code=codes["login TOTP code"]).status_code == 200
+    r = login_with_code(api, t.username, totp_code=recovery[0])
+    assert r.status_code == 200, r.text
+    assert disable_totp(api, t.access, "999998").status_code == 401
+    secrets.update({f"recovery code {i}": c for i, c in enumerate(recovery)})
 
     wait_for(lambda: '"route":"/api/auth/logout"' in srv.log_text(), 5, "the last request's line")
     text = srv.log_text()
     leaked = [what for what, value in secrets.items() if value in text]
+    # Six digits may occur by chance inside a longer number; a code standing alone may not.
+    leaked += [what for what, code in codes.items()
+               if re.search(rf"(?<!\d){code}(?!\d)", text)]
     assert not leaked, f"written to the log: {leaked}"
     # A JWT's signature alone must not appear either (a token cut at a dot).
     for what in ("access token", "rotated access token", "login access token"):

@@ -176,7 +176,7 @@ describe('chat in the browser', () => {
     await bob.page.getByRole('link', { name: new RegExp(`@${annName}`) }).click();
     await sendUi(ann.page, 'unread one');
     await sendUi(ann.page, 'unread two');
-    const badge = bob.page.locator(`a.room-item[data-room-id="${roomId}"] .badge`);
+    const badge = bob.page.locator(`a.room-item[data-room-id="${roomId}"] .unread-badge`);
     await waitFor(async () => (await badge.textContent()) === '2', 'an unread badge of 2');
     const lastLine = bob.page.locator(`a.room-item[data-room-id="${roomId}"] .room-last`);
     assert.match(await lastLine.textContent(), /unread two/);

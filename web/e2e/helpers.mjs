@@ -208,6 +208,65 @@ export async function waitForMessage(page, text, timeout = 15_000) {
   await page.locator('[data-testid=messages] .msg-body', { hasText: text }).first().waitFor({ timeout });
 }
 
+/** The row of the message whose text contains `text`, in the room's list (or within `scope`). */
+export function messageRow(page, text, scope = page.locator('[data-testid=messages]')) {
+  return scope.locator('.msg', { hasText: text }).first();
+}
+
+/** Opens a message's menu: by hovering on a desktop, by a long press (touch) otherwise. */
+export async function openMenu(row, { touch = false } = {}) {
+  if (!touch) {
+    await row.hover();
+  } else {
+    const box = await row.boundingBox();
+    const at = { pointerType: 'touch', isPrimary: true, clientX: box.x + 20, clientY: box.y + box.height / 2, bubbles: true };
+    await row.dispatchEvent('pointerdown', at);
+    await row.page().waitForTimeout(650);
+    await row.dispatchEvent('pointerup', at);
+  }
+  const menu = row.getByRole('toolbar', { name: /message actions|acciones del mensaje/i });
+  await opaque(menu); // hidden (transparent) until hovered, focused or long-pressed
+  return menu;
+}
+
+/** Resolves once every element of `locator` is fully opaque (CSS transitions, hover reveals). */
+export async function opaque(locator) {
+  await waitFor(async () => (await locator.evaluate((el) => getComputedStyle(el).opacity)) === '1', 'an opaque element');
+}
+
+/**
+ * Routes a context's WebSockets through a relay the test steers: `cut()` drops the current
+ * connection and refuses new ones until `restore()`. Records the `join` frames the page sends
+ * and the `joined` frames it gets.
+ */
+export async function steerSockets(context) {
+  const ctl = { blocked: false, open: [], joins: [], joined: [] };
+  await context.routeWebSocket(/\/ws$/, (ws) => {
+    if (ctl.blocked) return ws.close();
+    const upstream = ws.connectToServer();
+    ctl.open.push({ ws, upstream });
+    ws.onMessage((raw) => {
+      const f = JSON.parse(String(raw));
+      if (f.type === 'join') ctl.joins.push(f);
+      upstream.send(raw);
+    });
+    upstream.onMessage((raw) => {
+      const f = JSON.parse(String(raw));
+      if (f.type === 'joined') ctl.joined.push(f);
+      ws.send(raw);
+    });
+  });
+  ctl.cut = async () => {
+    ctl.blocked = true;
+    for (const { ws, upstream } of ctl.open.splice(0)) {
+      await upstream.close().catch(() => undefined);
+      await ws.close({ code: 4000, reason: 'cut by the test' }).catch(() => undefined);
+    }
+  };
+  ctl.restore = () => (ctl.blocked = false);
+  return ctl;
+}
+
 export async function screenshot(page, name) {
   await mkdir(screenshotDir, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDir, `${name}.png`) });

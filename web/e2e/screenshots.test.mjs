@@ -1,5 +1,7 @@
 // Screenshots of the main screens at desktop (1280x800) and phone (360x740) sizes, light and dark,
-// saved under web/test-results/screenshots/ (listed in web/README.md).
+// saved under web/test-results/screenshots/ (listed in web/README.md): the login, a room, the
+// members panel, dialogs, the dashboard, and a conversation's message menu, emoji picker, thread,
+// mention and "seen by".
 
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +11,10 @@ import {
   PHONE,
   launchBrowser,
   loginUi,
+  messageRow,
   newPage,
+  openMenu,
+  opaque,
   registerApi,
   reportOnFailure,
   screenshot,
@@ -41,6 +46,21 @@ describe('screenshots', () => {
     await say(admin, 'Shipping the metrics dashboard today 🎉');
     await say(bob, 'Supercalifragilisticexpialidocious-'.repeat(4) + 'end');
     await say(bob, '<b>not bold</b> <script>alert(1)</script>');
+    // A conversation: a thread, reactions, an edit, a mention of Ann, and Ann's last message read.
+    const mockups = (await api(server.url, 'GET', `/api/rooms/${roomId}/messages?limit=10`, undefined, ann.access_token)).messages.find((m) => m.body.startsWith('Morning'));
+    const reply = (who, body) => api(server.url, 'POST', `/api/rooms/${roomId}/messages`, { body, reply_to: mockups.id }, who.access_token);
+    await reply(ann, 'Yes! The new empty states are lovely.');
+    await reply(admin, 'Same here. Ship it.');
+    const shipping = await say(admin, 'Release notes are up for review.');
+    const react = (who, id, emoji) => api(server.url, 'PUT', `/api/rooms/${roomId}/messages/${id}/reactions/${encodeURIComponent(emoji)}`, undefined, who.access_token);
+    await react(ann, shipping.id, '🎉');
+    await react(bob, shipping.id, '🎉');
+    await react(bob, shipping.id, '👀');
+    await say(bob, '@ann can you double-check the contrast fix before we merge?');
+    const typo = await say(ann, 'On it, looks good to me — mergng now.');
+    await api(server.url, 'PATCH', `/api/rooms/${roomId}/messages/${typo.id}`, { body: 'On it, looks good to me — merging now.' }, ann.access_token);
+    await react(bob, typo.id, '🙏');
+    for (const who of [bob, admin]) await api(server.url, 'POST', `/api/rooms/${roomId}/read`, { up_to: typo.id }, who.access_token);
     await api(server.url, 'POST', '/api/rooms', { name: 'random', private: false }, bob.access_token);
     await api(server.url, 'POST', '/api/rooms', { name: 'team-secret', private: true, access_code: 'x' }, ann.access_token);
     await api(server.url, 'POST', '/api/dms', { username: 'bob' }, ann.access_token);
@@ -52,6 +72,42 @@ describe('screenshots', () => {
   });
 
   afterEach(reportOnFailure);
+
+  /** The conversation screens: message menu, emoji picker, thread, mention, "seen by". */
+  async function conversation(size, viewport, scheme) {
+    const { page, context } = await newPage(browser, server.url, { viewport, colorScheme: scheme });
+    await loginUi(page, 'ann', { path: `/rooms/${roomId}` });
+    await waitForMessage(page, 'merging now');
+    await page.getByTestId('seen-by').waitFor();
+    await page.mouse.move(0, viewport.height - 1); // off the messages: no hover menu in the way
+    await screenshot(page, `seen-by-${size}-${scheme}`);
+
+    const row = messageRow(page, 'double-check the contrast');
+    await row.locator('.mention-me').waitFor();
+    const composer = page.getByRole('textbox', { name: 'Message text' });
+    await composer.pressSequentially('Thanks @b');
+    await page.getByRole('listbox', { name: 'People in this room' }).waitFor();
+    await screenshot(page, `mention-${size}-${scheme}`);
+    await composer.fill('');
+
+    const menu = await openMenu(row, { touch: size === 'phone' });
+    await screenshot(page, `message-menu-${size}-${scheme}`);
+    await menu.getByRole('button', { name: 'More reactions' }).click();
+    await page.getByRole('dialog', { name: 'Choose an emoji' }).waitFor();
+    await screenshot(page, `emoji-picker-${size}-${scheme}`);
+    await page.keyboard.press('Escape');
+
+    await messageRow(page, 'Did everyone see').getByRole('button', { name: /2 replies/ }).click();
+    await page.mouse.move(0, viewport.height - 1);
+    const panel = page.getByRole('complementary', { name: 'Thread' });
+    await panel.locator('.msg-body', { hasText: 'Ship it.' }).waitFor();
+    await panel.evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
+    await opaque(panel);
+    await screenshot(page, `thread-${size}-${scheme}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page wider than the viewport by ${overflow}px with the thread open`);
+    await context.close();
+  }
 
   for (const [size, viewport] of [
     ['desktop', DESKTOP],
@@ -86,6 +142,8 @@ describe('screenshots', () => {
           await page.keyboard.press('Escape');
         }
         await context.close();
+
+        await conversation(size, viewport, scheme);
 
         const adminPage = await newPage(browser, server.url, { viewport, colorScheme: scheme });
         await loginUi(adminPage.page, 'admin', { path: '/admin' });

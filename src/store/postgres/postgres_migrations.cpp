@@ -18,7 +18,7 @@ constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(11258583468
 // Usernames (ASCII by contract) are unique on lower(... COLLATE "C"); room names on name_key, the
 // Unicode case folding computed in C++ (common/text.hpp), the same key SQLite stores.
 // rooms.member_count is kept by a trigger so that listing rooms never counts members.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
 CREATE TABLE users (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -124,6 +124,41 @@ CREATE TABLE read_states (
 );
 INSERT INTO read_states (room_id, user_id, own_unread)
   SELECT room_id, user_id, count(*) FROM messages GROUP BY room_id, user_id;
+)sql",
+    // Account security (v1.1): sessions, one per refresh-token family; deactivation; two-factor
+    // secrets (sealed) and recovery codes (hashed). Families still live become sessions, so that
+    // their refresh tokens keep working (and then carry a sid).
+    R"sql(
+ALTER TABLE users ADD COLUMN deactivated BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE TABLE sessions (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  family TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL,
+  last_used_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  user_agent TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  ended_at BIGINT
+);
+CREATE INDEX sessions_user ON sessions (user_id) WHERE ended_at IS NULL;
+CREATE INDEX sessions_ended ON sessions (ended_at) WHERE ended_at IS NOT NULL;
+INSERT INTO sessions (user_id, family, created_at, last_used_at, expires_at, user_agent, ip)
+  SELECT user_id, family, (extract(epoch FROM now()) * 1000)::bigint,
+         (extract(epoch FROM now()) * 1000)::bigint, MAX(expires_at), '', ''
+  FROM refresh_tokens WHERE NOT used AND NOT revoked GROUP BY user_id, family;
+CREATE TABLE totp (
+  user_id BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  secret TEXT,
+  pending_secret TEXT,
+  last_step BIGINT NOT NULL DEFAULT 0
+);
+CREATE TABLE recovery_codes (
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  code_hash TEXT NOT NULL,
+  used_at BIGINT,
+  PRIMARY KEY (user_id, code_hash)
+);
 )sql",
 };
 

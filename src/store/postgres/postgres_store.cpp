@@ -41,8 +41,6 @@ constexpr const char* kMessagesLock = "SELECT pg_advisory_xact_lock(112585834685
 // SQLSTATE of a foreign-key violation: the row referenced was deleted meanwhile.
 constexpr const char* kForeignKeyViolation = "23503";
 
-constexpr const char* kUserColumns = "SELECT id, username, role, created_at FROM users ";
-
 // $1 = room, $2 = viewer.
 constexpr const char* kFindRoom =
     "SELECT id, name, is_private, is_dm, owner_id, created_at, member_count, "
@@ -166,16 +164,16 @@ std::optional<User> PostgresStore::create_user(std::string_view username,
 std::optional<Credentials> PostgresStore::find_credentials(std::string_view username) {
   auto connection = pool_.acquire();
   auto result = connection->query(
-      "SELECT id, username, role, created_at, password_hash FROM users "
+      "SELECT id, username, role, created_at, deactivated, password_hash FROM users "
       "WHERE lower(username COLLATE \"C\") = lower($1::text COLLATE \"C\")",
       {username});
   if (result.empty()) return std::nullopt;
-  return Credentials{read_user(PostgresRow(result, 0)), result.text(0, 4)};
+  return Credentials{read_user(PostgresRow(result, 0)), result.text(0, 5)};
 }
 
 std::optional<User> PostgresStore::find_user(std::int64_t user_id) {
   auto connection = pool_.acquire();
-  auto result = connection->query(std::string(kUserColumns) + "WHERE id = $1::bigint", {user_id});
+  auto result = connection->query(std::string(kSelectUsers) + "WHERE id = $1::bigint", {user_id});
   if (result.empty()) return std::nullopt;
   return read_user(PostgresRow(result, 0));
 }
@@ -183,7 +181,7 @@ std::optional<User> PostgresStore::find_user(std::int64_t user_id) {
 std::optional<User> PostgresStore::find_user_by_name(std::string_view username) {
   auto connection = pool_.acquire();
   auto result =
-      connection->query(std::string(kUserColumns) +
+      connection->query(std::string(kSelectUsers) +
                             "WHERE lower(username COLLATE \"C\") = lower($1::text COLLATE \"C\")",
                         {username});
   if (result.empty()) return std::nullopt;
@@ -197,57 +195,7 @@ bool PostgresStore::set_role(std::int64_t user_id, std::string_view role) {
              .affected() > 0;
 }
 
-// --- refresh tokens ---
-
-void PostgresStore::insert_refresh_token(std::string_view token_hash, std::int64_t user_id,
-                                         std::string_view family, std::int64_t expires_at_ms) {
-  auto connection = pool_.acquire();
-  connection->query(
-      "INSERT INTO refresh_tokens (token_hash, user_id, family, expires_at) "
-      "VALUES ($1, $2, $3, $4)",
-      {token_hash, user_id, family, expires_at_ms});
-}
-
-RotateResult PostgresStore::rotate_refresh_token(std::string_view old_hash,
-                                                 std::string_view new_hash, std::int64_t now_ms,
-                                                 std::int64_t new_expires_at_ms) {
-  auto connection = pool_.acquire();
-  PostgresTransaction transaction(*connection);
-  // FOR UPDATE: a concurrent rotation of the same token waits, then sees it used (-> reused).
-  auto found = connection->query(
-      "SELECT user_id, family, expires_at, used, revoked FROM refresh_tokens "
-      "WHERE token_hash = $1 FOR UPDATE",
-      {old_hash});
-  if (found.empty()) return {RotateStatus::unknown, 0};
-  std::int64_t user_id = found.int64(0, 0);
-  std::string family = found.text(0, 1);
-  std::int64_t expires_at = found.int64(0, 2);
-  bool used = found.boolean(0, 3);
-  bool revoked = found.boolean(0, 4);
-  if (revoked) return {RotateStatus::unknown, 0};
-  if (used) {
-    // A rotated token came back: someone holds a copy. Kill the whole family.
-    connection->query("UPDATE refresh_tokens SET revoked = TRUE WHERE family = $1", {family});
-    transaction.commit();
-    return {RotateStatus::reused, user_id};
-  }
-  if (now_ms >= expires_at) return {RotateStatus::unknown, 0};
-  connection->query("UPDATE refresh_tokens SET used = TRUE WHERE token_hash = $1", {old_hash});
-  connection->query(
-      "INSERT INTO refresh_tokens (token_hash, user_id, family, expires_at) "
-      "VALUES ($1, $2, $3, $4)",
-      {new_hash, user_id, family, new_expires_at_ms});
-  transaction.commit();
-  return {RotateStatus::rotated, user_id};
-}
-
-void PostgresStore::revoke_refresh_token(std::string_view token_hash) {
-  auto connection = pool_.acquire();
-  connection->query(
-      "UPDATE refresh_tokens SET revoked = TRUE WHERE family = "
-      "(SELECT family FROM refresh_tokens WHERE token_hash = $1)",
-      {token_hash});
-}
+// Refresh tokens, sessions and two-factor: postgres_store_accounts.cpp.
 
 // --- rooms ---
 

@@ -28,12 +28,34 @@ class PostgresStore : public Store {
   std::optional<domain::User> find_user(std::int64_t user_id) override;
   std::optional<domain::User> find_user_by_name(std::string_view username) override;
   bool set_role(std::int64_t user_id, std::string_view role) override;
+  std::optional<Credentials> credentials_of(std::int64_t user_id) override;
+  bool set_password_hash(std::int64_t user_id, std::string_view password_hash) override;
+  std::optional<domain::User> set_deactivated(std::int64_t user_id, bool deactivated) override;
+  std::vector<domain::User> list_users(std::int64_t after_id, int limit) override;
 
   void insert_refresh_token(std::string_view token_hash, std::int64_t user_id,
                             std::string_view family, std::int64_t expires_at_ms) override;
   RotateResult rotate_refresh_token(std::string_view old_hash, std::string_view new_hash,
                                     std::int64_t now_ms, std::int64_t new_expires_at_ms) override;
-  void revoke_refresh_token(std::string_view token_hash) override;
+  std::optional<EndedSession> revoke_refresh_token(std::string_view token_hash,
+                                                   std::int64_t now_ms) override;
+
+  std::int64_t create_session(const NewSession& session, std::int64_t now_ms) override;
+  std::optional<Session> find_session(std::int64_t session_id) override;
+  std::vector<Session> live_sessions(std::int64_t user_id, std::int64_t now_ms) override;
+  bool end_session(std::int64_t user_id, std::int64_t session_id, std::int64_t now_ms) override;
+  std::vector<std::int64_t> end_sessions(std::int64_t user_id, std::int64_t keep,
+                                         std::int64_t now_ms) override;
+  std::vector<EndedSession> sessions_ended_since(std::int64_t since_ms) override;
+
+  std::optional<TotpState> totp_state(std::int64_t user_id) override;
+  bool set_pending_totp(std::int64_t user_id, std::string_view sealed_secret) override;
+  bool enable_totp(std::int64_t user_id, std::string_view sealed_secret, std::int64_t step,
+                   const std::vector<std::string>& recovery_code_hashes) override;
+  bool disable_totp(std::int64_t user_id) override;
+  bool accept_totp_step(std::int64_t user_id, std::int64_t step) override;
+  bool use_recovery_code(std::int64_t user_id, std::string_view code_hash,
+                         std::int64_t now_ms) override;
 
   std::optional<domain::Room> create_room(std::string_view name, bool is_private,
                                           std::int64_t owner_id,

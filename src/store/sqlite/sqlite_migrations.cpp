@@ -14,7 +14,7 @@ namespace {
 // AUTOINCREMENT on rooms and messages: ids are never reused, even after the newest room or
 // message was deleted, so a larger message id was always stored later.
 // rooms.member_count is kept by triggers so that listing rooms never counts members.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY,
@@ -138,6 +138,41 @@ CREATE TABLE read_states (
 ) WITHOUT ROWID;
 INSERT INTO read_states (room_id, user_id, own_unread)
   SELECT room_id, user_id, count(*) FROM messages GROUP BY room_id, user_id;
+)sql",
+    // Account security (v1.1): sessions, one per refresh-token family; deactivation; two-factor
+    // secrets (sealed) and recovery codes (hashed). Families still live become sessions, so that
+    // their refresh tokens keep working (and then carry a sid).
+    R"sql(
+ALTER TABLE users ADD COLUMN deactivated INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  family TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  user_agent TEXT NOT NULL,
+  ip TEXT NOT NULL,
+  ended_at INTEGER
+);
+CREATE INDEX sessions_user ON sessions (user_id) WHERE ended_at IS NULL;
+CREATE INDEX sessions_ended ON sessions (ended_at) WHERE ended_at IS NOT NULL;
+INSERT INTO sessions (user_id, family, created_at, last_used_at, expires_at, user_agent, ip)
+  SELECT user_id, family, CAST(strftime('%s', 'now') AS INTEGER) * 1000,
+         CAST(strftime('%s', 'now') AS INTEGER) * 1000, MAX(expires_at), '', ''
+  FROM refresh_tokens WHERE used = 0 AND revoked = 0 GROUP BY user_id, family;
+CREATE TABLE totp (
+  user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  secret TEXT,
+  pending_secret TEXT,
+  last_step INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE recovery_codes (
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  code_hash TEXT NOT NULL,
+  used_at INTEGER,
+  PRIMARY KEY (user_id, code_hash)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -140,16 +140,16 @@ std::optional<Credentials> SqliteStore::find_credentials(std::string_view userna
   std::string key = ascii_lower(username);
   auto reader = readers_.acquire();
   auto statement = reader->statement(
-      "SELECT id, username, role, created_at, password_hash FROM users WHERE username_key = ?1");
+      "SELECT id, username, role, created_at, deactivated, password_hash FROM users "
+      "WHERE username_key = ?1");
   statement.bind(1, key);
   if (!statement.step()) return std::nullopt;
-  return Credentials{read_user(statement), statement.text(4)};
+  return Credentials{read_user(statement), statement.text(5)};
 }
 
 std::optional<User> SqliteStore::find_user(std::int64_t user_id) {
   auto reader = readers_.acquire();
-  auto statement =
-      reader->statement("SELECT id, username, role, created_at FROM users WHERE id = ?1");
+  auto statement = reader->statement(std::string(kSelectUsers) + "WHERE id = ?1");
   statement.bind(1, user_id);
   if (!statement.step()) return std::nullopt;
   return read_user(statement);
@@ -158,8 +158,7 @@ std::optional<User> SqliteStore::find_user(std::int64_t user_id) {
 std::optional<User> SqliteStore::find_user_by_name(std::string_view username) {
   std::string key = ascii_lower(username);
   auto reader = readers_.acquire();
-  auto statement =
-      reader->statement("SELECT id, username, role, created_at FROM users WHERE username_key = ?1");
+  auto statement = reader->statement(std::string(kSelectUsers) + "WHERE username_key = ?1");
   statement.bind(1, key);
   if (!statement.step()) return std::nullopt;
   return read_user(statement);
@@ -175,79 +174,7 @@ bool SqliteStore::set_role(std::int64_t user_id, std::string_view role) {
   return writer_.changes() > 0;
 }
 
-// --- refresh tokens ---
-
-void SqliteStore::insert_refresh_token(std::string_view token_hash, std::int64_t user_id,
-                                       std::string_view family, std::int64_t expires_at_ms) {
-  std::lock_guard lock(write_mutex_);
-  writer_
-      .statement(
-          "INSERT INTO refresh_tokens (token_hash, user_id, family, expires_at) "
-          "VALUES (?1, ?2, ?3, ?4)")
-      .bind(1, token_hash)
-      .bind(2, user_id)
-      .bind(3, family)
-      .bind(4, expires_at_ms)
-      .run();
-}
-
-RotateResult SqliteStore::rotate_refresh_token(std::string_view old_hash, std::string_view new_hash,
-                                               std::int64_t now_ms,
-                                               std::int64_t new_expires_at_ms) {
-  std::lock_guard lock(write_mutex_);
-  SqliteTransaction transaction(writer_);
-  std::int64_t user_id = 0;
-  std::string family;
-  std::int64_t expires_at = 0;
-  bool used = false;
-  bool revoked = false;
-  {
-    auto find = writer_.statement(
-        "SELECT user_id, family, expires_at, used, revoked FROM refresh_tokens "
-        "WHERE token_hash = ?1");
-    find.bind(1, old_hash);
-    if (!find.step()) return {RotateStatus::unknown, 0};
-    user_id = find.int64(0);
-    family = find.text(1);
-    expires_at = find.int64(2);
-    used = find.boolean(3);
-    revoked = find.boolean(4);
-  }
-  if (revoked) return {RotateStatus::unknown, 0};
-  if (used) {
-    // A rotated token came back: someone holds a copy. Kill the whole family.
-    writer_.statement("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?1")
-        .bind(1, family)
-        .run();
-    transaction.commit();
-    return {RotateStatus::reused, user_id};
-  }
-  if (now_ms >= expires_at) return {RotateStatus::unknown, 0};
-  writer_.statement("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ?1")
-      .bind(1, old_hash)
-      .run();
-  writer_
-      .statement(
-          "INSERT INTO refresh_tokens (token_hash, user_id, family, expires_at) "
-          "VALUES (?1, ?2, ?3, ?4)")
-      .bind(1, new_hash)
-      .bind(2, user_id)
-      .bind(3, family)
-      .bind(4, new_expires_at_ms)
-      .run();
-  transaction.commit();
-  return {RotateStatus::rotated, user_id};
-}
-
-void SqliteStore::revoke_refresh_token(std::string_view token_hash) {
-  std::lock_guard lock(write_mutex_);
-  writer_
-      .statement(
-          "UPDATE refresh_tokens SET revoked = 1 WHERE family = "
-          "(SELECT family FROM refresh_tokens WHERE token_hash = ?1)")
-      .bind(1, token_hash)
-      .run();
-}
+// Refresh tokens, sessions and two-factor: sqlite_store_accounts.cpp.
 
 // --- rooms ---
 

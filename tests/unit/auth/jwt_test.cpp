@@ -17,7 +17,7 @@ constexpr std::int64_t kNow = 1'700'000'000;
 const std::string kSecret = "test-secret-that-is-long-enough-for-hs256";
 
 AccessClaims claims() {
-  return AccessClaims{42, "alice", "admin", kNow, kNow + 900};
+  return AccessClaims{42, "alice", "admin", kNow, kNow + 900, 7};
 }
 
 struct Parts {
@@ -63,6 +63,7 @@ TEST(Jwt, RoundTrips) {
   EXPECT_EQ(verified->role, "admin");
   EXPECT_EQ(verified->issued_at, kNow);
   EXPECT_EQ(verified->expires_at, kNow + 900);
+  EXPECT_EQ(verified->session_id, 7);
 }
 
 TEST(Jwt, HasTheStandardShape) {
@@ -74,6 +75,7 @@ TEST(Jwt, HasTheStandardShape) {
   ASSERT_TRUE(payload);
   EXPECT_NE(payload->find(R"("sub":"42")"), std::string::npos);
   EXPECT_NE(payload->find(R"("exp":1700000900)"), std::string::npos);
+  EXPECT_NE(payload->find(R"("sid":"7")"), std::string::npos);
   EXPECT_EQ(p.signature.size(), 43u);  // 32 bytes, unpadded
   EXPECT_EQ(p.signature.find('='), std::string::npos);
 }
@@ -167,7 +169,7 @@ TEST(Jwt, RejectsMalformedTokens) {
 TEST(Jwt, ForgedTokensAreCheckedLikeIssuedOnes) {
   JwtCodec codec(kSecret);
   const std::string good =
-      R"({"sub":"42","name":"alice","role":"user","iat":1700000000,"exp":1700000900})";
+      R"({"sub":"42","name":"alice","role":"user","iat":1700000000,"exp":1700000900,"sid":"7"})";
   EXPECT_EQ(codec.verify(forge(kHs256, good), kNow)->user_id, 42);
   EXPECT_EQ(codec.verify(forge(R"({"alg":"HS256"})", good), kNow)->user_id, 42);
   // Correctly signed, but the header names another algorithm: still refused.
@@ -179,30 +181,31 @@ TEST(Jwt, ForgedTokensAreCheckedLikeIssuedOnes) {
 
 TEST(Jwt, RequiresWellTypedClaims) {
   JwtCodec codec(kSecret);
-  for (const char* payload :
-       {R"({"name":"alice","role":"user","iat":1700000000,"exp":1700000900})",
-        R"({"sub":42,"name":"alice","role":"user","iat":1700000000,"exp":1700000900})",
-        R"({"sub":"0","name":"alice","role":"user","iat":1700000000,"exp":1700000900})",
-        R"({"sub":"-5","name":"alice","role":"user","iat":1700000000,"exp":1700000900})",
-        R"({"sub":"+5","name":"alice","role":"user","iat":1700000000,"exp":1700000900})",
-        R"({"sub":"042","name":"alice","role":"user","iat":1700000000,"exp":1700000900})",
-        R"({"sub":"42x","name":"alice","role":"user","iat":1700000000,"exp":1700000900})",
-        R"({"sub":" 42","name":"alice","role":"user","iat":1700000000,"exp":1700000900})",
-        R"({"sub":"9223372036854775808","name":"a","role":"user","iat":1,"exp":1700000900})",
-        R"({"sub":"42","role":"user","iat":1700000000,"exp":1700000900})",
-        R"({"sub":"42","name":7,"role":"user","iat":1700000000,"exp":1700000900})",
-        R"({"sub":"42","name":"alice","iat":1700000000,"exp":1700000900})",
-        R"({"sub":"42","name":"alice","role":"user","exp":1700000900})",
-        R"({"sub":"42","name":"alice","role":"user","iat":"1700000000","exp":1700000900})",
-        R"({"sub":"42","name":"alice","role":"user","iat":1700000000})",
-        R"({"sub":"42","name":"alice","role":"user","iat":1700000000,"exp":1700000900.5})",
-        R"({"sub":"42","name":"alice","role":"user","iat":1700000000,"exp":"1700000900"})",
-        R"({"sub":"42","name":"alice","role":"user","iat":1700000000,"exp":null})",
-        R"({"sub":"42","name":"alice","role":"user","iat":1,"exp":18446744073709551615})",
-        R"(["sub","42"])",
-        R"("just a string")",
-        R"({"sub":"42",)",
-        ""}) {
+  for (
+      const char* payload :
+      {R"({"name":"alice","role":"user","iat":1700000000,"exp":1700000900,"sid":"7"})",
+       R"({"sub":42,"name":"alice","role":"user","iat":1700000000,"exp":1700000900,"sid":"7"})",
+       R"({"sub":"0","name":"alice","role":"user","iat":1700000000,"exp":1700000900,"sid":"7"})",
+       R"({"sub":"-5","name":"alice","role":"user","iat":1700000000,"exp":1700000900,"sid":"7"})",
+       R"({"sub":"+5","name":"alice","role":"user","iat":1700000000,"exp":1700000900,"sid":"7"})",
+       R"({"sub":"042","name":"alice","role":"user","iat":1700000000,"exp":1700000900,"sid":"7"})",
+       R"({"sub":"42x","name":"alice","role":"user","iat":1700000000,"exp":1700000900,"sid":"7"})",
+       R"({"sub":" 42","name":"alice","role":"user","iat":1700000000,"exp":1700000900,"sid":"7"})",
+       R"({"sub":"9223372036854775808","name":"a","role":"user","iat":1,"exp":1700000900,"sid":"7"})",
+       R"({"sub":"42","role":"user","iat":1700000000,"exp":1700000900,"sid":"7"})",
+       R"({"sub":"42","name":7,"role":"user","iat":1700000000,"exp":1700000900,"sid":"7"})",
+       R"({"sub":"42","name":"alice","iat":1700000000,"exp":1700000900,"sid":"7"})",
+       R"({"sub":"42","name":"alice","role":"user","exp":1700000900,"sid":"7"})",
+       R"({"sub":"42","name":"alice","role":"user","iat":"1700000000","exp":1700000900,"sid":"7"})",
+       R"({"sub":"42","name":"alice","role":"user","iat":1700000000,"sid":"7"})",
+       R"({"sub":"42","name":"alice","role":"user","iat":1700000000,"exp":1700000900.5,"sid":"7"})",
+       R"({"sub":"42","name":"alice","role":"user","iat":1700000000,"exp":"1700000900","sid":"7"})",
+       R"({"sub":"42","name":"alice","role":"user","iat":1700000000,"exp":null,"sid":"7"})",
+       R"({"sub":"42","name":"alice","role":"user","iat":1,"exp":18446744073709551615,"sid":"7"})",
+       R"(["sub","42"])",
+       R"("just a string")",
+       R"({"sub":"42",)",
+       ""}) {
     EXPECT_FALSE(codec.verify(forge(kHs256, payload), kNow).has_value()) << payload;
   }
   AccessClaims zero = claims();
@@ -211,6 +214,48 @@ TEST(Jwt, RequiresWellTypedClaims) {
   AccessClaims big = claims();
   big.user_id = 9'223'372'036'854'775'807;
   EXPECT_EQ(codec.verify(codec.issue(big), kNow)->user_id, big.user_id);
+}
+
+TEST(Jwt, RequiresAWellFormedSessionId) {
+  JwtCodec codec(kSecret);
+  const std::string base =
+      R"({"sub":"42","name":"a","role":"user","iat":1700000000,"exp":1700000900)";
+  EXPECT_EQ(codec.verify(forge(kHs256, base + R"(,"sid":"12"})"), kNow)->session_id, 12);
+  for (const char* sid : {"", R"(,"sid":12)", R"(,"sid":"")", R"(,"sid":"0")", R"(,"sid":"-1")",
+                          R"(,"sid":"1.0")", R"(,"sid":" 1")", R"(,"sid":"abc")",
+                          R"(,"sid":"99999999999999999999")", R"(,"sid":null)"}) {
+    EXPECT_FALSE(codec.verify(forge(kHs256, base + sid + "}"), kNow).has_value()) << sid;
+  }
+}
+
+TEST(Jwt, RefusesNotBeforeInTheFuture) {
+  JwtCodec codec(kSecret);
+  auto with = [](const std::string& extra) {
+    return R"({"sub":"42","name":"a","role":"user","iat":1700000000,"exp":1700000900,"sid":"7")" +
+           extra + "}";
+  };
+  EXPECT_TRUE(codec.verify(forge(kHs256, with(R"(,"nbf":1700000000)")), kNow));
+  EXPECT_TRUE(codec.verify(forge(kHs256, with(R"(,"nbf":1699999000)")), kNow));
+  // No grace for nbf: one second ahead is the future.
+  EXPECT_FALSE(codec.verify(forge(kHs256, with(R"(,"nbf":1700000001)")), kNow));
+  EXPECT_FALSE(codec.verify(forge(kHs256, with(R"(,"nbf":1700003600)")), kNow));
+  for (const char* bad : {R"(,"nbf":null)", R"(,"nbf":"soon")", R"(,"nbf":1.5e300)",
+                          R"(,"nbf":[1])", R"(,"nbf":1700000000.5)"}) {
+    EXPECT_FALSE(codec.verify(forge(kHs256, with(bad)), kNow)) << bad;
+  }
+}
+
+TEST(Jwt, RefusesIssuedAtMoreThanAMinuteAhead) {
+  JwtCodec codec(kSecret);
+  AccessClaims c = claims();
+  c.issued_at = kNow + kMaxIssuedAheadSeconds;
+  c.expires_at = c.issued_at + 900;
+  EXPECT_TRUE(codec.verify(codec.issue(c), kNow));  // skew within a minute is tolerated
+  c.issued_at = kNow + kMaxIssuedAheadSeconds + 1;
+  c.expires_at = c.issued_at + 900;
+  EXPECT_FALSE(codec.verify(codec.issue(c), kNow));
+  c.issued_at = kNow - 3600;
+  EXPECT_TRUE(codec.verify(codec.issue(c), kNow));  // issued long ago, not yet expired
 }
 
 }  // namespace parley::auth

@@ -57,6 +57,29 @@ TEST(EventCodec, UsersRoleAndMembershipEventsRoundTrip) {
   EXPECT_FALSE(decoded->event.delivery.frame);
 }
 
+TEST(EventCodec, EndedSessionsRoundTrip) {
+  RemoteEvent event;
+  event.target = RemoteEvent::Target::sessions_ended;
+  event.user_ids = {12};
+  event.session_ids = {40, 41, 9'007'199'254'740'991};
+  auto decoded = decode_event(encode_event("i", event));
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->event.target, RemoteEvent::Target::sessions_ended);
+  EXPECT_EQ(decoded->event.user_ids, (std::vector<std::int64_t>{12}));
+  EXPECT_EQ(decoded->event.session_ids, event.session_ids);
+  // Other events carry none.
+  RemoteEvent other;
+  other.target = RemoteEvent::Target::users;
+  other.user_ids = {1};
+  EXPECT_TRUE(decode_event(encode_event("i", other))->event.session_ids.empty());
+  // Ill-typed ids are skipped, not trusted.
+  auto odd =
+      decode_event(R"({"origin":"a","target":"sessions_ended","kind":"message","user_ids":[3],)"
+                   R"("session_ids":["5",6.5,7]})");
+  ASSERT_TRUE(odd);
+  EXPECT_EQ(odd->event.session_ids, (std::vector<std::int64_t>{7}));
+}
+
 TEST(EventCodec, RejectsMalformedPayloads) {
   for (const char* bad : {"", "nope", "[]", R"({"target":"room","kind":"message"})",
                           R"({"origin":"a","target":"moon","kind":"message"})",

@@ -14,6 +14,7 @@ TEST(ErrorCode, EveryCodeHasItsContractNameAndStatus) {
   const Expected all[] = {
       {ErrorCode::bad_request, "bad_request", 400},
       {ErrorCode::unauthorized, "unauthorized", 401},
+      {ErrorCode::totp_required, "totp_required", 401},
       {ErrorCode::forbidden, "forbidden", 403},
       {ErrorCode::not_found, "not_found", 404},
       {ErrorCode::conflict, "conflict", 409},

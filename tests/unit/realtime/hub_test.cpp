@@ -20,16 +20,21 @@ class RecordingRelay : public RemoteRelay {
 
 class CountingSubscriber : public Subscriber {
  public:
-  explicit CountingSubscriber(std::int64_t user) : user_(user) {}
+  explicit CountingSubscriber(std::int64_t user, std::int64_t session = 0)
+      : user_(user), session_(session) {}
   std::int64_t user_id() const noexcept override { return user_; }
   const std::string& role() const noexcept override { return role_; }
   void send_delivery(const Delivery&) override { ++delivered; }
   void on_membership_ended(std::int64_t) override {}
   void on_role_changed(const std::string& role) override { role_ = role; }
+  std::int64_t session_id() const noexcept override { return session_; }
+  void on_session_ended() override { ++ended; }
   int delivered = 0;
+  int ended = 0;
 
  private:
   std::int64_t user_;
+  std::int64_t session_;
   std::string role_ = "user";
 };
 
@@ -135,6 +140,48 @@ TEST(Hub, ABatchPostsOneTaskPerThreadInOrder) {
   EXPECT_EQ(ran, (std::vector<int>{1, 3, 2}));
   hub.post(1, [] {});  // outside a batch: posted at once
   EXPECT_EQ(posted.size(), 3u);
+}
+
+TEST(Hub, EndedSessionsAreRefusedRelayedAndTheirConnectionsTold) {
+  Hub hub = inline_hub(2);
+  RecordingRelay relay;
+  hub.set_remote_relay(&relay);
+  CountingSubscriber first(1, 40), second(1, 41), other_session(1, 42), other_user(2, 40);
+  hub.shard(0).add_connection(&first);
+  hub.shard(1).add_connection(&second);
+  hub.shard(1).add_connection(&other_session);
+  hub.shard(0).add_connection(&other_user);
+  hub.sessions().remember_live(40, 1);
+  hub.end_sessions(1, {40, 41});
+  EXPECT_EQ(first.ended, 1);
+  EXPECT_EQ(second.ended, 1);
+  EXPECT_EQ(other_session.ended, 0);
+  EXPECT_EQ(other_user.ended, 0);  // the session ids are the user's: no other user is touched
+  EXPECT_EQ(hub.sessions().status(40, 1), SessionRegistry::Status::refused);
+  EXPECT_EQ(hub.sessions().status(41, 1), SessionRegistry::Status::refused);
+  ASSERT_EQ(relay.events.size(), 1u);
+  EXPECT_EQ(relay.events[0].target, RemoteEvent::Target::sessions_ended);
+  EXPECT_EQ(relay.events[0].user_ids, (std::vector<std::int64_t>{1}));
+  EXPECT_EQ(relay.events[0].session_ids, (std::vector<std::int64_t>{40, 41}));
+  hub.end_sessions(1, {});  // nothing ended: nothing relayed
+  EXPECT_EQ(relay.events.size(), 1u);
+}
+
+TEST(Hub, EndedSessionsFromAnotherInstanceAreAppliedNotRelayed) {
+  Hub hub = inline_hub(1);
+  RecordingRelay relay;
+  hub.set_remote_relay(&relay);
+  CountingSubscriber conn(3, 7);
+  hub.shard(0).add_connection(&conn);
+  hub.sessions().remember_live(7, 3);
+  RemoteEvent event;
+  event.target = RemoteEvent::Target::sessions_ended;
+  event.user_ids = {3};
+  event.session_ids = {7};
+  hub.apply_remote(event);
+  EXPECT_EQ(conn.ended, 1);
+  EXPECT_EQ(hub.sessions().status(7, 3), SessionRegistry::Status::refused);
+  EXPECT_TRUE(relay.events.empty());
 }
 
 }  // namespace

@@ -73,6 +73,55 @@ class StoreConformance : public ::testing::TestWithParam<StoreBackend> {
     return results.at(0).message;
   }
 
+  // --- the writes of the group-commit writer, one per batch ---
+
+  WriteResult write(Write w, std::int64_t now_ms = kNow) {
+    auto results = store().write_batch({&w, 1}, now_ms);
+    EXPECT_EQ(results.size(), 1u);
+    return results.empty() ? WriteResult{} : std::move(results.front());
+  }
+  WriteResult reply(const Room& room, const User& from, std::string body, std::int64_t reply_to) {
+    NewMessage in = message(room, from, std::move(body));
+    in.reply_to = reply_to;
+    return write(std::move(in));
+  }
+  // meta: nullopt keeps the stored meta; a value replaces it.
+  WriteResult edit(const Room& room, const User& by, std::int64_t message_id, std::string body,
+                   std::optional<std::string> meta = std::nullopt, std::int64_t now_ms = kNow) {
+    const bool replace_meta = meta.has_value();
+    return write(
+        EditMessage{room.id, message_id, by.id, std::move(body), replace_meta, std::move(meta)},
+        now_ms);
+  }
+  WriteResult remove(const Room& room, const User& by, std::int64_t message_id) {
+    return write(DeleteMessage{room.id, message_id, by.id});
+  }
+  WriteResult react(const Room& room, const User& by, std::int64_t message_id, std::string emoji,
+                    bool on = true) {
+    return write(ReactMessage{room.id, message_id, by.id, std::move(emoji), on});
+  }
+  WriteResult read(const Room& room, const User& by, std::int64_t up_to) {
+    return write(MarkRead{room.id, by.id, up_to});
+  }
+  // The message's current state as the store reads it back.
+  Message current(const Room& room, std::int64_t message_id) {
+    auto found = store().find_message(room.id, message_id);
+    EXPECT_TRUE(found.has_value()) << "message " << message_id;
+    return found.value_or(Message{});
+  }
+  std::int64_t unread(const Room& room, const User& member) {
+    return store().read_state(room.id, member.id).unread;
+  }
+  // What unread must be, counted the slow way from the history: the room's messages after the
+  // member's last_read that are neither deleted nor the member's own.
+  std::int64_t counted_unread(const Room& room, const User& member) {
+    const std::int64_t last_read = store().read_state(room.id, member.id).last_read;
+    std::int64_t n = 0;
+    for (const Message& m : store().messages_after(room.id, last_read, 100'000))
+      if (!m.deleted && m.user_id != member.id) ++n;
+    return n;
+  }
+
  private:
   std::unique_ptr<Store> store_;
 };

@@ -155,10 +155,13 @@ TEST_P(StoreConformance, LogoutRevokesTheFamily) {
   store().insert_refresh_token("t1", alice.id, "fam", kNow + 1000);
   ASSERT_EQ(store().rotate_refresh_token("t1", "t2", kNow, kNow + 1000).status,
             RotateStatus::rotated);
-  store().revoke_refresh_token("t2");
+  auto ended = store().revoke_refresh_token("t2", kNow);
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(ended->user_id, alice.id);
+  EXPECT_EQ(ended->id, 0);  // a family of no session (no store call made one)
   EXPECT_EQ(store().rotate_refresh_token("t2", "t3", kNow, kNow + 1000).status,
             RotateStatus::unknown);
-  store().revoke_refresh_token("never-issued");  // no-op
+  EXPECT_FALSE(store().revoke_refresh_token("never-issued", kNow));  // no-op
 }
 
 // --- rooms ---

@@ -1,10 +1,12 @@
 import { useEffect, useMemo } from 'react';
 import { AdminPage } from '../components/admin/AdminPage';
+import { AdminUsersPage } from '../components/admin/users/AdminUsersPage';
 import { ChatLayout } from '../components/layout/ChatLayout';
 import { LoginPage } from '../components/login/LoginPage';
+import { SettingsPage } from '../components/settings/SettingsPage';
 import { I18nContext } from '../i18n/i18nContext';
 import { pickLanguage, strings } from '../i18n/strings';
-import { api } from './session';
+import { account, api, REFRESH_KEY } from './session';
 import { usePath } from './usePath';
 import { useSessionPhase } from './useSessionPhase';
 
@@ -27,6 +29,11 @@ export function App() {
     );
   } else if (phase.kind === 'anonymous') {
     body = <LoginPage api={api} onAuthed={onAuthed} reason={phase.reason} />;
+  } else if (path === '/settings') {
+    const everywhere = () => void account.logoutEverywhere(localStorage.getItem(REFRESH_KEY)).finally(logout);
+    body = <SettingsPage account={account} navigate={navigate} onLogout={logout} onLogoutEverywhere={everywhere} />;
+  } else if (path === '/admin/users') {
+    body = <AdminUsersPage account={account} user={phase.user} navigate={navigate} onLogout={logout} />;
   } else if (path === '/admin') {
     body = <AdminPage api={api} user={phase.user} navigate={navigate} onLogout={logout} />;
   } else {

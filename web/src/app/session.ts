@@ -6,6 +6,7 @@ import { indexedDbTokenStore } from '../auth/indexedDbTokenStore';
 import { REFRESH_KEY, TokenManager } from '../auth/tokenManager';
 import { ChatStore } from '../chat/chatStore';
 import { browserTabs } from '../chat/openTabs';
+import { AccountApi } from '../net/accountApi';
 import { Api } from '../net/api';
 import { ChatSocket, type SocketLike } from '../net/chatSocket';
 import { plainJson } from '../net/plainJson';
@@ -22,6 +23,7 @@ export const tokens = new TokenManager({
 });
 
 export const api = new Api(tokens);
+export const account = new AccountApi(api);
 
 /** The web app's own health, reported to the server (page loads, errors, reconnects). */
 export const health = startClientHealth();
@@ -40,6 +42,8 @@ export function createChat(): ChatStore {
   const socket = new ChatSocket({
     url: wsUrl(),
     getToken: (force) => (force ? tokens.refresh() : tokens.getAccessToken()),
+    // v1.1: the token travels in the subprotocol list, so a connection is ready on open.
+    subprotocolAuth: { currentUser: () => tokens.user },
     lastSeen: (room) => store?.lastSeen(room),
     createSocket: countingSocketFactory(health, (url) => new WebSocket(url) as unknown as SocketLike),
   });
@@ -49,15 +53,18 @@ export function createChat(): ChatStore {
     storage: localStorage,
     unsentStorage: browserStorage(),
     tabs,
-    isVisible: () => document.visibilityState === 'visible',
+    // Reading needs the page in view and focused: a tab in the background moves no read position.
+    isVisible: () => document.visibilityState === 'visible' && document.hasFocus(),
   });
   const s = store;
   const onOnline = () => socket.reconnectNow();
   const onVisible = () => s.markReadIfVisible();
   window.addEventListener('online', onOnline);
+  window.addEventListener('focus', onVisible);
   document.addEventListener('visibilitychange', onVisible);
   s.onStop(() => {
     window.removeEventListener('online', onOnline);
+    window.removeEventListener('focus', onVisible);
     document.removeEventListener('visibilitychange', onVisible);
   });
   return s;

@@ -1,8 +1,27 @@
 // The chat's state as React reads it: one immutable snapshot, replaced on every change.
 
 import type { ConnectionState } from '../net/chatSocket';
-import type { Room, User } from '../protocol/types';
+import type { Member, Message, Room, User } from '../protocol/types';
 import { emptyTimeline, type Timeline } from './timeline';
+
+/**
+ * The server's read state of a room (`Room.last_read/unread/mentions`, `read_state` frames) and the
+ * highest message id its counts cover: messages held above `high` are counted on top of it.
+ */
+export interface ReadBase {
+  lastRead: number;
+  unread: number;
+  mentions: number;
+  high: number;
+}
+
+/** A thread opened in the side panel: its parent and the replies fetched for it. */
+export interface ThreadView {
+  parent: Message;
+  /** Replies fetched with the replies endpoint (live ones are in the room's timeline too). */
+  replies: readonly Message[];
+  loading: boolean;
+}
 
 export interface RoomView {
   room: Room;
@@ -13,9 +32,15 @@ export interface RoomView {
   loadingOlder: boolean;
   online: readonly User[];
   typing: Readonly<Record<number, { username: string; until: number }>>;
-  unread: number;
-  unreadMore: boolean;
-  lastRead: number;
+  /** The server's read state; null before the server told us (or an older server). */
+  read: ReadBase | null;
+  /** Catch-up cursor: the largest id or rev seen in this room's ordered stream. */
+  cursor: number;
+  /** The members with their read positions (for `@` completion and "seen by"), once fetched. */
+  members: readonly Member[] | null;
+  /** The thread open in the side panel (its parent's id), or null. */
+  openThread: number | null;
+  threads: Readonly<Record<number, ThreadView>>;
 }
 
 export interface Notice {
@@ -30,6 +55,12 @@ export interface ConnectionInfo {
   retryAt?: number;
 }
 
+/** The message being edited in place, if any. */
+export interface Editing {
+  room: number;
+  id: number;
+}
+
 export interface ChatState {
   user: User | null;
   connection: ConnectionInfo;
@@ -37,6 +68,7 @@ export interface ChatState {
   roomsLoaded: boolean;
   activeRoomId: number | null;
   notices: readonly Notice[];
+  editing: Editing | null;
 }
 
 export const initialChatState: ChatState = {
@@ -46,10 +78,11 @@ export const initialChatState: ChatState = {
   roomsLoaded: false,
   activeRoomId: null,
   notices: [],
+  editing: null,
 };
 
-/** A room as first seen: no messages fetched yet, read up to `lastRead`. */
-export function newRoomView(room: Room, lastRead: number): RoomView {
+/** A room as first seen: no messages fetched yet. */
+export function newRoomView(room: Room): RoomView {
   return {
     room,
     timeline: emptyTimeline,
@@ -58,8 +91,10 @@ export function newRoomView(room: Room, lastRead: number): RoomView {
     loadingOlder: false,
     online: [],
     typing: {},
-    unread: 0,
-    unreadMore: false,
-    lastRead,
+    read: null,
+    cursor: 0,
+    members: null,
+    openThread: null,
+    threads: {},
   };
 }

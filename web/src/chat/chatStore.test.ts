@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Api } from '../net/api';
 import { ChatStore } from './chatStore';
+import { unreadOf } from './serverReadState';
 import { ChatSocket } from '../net/chatSocket';
 import { FakeSocket } from '../testing/fakeSocket';
 import type { Message, MessagePage, Room } from '../protocol/types';
@@ -86,15 +87,24 @@ describe('ChatStore', () => {
     expect(store.getState().rooms[7].hasOlder).toBe(false);
   });
 
-  it('counts unread messages in other rooms and clears them when the room is opened', async () => {
-    const { store, ws } = await setup([m(1)]);
-    ws.deliver({ type: 'joined', room: room7, online: [], missed: [], missed_truncated: false });
+  it('counts unread messages on top of the server read state and clears them when the room is opened', async () => {
+    const { store, ws } = await setup([m(1), m(2), m(3), m(4, 1)]);
+    ws.deliver({ type: 'joined', room: { ...room7, last_read: 1, unread: 0, mentions: 0, last_message: m(1) }, online: [], missed: [], missed_truncated: false });
     ws.deliver({ type: 'message', ...m(2) });
     ws.deliver({ type: 'message', ...m(3) });
     ws.deliver({ type: 'message', ...m(4, 1) }); // my own message from another tab is not unread
-    expect(store.getState().rooms[7].unread).toBe(2);
+    expect(unreadOf(store.getState().rooms[7], me.id).unread).toBe(2);
     store.openRoom(7);
-    expect(store.getState().rooms[7].unread).toBe(0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(unreadOf(store.getState().rooms[7], me.id).unread).toBe(0);
+    expect(ws.framesOfType('read')).toEqual([{ type: 'read', room: 7, up_to: 4, ref: 'read:7' }]);
+  });
+
+  it('drops the read marks an earlier version kept in localStorage', async () => {
+    const storage = new MemoryStorage();
+    storage.setItem('parley.lastRead.1', '{"7": 3}');
+    await setup([], storage);
+    expect(storage.getItem('parley.lastRead.1')).toBeNull();
   });
 
   it('rejoins after a drop with since = the last id seen and fills the gap, paging on when truncated', async () => {

@@ -1,20 +1,26 @@
 // The chat's state and the actions on it, independent of React. A small core holds the state
-// (ChatStateCore); each part of the chat is its own module: the rooms, their history, read state,
-// unsent messages, typing, notices. This class composes them for one signed-in session and is
-// what the views use: they read snapshots through subscribe/getState and call the actions.
+// (ChatStateCore); each part of the chat is its own module: the rooms, their history and catch-up,
+// message changes, reactions, threads, members and receipts, the server's read state, unsent
+// messages, typing, notices. This class composes them for one signed-in session and is what the
+// views use: they read snapshots through subscribe/getState and call the actions.
 
 import type { Api } from '../net/api';
 import type { ChatSocket } from '../net/chatSocket';
 import type { Member, Room, User } from '../protocol/types';
 import type { EnumerableStorage, KeyValueStorage } from '../storage/keyValueStorage';
+import { CatchUp } from './catchUp';
 import { ChatStateCore } from './chatStateCore';
+import { MessageChanges } from './messageChanges';
 import { Notices } from './notices';
 import { soloTab, type TabRegistry } from './openTabs';
-import { ReadState } from './readState';
+import { Reactions } from './reactions';
+import { Receipts } from './receipts';
 import { RoomHistory } from './roomHistory';
+import { RoomMembers } from './roomMembers';
 import { Rooms } from './rooms';
 import { routeServerEvents } from './serverEvents';
-import { lastId } from './timeline';
+import { ServerReadState } from './serverReadState';
+import { Threads } from './threads';
 import { Typing } from './typing';
 import { UnsentMessages } from './unsentMessages';
 
@@ -26,6 +32,7 @@ export interface ChatStoreOptions {
   unsentStorage?: EnumerableStorage | null;
   /** Which tabs are alive, so that each unsent message is resent by one tab. */
   tabs?: TabRegistry;
+  /** Whether the user can see the page (visible and focused): only then is the open room read. */
   isVisible?: () => boolean;
   now?: () => number;
   roomsPollMs?: number;
@@ -34,10 +41,15 @@ export interface ChatStoreOptions {
 export class ChatStore {
   private readonly core = new ChatStateCore();
   private readonly notices: Notices;
-  private readonly readState: ReadState;
+  private readonly readState: ServerReadState;
   private readonly unsent: UnsentMessages;
   private readonly typingState: Typing;
   private readonly history: RoomHistory;
+  private readonly catchUp: CatchUp;
+  private readonly changes: MessageChanges;
+  private readonly reactions: Reactions;
+  private readonly threads: Threads;
+  private readonly roomMembers: RoomMembers;
   private readonly rooms: Rooms;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private started = false;
@@ -47,13 +59,35 @@ export class ChatStore {
   constructor(private readonly opts: ChatStoreOptions) {
     const now = opts.now ?? (() => Date.now());
     const socket = opts.socket;
-    this.notices = new Notices(this.core);
-    this.readState = new ReadState(this.core, opts.storage, opts.isVisible ?? (() => true));
-    this.unsent = new UnsentMessages(this.core, { socket, storage: opts.unsentStorage ?? null, tabs: opts.tabs ?? soloTab(), now });
-    this.typingState = new Typing(this.core, socket, now);
-    this.history = new RoomHistory(this.core, opts.api, this.readState, this.unsent, this.notices);
-    this.rooms = new Rooms(this.core, { api: opts.api, socket, readState: this.readState, history: this.history, unsent: this.unsent, notices: this.notices });
-    routeServerEvents(socket, { core: this.core, notices: this.notices, rooms: this.rooms, history: this.history, unsent: this.unsent, typing: this.typingState, now });
+    const isReading = opts.isVisible ?? (() => true);
+    const api = opts.api;
+    const core = this.core;
+    this.notices = new Notices(core);
+    this.readState = new ServerReadState(core, socket, api, isReading, now);
+    this.unsent = new UnsentMessages(core, { socket, storage: opts.unsentStorage ?? null, tabs: opts.tabs ?? soloTab(), now });
+    this.typingState = new Typing(core, socket, now);
+    this.history = new RoomHistory(core, api, this.readState, this.unsent, this.notices);
+    this.changes = new MessageChanges(core, api);
+    this.catchUp = new CatchUp(core, api, this.history, this.changes, this.readState, this.notices);
+    this.reactions = new Reactions(core, api, this.changes, this.notices, opts.storage);
+    this.threads = new Threads(core, api, this.notices);
+    this.roomMembers = new RoomMembers(core, api);
+    const members = this.roomMembers;
+    this.rooms = new Rooms(core, { api, socket, readState: this.readState, history: this.history, catchUp: this.catchUp, members, unsent: this.unsent, notices: this.notices });
+    routeServerEvents(socket, {
+      core,
+      notices: this.notices,
+      rooms: this.rooms,
+      history: this.history,
+      changes: this.changes,
+      readState: this.readState,
+      receipts: new Receipts(core),
+      members,
+      unsent: this.unsent,
+      typing: this.typingState,
+      isReading,
+      now,
+    });
   }
 
   // --- React glue ---
@@ -67,6 +101,12 @@ export class ChatStore {
     if (this.started) return;
     this.started = true;
     this.unsent.open(user.id);
+    // Read marks of the localStorage-only unread counts of earlier versions: the server keeps them now.
+    try {
+      this.opts.storage.removeItem(`parley.lastRead.${user.id}`);
+    } catch {
+      /* storage disabled */
+    }
     this.core.set({ user });
     this.opts.socket.start();
     await this.rooms.refresh();
@@ -88,17 +128,12 @@ export class ChatStore {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
     this.typingState.stop();
-    this.core.set({ user: null, rooms: {}, roomsLoaded: false, activeRoomId: null, connection: { state: 'closed' } });
+    this.readState.stop();
+    this.core.set({ user: null, rooms: {}, roomsLoaded: false, activeRoomId: null, connection: { state: 'closed' }, editing: null });
   }
 
-  /** The last id this client holds for a room (for `since`), or the last one read in an earlier visit. */
-  lastSeen = (room: number): number | undefined => {
-    const rv = this.core.state.rooms[room];
-    const last = rv ? lastId(rv.timeline) : undefined;
-    if (last !== undefined) return last;
-    const read = rv?.lastRead ?? this.readState.marks()[room];
-    return read ? read : undefined;
-  };
+  /** The `since` to join a room with: its catch-up cursor (the largest id or rev seen), or the start of a gap. */
+  lastSeen = (room: number): number | undefined => this.catchUp.since(room);
 
   /** Skips the backoff wait and reconnects now. */
   reconnectNow(): void {
@@ -141,14 +176,22 @@ export class ChatStore {
   loadOlder(roomId: number): Promise<void> {
     return this.history.loadOlder(roomId);
   }
-  /** Marks the active room read when the user can see it. */
+  /** Reads the open room when the user can see it (the page became visible or focused). */
   markReadIfVisible(roomId?: number | null): void {
-    this.readState.markReadIfVisible(roomId);
+    this.readState.markReadIfReading(roomId);
+  }
+  /** Where the message list is scrolled: the room is read only with its newest message in view. */
+  setAtBottom(roomId: number, atBottom: boolean): void {
+    this.readState.setAtBottom(roomId, atBottom);
+  }
+  loadMembers(roomId: number): Promise<void> {
+    return this.roomMembers.load(roomId);
   }
 
   // --- writing ---
-  send(roomId: number, body: string): void {
-    if (this.unsent.send(roomId, body)) this.typingState.sent(roomId);
+  /** Sends a message, or with `replyTo` a reply in that message's thread. */
+  send(roomId: number, body: string, replyTo?: number): void {
+    if (this.unsent.send(roomId, body, replyTo)) this.typingState.sent(roomId);
   }
   /** Sends a failed message again with the same client_id, so the server stores it at most once. */
   retry(roomId: number, clientId: string): void {
@@ -159,6 +202,39 @@ export class ChatStore {
   }
   typing(roomId: number): void {
     this.typingState.typed(roomId);
+  }
+
+  // --- changing messages ---
+  startEdit(roomId: number, id: number): void {
+    this.changes.startEdit(roomId, id);
+  }
+  cancelEdit(): void {
+    this.changes.cancelEdit();
+  }
+  /** Up arrow in an empty composer: edits the user's newest message in the room (or the thread). */
+  editLast(roomId: number, threadParent: number | null = null): boolean {
+    return this.changes.editLast(roomId, threadParent);
+  }
+  /** Saves an edit; rejects (the editor stays open) when the server refuses it. */
+  saveEdit(roomId: number, id: number, body: string): Promise<void> {
+    return this.changes.edit(roomId, id, body);
+  }
+  deleteMessage(roomId: number, id: number): Promise<void> {
+    return this.changes.remove(roomId, id);
+  }
+  toggleReaction(roomId: number, id: number, emoji: string): Promise<void> {
+    return this.reactions.toggle(roomId, id, emoji);
+  }
+  recentEmoji(): string[] {
+    return this.reactions.recent.list();
+  }
+
+  // --- threads ---
+  openThread(roomId: number, messageId: number): Promise<void> {
+    return this.threads.open(roomId, messageId);
+  }
+  closeThread(roomId: number): void {
+    this.threads.close(roomId);
   }
 
   // --- notices ---

@@ -1,12 +1,17 @@
-// What the user typed in a room and has not sent yet, kept per room while the page lives (a
+// What the user typed and has not sent yet, kept per room (and per thread) while the page lives (a
 // reload starts empty).
 
-const drafts = new Map<number, string>();
+const drafts = new Map<string, string>();
 
-export function draftOf(roomId: number): string {
-  return drafts.get(roomId) ?? '';
+/** A draft's key: the room, or a thread in it. */
+export function draftKey(roomId: number, threadParent?: number): string {
+  return threadParent === undefined ? String(roomId) : `${roomId}/${threadParent}`;
 }
 
-export function keepDraft(roomId: number, text: string): void {
-  drafts.set(roomId, text);
+export function draftOf(key: string): string {
+  return drafts.get(key) ?? '';
+}
+
+export function keepDraft(key: string, text: string): void {
+  drafts.set(key, text);
 }

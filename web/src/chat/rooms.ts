@@ -4,22 +4,34 @@
 
 import type { Api } from '../net/api';
 import type { ChatSocket } from '../net/chatSocket';
-import type { Member, Message, Room, User } from '../protocol/types';
+import type { Member, Room, ServerFrame } from '../protocol/types';
+import type { CatchUp } from './catchUp';
 import { newRoomView, type RoomView } from './chatState';
 import type { ChatStateCore } from './chatStateCore';
 import type { Notices } from './notices';
-import type { ReadState } from './readState';
 import type { RoomHistory } from './roomHistory';
+import type { RoomMembers } from './roomMembers';
 import { roomTitle } from './roomTitle';
+import { acceptBase, baseFromRoom, type ServerReadState } from './serverReadState';
 import type { UnsentMessages } from './unsentMessages';
 
 export interface RoomsDeps {
   api: Api;
   socket: ChatSocket;
-  readState: ReadState;
+  readState: ServerReadState;
   history: RoomHistory;
+  catchUp: CatchUp;
+  members: RoomMembers;
   unsent: UnsentMessages;
   notices: Notices;
+}
+
+type JoinedFrame = Extract<ServerFrame, { type: 'joined' }>;
+
+/** A room from the server's list merged into what we hold: its fields and its read state. */
+function withRoom(old: RoomView | undefined, room: Room): RoomView {
+  if (!old) return { ...newRoomView(room), read: baseFromRoom(room) };
+  return { ...old, room: { ...old.room, ...room }, read: acceptBase(old.read, baseFromRoom(room)) };
 }
 
 export class Rooms {
@@ -29,7 +41,7 @@ export class Rooms {
   ) {}
 
   async refresh(): Promise<void> {
-    const { api, socket, readState, history, unsent, notices } = this.deps;
+    const { api, socket, history, members, unsent, notices } = this.deps;
     let rooms: Room[];
     try {
       rooms = await api.rooms();
@@ -37,12 +49,10 @@ export class Rooms {
       notices.handleError(e);
       return;
     }
-    const marks = readState.marks();
     const known = this.core.state.rooms;
     const next: Record<number, RoomView> = {};
     for (const room of rooms) {
-      const old = known[room.id];
-      next[room.id] = old ? { ...old, room: { ...old.room, ...room } } : newRoomView(room, marks[room.id] ?? 0);
+      next[room.id] = withRoom(known[room.id], room);
       if (room.joined && !socket.subscribedRooms.includes(room.id)) socket.join(room.id);
     }
     // Rooms that vanished from the list (deleted, or we left elsewhere) are dropped.
@@ -50,24 +60,30 @@ export class Rooms {
       if (!next[id] && known[id]?.room.joined) socket.forget(id);
     }
     this.core.set({ rooms: next, roomsLoaded: true });
+    this.deps.readState.resendIfBehind(rooms);
     // The room opened from the URL before the list arrived: its history need not wait for the socket.
     const active = this.core.state.activeRoomId;
     if (active !== null && next[active]?.room.joined && !next[active].historyLoaded) void history.loadNewest(active);
+    if (active !== null) members.ensure(active);
+    this.deps.readState.markReadIfReading();
     await unsent.restore(new Set(rooms.filter((r) => r.joined).map((r) => r.id)), unsent.awaitingFirstRestore);
   }
 
-  /** The server confirmed a subscription (`joined`), with who is online and what was missed. */
-  joined(room: Room, online: User[], missed: Message[], truncated: boolean): void {
-    const { readState, history } = this.deps;
-    if (!this.core.state.rooms[room.id]) {
-      this.core.set({ rooms: { ...this.core.state.rooms, [room.id]: newRoomView(room, readState.marks()[room.id] ?? 0) } });
-    }
-    this.core.updateRoom(room.id, (rv) => ({ ...rv, room: { ...rv.room, ...room, joined: true }, online }));
-    history.receive(room.id, missed);
-    if (truncated) void history.catchUp(room.id);
+  /** The server confirmed a subscription (`joined`): who is online, its read state, what was missed or changed. */
+  joined(f: JoinedFrame): void {
+    const { history, catchUp, readState } = this.deps;
+    const room = f.room;
+    this.core.set({ rooms: { ...this.core.state.rooms, [room.id]: withRoom(this.core.state.rooms[room.id], { ...room, joined: true }) } });
+    this.core.updateRoom(room.id, (rv) => ({ ...rv, online: f.online ?? [] }));
+    readState.resendIfBehind([room]);
+    catchUp.joined(room.id, f.missed ?? [], !!f.missed_truncated, f.changed ?? [], !!f.changed_truncated);
     const rv = this.core.state.rooms[room.id];
-    if (rv && rv.timeline.messages.length === 0) void history.loadPreview(room.id);
+    if (rv && rv.timeline.messages.length === 0) {
+      // The room list carries the last message; an older server's needs a one-message page.
+      if (room.last_message === undefined) void history.loadPreview(room.id);
+    }
     if (this.core.state.activeRoomId === room.id && rv && !rv.historyLoaded) void history.loadNewest(room.id);
+    readState.markReadIfReading(room.id);
   }
 
   /** The room was deleted (a `room_deleted` frame): it goes, with a notice. */
@@ -91,7 +107,8 @@ export class Rooms {
     if (id === null) return;
     const rv = this.core.state.rooms[id];
     if (rv?.room.joined && !rv.historyLoaded) void this.deps.history.loadNewest(id);
-    this.deps.readState.markReadIfVisible(id);
+    this.deps.members.ensure(id);
+    this.deps.readState.markReadIfReading(id);
   }
 
   async create(name: string, isPrivate: boolean, accessCode?: string): Promise<Room> {
@@ -119,7 +136,7 @@ export class Rooms {
     const rv = this.core.state.rooms[id];
     if (rv && !rv.room.private) {
       this.core.set({
-        rooms: { ...this.core.state.rooms, [id]: newRoomView({ ...rv.room, joined: false, member_count: Math.max(0, rv.room.member_count - 1) }, rv.lastRead) },
+        rooms: { ...this.core.state.rooms, [id]: newRoomView({ ...rv.room, joined: false, member_count: Math.max(0, rv.room.member_count - 1) }) },
         activeRoomId: this.core.state.activeRoomId === id ? null : this.core.state.activeRoomId,
       });
     } else {
@@ -144,7 +161,7 @@ export class Rooms {
   /** A room the user just created or joined: shown at once and subscribed. */
   private add(room: Room): void {
     const old = this.core.state.rooms[room.id];
-    const rv = old ? { ...old, room: { ...old.room, ...room, joined: true } } : newRoomView({ ...room, joined: true }, 0);
+    const rv = withRoom(old, { ...room, joined: true });
     this.core.set({ rooms: { ...this.core.state.rooms, [room.id]: rv } });
     this.deps.socket.join(room.id);
   }

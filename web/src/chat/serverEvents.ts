@@ -4,10 +4,16 @@
 import type { ChatSocket } from '../net/chatSocket';
 import type { Message, ServerFrame } from '../protocol/types';
 import type { ChatStateCore } from './chatStateCore';
+import { alertsMention } from './mentions';
+import type { MessageChanges } from './messageChanges';
 import type { Notices } from './notices';
 import { applyPresence } from './presence';
+import type { Receipts } from './receipts';
 import type { RoomHistory } from './roomHistory';
+import type { RoomMembers } from './roomMembers';
 import type { Rooms } from './rooms';
+import { roomTitle } from './roomTitle';
+import type { ServerReadState } from './serverReadState';
 import type { Typing } from './typing';
 import type { UnsentMessages } from './unsentMessages';
 
@@ -16,8 +22,13 @@ export interface ChatModules {
   notices: Notices;
   rooms: Rooms;
   history: RoomHistory;
+  changes: MessageChanges;
+  readState: ServerReadState;
+  receipts: Receipts;
+  members: RoomMembers;
   unsent: UnsentMessages;
   typing: Typing;
+  isReading: () => boolean;
   now: () => number;
 }
 
@@ -45,20 +56,41 @@ export function routeServerEvents(socket: ChatSocket, m: ChatModules): void {
   });
 }
 
+/** The Message inside a frame that spreads one (`message`, `message_updated`). */
+function messageOf(f: { type: string } & Message): Message {
+  const { type: _t, ...msg } = f;
+  void _t;
+  return msg as Message;
+}
+
 function onFrame(f: ServerFrame, m: ChatModules): void {
   switch (f.type) {
     case 'joined':
-      m.rooms.joined(f.room, f.online ?? [], f.missed ?? [], !!f.missed_truncated);
+      m.rooms.joined(f);
       return;
     case 'message': {
-      const { type: _t, ...msg } = f;
-      void _t;
-      m.history.receive(msg.room, [msg as Message]);
+      const msg = messageOf(f);
+      m.history.receive(msg.room, [msg]);
       m.typing.messageFrom(msg.room, msg.from.id);
       return;
     }
+    case 'message_updated': {
+      const msg = messageOf(f);
+      m.changes.apply(msg.room, [msg], { live: true });
+      return;
+    }
+    case 'read_state':
+      m.readState.applyReadState(f);
+      return;
+    case 'receipt':
+      m.receipts.receipt(f.room, f.user, f.last_read);
+      return;
+    case 'mention':
+      onMention(f, m);
+      return;
     case 'presence':
       m.core.updateRoom(f.room, (rv) => applyPresence(rv, f.user, f.event));
+      if (f.event === 'join') m.members.refreshIfStale(f.room);
       return;
     case 'typing':
       m.typing.othersTyping(f.room, f.user);
@@ -72,6 +104,17 @@ function onFrame(f: ServerFrame, m: ChatModules): void {
     default:
       return;
   }
+}
+
+/** Someone named the user: a notice, unless the user is reading that room (the message shows it). */
+function onMention(f: Extract<ServerFrame, { type: 'mention' }>, m: ChatModules): void {
+  const rv = m.core.state.rooms[f.room];
+  if (!rv) {
+    void m.rooms.refresh(); // a room we did not know yet
+    return;
+  }
+  if (!alertsMention(m.core.state.activeRoomId, m.isReading(), f)) return;
+  m.notices.notify('mentioned', '', { from: f.message.from.username, room: roomTitle(rv.room, m.core.state.user) });
 }
 
 /** Publish-API and server events: a short notice; a room someone added us to appears at once. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addMessages, addPending, applyAck, emptyTimeline, mergeMessages, setPendingStatus, type PendingMessage, type Timeline } from './timeline';
+import { addMessages, addPending, applyAck, applyChanges, emptyTimeline, findMessage, indexOfFirstAbove, mergeMessages, setPendingStatus, type PendingMessage, type Timeline } from './timeline';
 import type { Message } from '../protocol/types';
 
 const ME = 1;
@@ -32,6 +32,36 @@ describe('mergeMessages', () => {
   it('handles a newest-first history page', () => {
     const page = [msg(30), msg(29), msg(28)];
     expect(mergeMessages([msg(31)], page).map((m) => m.id)).toEqual([28, 29, 30, 31]);
+  });
+});
+
+describe('message states (rev)', () => {
+  it('lets a copy replace a held message unless it is an older state', () => {
+    let list = mergeMessages([], [msg(1), msg(2, 2, { rev: 5, body: 'edited' })]);
+    list = mergeMessages(list, [msg(2, 2, { body: 'original' })]); // a late history page (rev 2)
+    expect(list[1].body).toBe('edited');
+    const same = mergeMessages(list, [msg(1, 2, { rev: 1 })]);
+    expect(same[0]).not.toBe(list[0]); // the same state again: the newer copy (with more fields) wins
+    expect(mergeMessages(list, [msg(2, 2, { body: 'older', rev: 4 })])).toBe(list);
+  });
+
+  it('applies changes to held messages only, so the history keeps no holes', () => {
+    const tl = addMessages(emptyTimeline, [msg(10), msg(11), msg(12)], ME);
+    const next = applyChanges(tl, [msg(3, 2, { rev: 13, body: 'old one edited' }), msg(11, 2, { rev: 14, deleted: true, body: '' })]);
+    expect(ids(next)).toEqual([10, 11, 12]);
+    expect(findMessage(next, 11)?.deleted).toBe(true);
+    expect(applyChanges(next, [msg(11, 2, { rev: 13 })])).toBe(next);
+    expect(findMessage(next, 3)).toBeUndefined();
+  });
+
+  it('finds the first message above an id', () => {
+    const list = [msg(2), msg(4), msg(6)];
+    expect([0, 2, 3, 6, 7].map((id) => indexOfFirstAbove(list, id))).toEqual([0, 1, 1, 3, 3]);
+  });
+
+  it('keeps the thread of an acknowledged reply', () => {
+    const tl = addPending(emptyTimeline, { ...pending('c-r', 'a reply'), replyTo: 4 });
+    expect(applyAck(tl, 'c-r', 9, 'x').messages[0]).toMatchObject({ id: 9, reply_to: 4 });
   });
 });
 

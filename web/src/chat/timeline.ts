@@ -15,6 +15,8 @@ export interface PendingMessage {
   createdAt: string;
   status: SendStatus;
   error?: string;
+  /** The thread it answers (a reply), or absent. */
+  replyTo?: number;
 }
 
 export interface Timeline {
@@ -24,7 +26,20 @@ export interface Timeline {
 
 export const emptyTimeline: Timeline = { messages: [], pending: [] };
 
-/** Merges messages into an ascending, duplicate-free list; a later copy of an id replaces the earlier. */
+/** The position of a message's state: its `rev`, or its id before it ever changed. */
+export function revOf(m: Message): number {
+  return m.rev ?? m.id;
+}
+
+/** Whether `incoming` may replace `held` (the same message): it is not an older state. */
+export function isNewerOrSame(incoming: Message, held: Message): boolean {
+  return revOf(incoming) >= revOf(held);
+}
+
+/**
+ * Merges messages into an ascending, duplicate-free list. A copy of a held id replaces it unless it
+ * is an older state (smaller rev), so a late history page never undoes an edit seen live.
+ */
 export function mergeMessages(list: readonly Message[], incoming: readonly Message[]): readonly Message[] {
   if (incoming.length === 0) return list;
   // Fast path: everything is newer than what we have, already in order.
@@ -41,8 +56,47 @@ export function mergeMessages(list: readonly Message[], incoming: readonly Messa
   if (appendable) return [...list, ...incoming];
   const byId = new Map<number, Message>();
   for (const m of list) byId.set(m.id, m);
-  for (const m of incoming) byId.set(m.id, m);
+  let changed = false;
+  for (const m of incoming) {
+    const held = byId.get(m.id);
+    if (held && !isNewerOrSame(m, held)) continue;
+    byId.set(m.id, m);
+    changed = true;
+  }
+  if (!changed) return list;
   return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Replaces the state of held messages by newer ones (edits, deletions, reactions, reply counts);
+ * messages not held are left out, so that a change to an old message never punches a hole in the
+ * contiguous history (it shows in its current state when its page is fetched).
+ */
+export function replaceStates(list: readonly Message[], changes: readonly Message[]): readonly Message[] {
+  let out: Message[] | null = null;
+  for (const c of changes) {
+    const i = indexOfId(out ?? list, c.id);
+    if (i < 0) continue;
+    const held = (out ?? list)[i];
+    if (revOf(c) <= revOf(held)) continue;
+    out ??= list.slice();
+    out[i] = c;
+  }
+  return out ?? list;
+}
+
+/** Binary search over an ascending list; -1 when absent. */
+export function indexOfId(list: readonly Message[], id: number): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = list[mid].id;
+    if (v === id) return mid;
+    if (v < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 function withoutPending(pending: readonly PendingMessage[], clientId: string | undefined): readonly PendingMessage[] {
@@ -75,6 +129,7 @@ export function applyAck(tl: Timeline, clientId: string | undefined, id: number,
   const p = clientId ? tl.pending.find((x) => x.clientId === clientId) : undefined;
   if (!p) return tl;
   const msg: Message = { id, room: p.room, from: p.from, body: p.body, ts, client_id: p.clientId };
+  if (p.replyTo !== undefined) msg.reply_to = p.replyTo;
   const existing = tl.messages.find((m) => m.id === id);
   return {
     messages: existing ? tl.messages : mergeMessages(tl.messages, [msg]),
@@ -88,6 +143,29 @@ export function setPendingStatus(tl: Timeline, clientId: string, status: SendSta
   const pending = tl.pending.slice();
   pending[i] = { ...pending[i], status, error };
   return { ...tl, pending };
+}
+
+/** Applies newer states of held messages (see replaceStates). */
+export function applyChanges(tl: Timeline, changes: readonly Message[]): Timeline {
+  const messages = replaceStates(tl.messages, changes);
+  return messages === tl.messages ? tl : { ...tl, messages };
+}
+
+/** The index of the first message with an id above `id` (the list's length when none). */
+export function indexOfFirstAbove(list: readonly Message[], id: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].id <= id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function findMessage(tl: Timeline, id: number): Message | undefined {
+  const i = indexOfId(tl.messages, id);
+  return i < 0 ? undefined : tl.messages[i];
 }
 
 export function lastId(tl: Timeline): number | undefined {

@@ -10,7 +10,7 @@ const bo = { id: 2, username: 'bo' };
 
 function setup() {
   const core = new ChatStateCore();
-  core.set({ user: { id: 1, username: 'ann', role: 'user' }, rooms: { 7: newRoomView(room7, 0) } });
+  core.set({ user: { id: 1, username: 'ann', role: 'user' }, rooms: { 7: newRoomView(room7) } });
   const socket = { typing: vi.fn() };
   const typing = new Typing(core, socket as unknown as ChatSocket, () => Date.now());
   const shown = () => Object.values(core.state.rooms[7].typing).map((x) => x.username);

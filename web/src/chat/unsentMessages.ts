@@ -42,8 +42,8 @@ export class UnsentMessages {
     this.stopped = true;
   }
 
-  /** Shows a new message as pending and sends it. False when there is nothing to send. */
-  send(roomId: number, body: string): boolean {
+  /** Shows a new message (a reply in `replyTo`'s thread) as pending and sends it. False when there is nothing to send. */
+  send(roomId: number, body: string, replyTo?: number): boolean {
     const user = this.core.state.user;
     if (!user || !body.trim()) return false;
     if (!this.core.state.rooms[roomId]) return false;
@@ -56,9 +56,10 @@ export class UnsentMessages {
       createdAt: new Date(this.opts.now()).toISOString(),
       status: 'pending',
     };
+    if (replyTo !== undefined) p.replyTo = replyTo;
     this.core.updateRoom(roomId, (rv) => ({ ...rv, timeline: addPending(rv.timeline, p) }));
     this.persist(p);
-    if (this.restored) this.opts.socket.send(roomId, body, clientId);
+    if (this.restored) this.transmit(p);
     else this.deferred.push({ room: roomId, clientId });
     return true;
   }
@@ -69,7 +70,7 @@ export class UnsentMessages {
     if (!p) return;
     this.core.updateRoom(roomId, (rv) => ({ ...rv, timeline: setPendingStatus(rv.timeline, clientId, 'pending') }));
     this.persist({ ...p, status: 'pending', error: undefined });
-    this.opts.socket.send(roomId, p.body, clientId);
+    this.transmit(p);
   }
 
   discard(roomId: number, clientId: string): void {
@@ -143,17 +144,22 @@ export class UnsentMessages {
         status: e.status,
         error: e.error,
       };
+      if (e.replyTo !== undefined) p.replyTo = e.replyTo;
       this.core.updateRoom(e.room, (r) => ({ ...r, timeline: addPending(r.timeline, p) }));
-      if (e.status === 'pending') this.opts.socket.send(e.room, e.body, e.clientId);
+      if (e.status === 'pending') this.transmit(p);
     }
     if (!this.restored && this.core.state.roomsLoaded) {
       this.restored = true;
       // Written before this first pass: they go out after the older restored messages.
       for (const d of this.deferred.splice(0)) {
         const p = this.core.state.rooms[d.room]?.timeline.pending.find((x) => x.clientId === d.clientId);
-        if (p?.status === 'pending') this.opts.socket.send(d.room, p.body, d.clientId);
+        if (p?.status === 'pending') this.transmit(p);
       }
     }
+  }
+
+  private transmit(p: PendingMessage): void {
+    this.opts.socket.send(p.room, p.body, p.clientId, p.replyTo !== undefined ? { replyTo: p.replyTo } : {});
   }
 
   private persist(p: PendingMessage): void {
@@ -167,6 +173,7 @@ export class UnsentMessages {
       status: p.status,
       error: p.error,
       tab: this.opts.tabs.id,
+      ...(p.replyTo !== undefined ? { replyTo: p.replyTo } : {}),
     });
   }
 }

@@ -19,6 +19,14 @@ function entry(n: number, extra: Partial<UnsentEntry> = {}): UnsentEntry {
 }
 
 describe('UnsentStore', () => {
+  it('keeps the thread a reply was written in, and drops an entry whose thread is not an id', () => {
+    const storage = new MemoryStorage();
+    const a = new UnsentStore(storage, 1, { now: () => T0 });
+    a.put(entry(1, { replyTo: 40 }));
+    a.put(entry(2, { replyTo: 'x' as unknown as number }));
+    expect(new UnsentStore(storage, 1, { now: () => T0 }).list().map((e) => [e.clientId, e.replyTo])).toEqual([['c-1', 40]]);
+  });
+
   it('keeps entries across instances (a reload), oldest first, and updates and removes them', () => {
     const storage = new MemoryStorage();
     const a = new UnsentStore(storage, 1, { now: () => T0 });

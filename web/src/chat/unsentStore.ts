@@ -18,6 +18,8 @@ export interface UnsentEntry {
   error?: string;
   /** The tab that sends it; another tab leaves it alone while that tab lives. */
   tab: string;
+  /** The thread it replies in, if any. */
+  replyTo?: number;
 }
 
 export const MAX_UNSENT = 300;
@@ -43,7 +45,8 @@ function isEntry(v: unknown, userId: number): v is UnsentEntry {
     e.userId === userId &&
     typeof e.username === 'string' &&
     (e.status === 'pending' || e.status === 'failed') &&
-    typeof e.tab === 'string'
+    typeof e.tab === 'string' &&
+    (e.replyTo === undefined || Number.isInteger(e.replyTo))
   );
 }
 

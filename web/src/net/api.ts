@@ -3,7 +3,7 @@
 
 import { SessionExpiredError } from '../auth/sessionExpiredError';
 import type { TokenManager } from '../auth/tokenManager';
-import type { AuthResponse, Member, Message, MessagePage, Room, User } from '../protocol/types';
+import type { AuthResponse, ChangesPage, Member, Message, MessagePage, ReadState, Room, User } from '../protocol/types';
 import { ApiError, errorFromResponse } from './apiError';
 import { plainJson, type FetchFn } from './plainJson';
 
@@ -50,8 +50,9 @@ export class Api {
   register(username: string, password: string): Promise<AuthResponse> {
     return plainJson(this.fetchFn, this.base, 'POST', '/api/auth/register', { username, password });
   }
-  login(username: string, password: string): Promise<AuthResponse> {
-    return plainJson(this.fetchFn, this.base, 'POST', '/api/auth/login', { username, password });
+  /** `totp`: the two-factor code (or a recovery code), once the server answered `totp_required`. */
+  login(username: string, password: string, totp?: string): Promise<AuthResponse> {
+    return plainJson(this.fetchFn, this.base, 'POST', '/api/auth/login', totp ? { username, password, totp } : { username, password });
   }
   async logout(refreshToken: string | null): Promise<void> {
     if (!refreshToken) return;
@@ -98,6 +99,29 @@ export class Api {
   }
   postMessage(room: number, body: string, clientId?: string): Promise<Message> {
     return this.request('POST', `/api/rooms/${room}/messages`, { body, client_id: clientId });
+  }
+
+  // --- v1.1 conversations ---
+  editMessage(room: number, id: number, body: string): Promise<Message> {
+    return this.request('PATCH', `/api/rooms/${room}/messages/${id}`, { body });
+  }
+  deleteMessage(room: number, id: number): Promise<void> {
+    return this.request('DELETE', `/api/rooms/${room}/messages/${id}`);
+  }
+  /** Adds (`on`) or removes the caller's reaction; the emoji is percent-encoded in the path. */
+  react(room: number, id: number, emoji: string, on: boolean): Promise<Message> {
+    return this.request(on ? 'PUT' : 'DELETE', `/api/rooms/${room}/messages/${id}/reactions/${encodeURIComponent(emoji)}`);
+  }
+  replies(room: number, parent: number, after?: number, limit = 100): Promise<MessagePage> {
+    const q = after === undefined ? `limit=${limit}` : `after=${after}&limit=${limit}`;
+    return this.request('GET', `/api/rooms/${room}/messages/${parent}/replies?${q}`);
+  }
+  /** Every message whose rev is above `since` (changed or new), ordered by rev. */
+  changes(room: number, since: number, limit = 500): Promise<ChangesPage> {
+    return this.request('GET', `/api/rooms/${room}/changes?since=${since}&limit=${limit}`);
+  }
+  markRead(room: number, upTo: number): Promise<ReadState> {
+    return this.request('POST', `/api/rooms/${room}/read`, { up_to: upTo });
   }
   adminStats(): Promise<Record<string, unknown>> {
     return this.request('GET', '/api/admin/stats');

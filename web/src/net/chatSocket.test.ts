@@ -155,6 +155,33 @@ describe('ChatSocket', () => {
     expect(third.framesOfType('send')).toEqual([]);
   });
 
+  it('sends a reply with reply_to, and again with it after a drop', async () => {
+    const { socket } = setup();
+    socket.start();
+    const first = await connect();
+    socket.send(7, 'in the thread', 'c-r', { replyTo: 40 });
+    expect(first.framesOfType('send')).toEqual([{ type: 'send', room: 7, body: 'in the thread', client_id: 'c-r', ref: 'send:c-r', reply_to: 40 }]);
+    first.drop();
+    await vi.advanceTimersByTimeAsync(1000);
+    const ws = await connect();
+    expect(ws.framesOfType('send')[0].reply_to).toBe(40);
+  });
+
+  it('moves read positions with read frames while connected; a refused one is no error', async () => {
+    const { socket, events } = setup();
+    const errors: string[] = [];
+    socket.on({ error: (code) => errors.push(code) });
+    expect(socket.read(7, 12)).toBe(false); // not connected: the caller uses REST
+    socket.start();
+    const ws = await connect();
+    expect(socket.read(7, 12)).toBe(true);
+    expect(ws.framesOfType('read')).toEqual([{ type: 'read', room: 7, up_to: 12, ref: 'read:7' }]);
+    ws.deliver({ type: 'read_state', ref: 'read:7', room: 7, last_read: 12, unread: 0, mentions: 0 });
+    expect(events.frames.map((f) => f.type)).toEqual(['read_state']);
+    ws.deliver({ type: 'error', ref: 'read:7', code: 'not_found', message: 'no such room' });
+    expect(errors).toEqual([]);
+  });
+
   it('resends an unacknowledged send with the same client_id after a drop', async () => {
     const { socket, events } = setup();
     socket.start();

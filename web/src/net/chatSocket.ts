@@ -1,5 +1,5 @@
-// The app's single WebSocket: authenticates with an `auth` frame, keeps the set of rooms it should
-// be subscribed to, and on every (re)connection rejoins them with `since` = the last id seen.
+// The app's single WebSocket: authenticates with an `auth` frame (or, with `subprotocolAuth`, the
+// v1.1 token in the subprotocol list), keeps the set of rooms it should be subscribed to, and on every (re)connection rejoins them with `since` = the last id seen.
 // Sends are kept until acknowledged and resent with the same client_id after a reconnect, so the
 // server's idempotency makes them arrive exactly once. Reconnects back off exponentially with jitter.
 
@@ -23,9 +23,20 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
+/** The v1.1 subprotocol the server selects, and the prefix of the entry that carries the token. */
+export const PARLEY_SUBPROTOCOL = 'parley.v1';
+export const BEARER_SUBPROTOCOL_PREFIX = 'parley.bearer.';
+/** The ref of the ping that confirms a connection authenticated by its upgrade. */
+const HELLO_REF = 'hello';
+
 export interface ChatSocketOptions {
   url: string;
-  createSocket?: (url: string) => SocketLike;
+  createSocket?: (url: string, protocols?: string[]) => SocketLike;
+  /**
+   * Authenticate on the upgrade, the token in the subprotocol list (never in the URL), instead of
+   * with an `auth` frame. `currentUser` is then who the token is of (the server sends no `authed`).
+   */
+  subprotocolAuth?: { currentUser: () => User | null };
   /** A valid access token; `force` asks for a refreshed one (after the server refused the last). */
   getToken: (force: boolean) => Promise<string>;
   /** The last message id this client has for a room, for `since` on (re)join. */
@@ -85,7 +96,7 @@ export class ChatSocket {
   private readonly outbox = new Map<string, OutboxEntry>();
   private readonly timers: Timers;
   private readonly random: () => number;
-  private readonly createSocket: (url: string) => SocketLike;
+  private readonly createSocket: (url: string, protocols?: string[]) => SocketLike;
   private events: SocketEvents = {};
 
   constructor(private readonly opts: ChatSocketOptions) {
@@ -94,7 +105,7 @@ export class ChatSocket {
       clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     };
     this.random = opts.random ?? Math.random;
-    this.createSocket = opts.createSocket ?? ((url) => new WebSocket(url) as unknown as SocketLike);
+    this.createSocket = opts.createSocket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike);
   }
 
   get state(): ConnectionState {
@@ -163,10 +174,14 @@ export class ChatSocket {
     this.rooms.delete(room);
   }
 
-  /** Queues a message; it is sent now when connected, otherwise after the next connection. */
-  send(room: number, body: string, clientId: string, meta?: Record<string, unknown>): void {
+  /**
+   * Queues a message; it is sent now when connected, otherwise after the next connection.
+   * `replyTo` makes it a reply in the thread of that message.
+   */
+  send(room: number, body: string, clientId: string, extra: { meta?: Record<string, unknown>; replyTo?: number } = {}): void {
     const frame: Record<string, unknown> = { type: 'send', room, body, client_id: clientId, ref: `send:${clientId}` };
-    if (meta) frame.meta = meta;
+    if (extra.meta) frame.meta = extra.meta;
+    if (extra.replyTo !== undefined) frame.reply_to = extra.replyTo;
     const old = this.outbox.get(clientId);
     if (old?.timer) this.timers.clearTimeout(old.timer);
     const entry: OutboxEntry = { clientId, room, frame, sent: false, timer: null };
@@ -181,6 +196,16 @@ export class ChatSocket {
 
   typing(room: number): void {
     if (this.isOpen) this.raw({ type: 'typing', room });
+  }
+
+  /**
+   * Moves the read position of a room (answered by a `read_state` frame). False when not
+   * connected: the caller uses REST instead.
+   */
+  read(room: number, upTo: number): boolean {
+    if (!this.isOpen) return false;
+    this.raw({ type: 'read', room, up_to: upTo, ref: `read:${room}` });
+    return true;
   }
 
   // --- internals ---
@@ -224,6 +249,10 @@ export class ChatSocket {
     const gen = ++this.generation;
     this.authed = false;
     this.setState(this.attempt === 0 && this.state_ !== 'reconnecting' ? 'connecting' : 'reconnecting');
+    if (this.opts.subprotocolAuth) {
+      this.connectWithToken(gen);
+      return;
+    }
     let ws: SocketLike;
     try {
       ws = this.createSocket(this.opts.url);
@@ -273,6 +302,65 @@ export class ChatSocket {
   }
 
   private lastCloseWasAuth = false;
+  /** Whether the current connection's upgrade succeeded (a refused one never opens). */
+  private opened = false;
+
+  /**
+   * Way 4: the token goes in the subprotocol list, so it is fetched before the socket exists. A
+   * refused upgrade (401) never opens: the next attempt then asks for a refreshed token, and a
+   * refresh that is refused too ends the session.
+   */
+  private connectWithToken(gen: number): void {
+    const force = this.attempt > 0 && this.lastCloseWasAuth;
+    this.opts.getToken(force).then(
+      (token) => {
+        if (gen !== this.generation || this.stopped) return;
+        let ws: SocketLike;
+        try {
+          ws = this.createSocket(this.opts.url, [PARLEY_SUBPROTOCOL, BEARER_SUBPROTOCOL_PREFIX + token]);
+        } catch {
+          this.scheduleReconnect();
+          return;
+        }
+        this.ws = ws;
+        this.opened = false;
+        ws.onopen = () => {
+          if (gen !== this.generation) return;
+          this.opened = true;
+          // Authenticated already; the pong says the server has loaded the user (or the error
+          // and 4001 before it that it refused the session).
+          this.raw({ type: 'ping', ref: HELLO_REF });
+          this.authTimer = this.timers.setTimeout(() => {
+            if (gen === this.generation && !this.authed) ws.close(4000, 'auth timeout');
+          }, this.opts.authTimeoutMs ?? 10_000);
+          this.touch();
+        };
+        ws.onmessage = (ev) => {
+          if (gen !== this.generation) return;
+          this.touch();
+          let frame: ServerFrame;
+          try {
+            frame = JSON.parse(String(ev.data)) as ServerFrame;
+          } catch {
+            return;
+          }
+          this.handle(frame);
+        };
+        ws.onerror = () => {
+          /* onclose follows */
+        };
+        ws.onclose = (ev) => {
+          if (gen !== this.generation) return;
+          this.onClosed(this.opened ? ev.code : 4001);
+        };
+      },
+      (err: unknown) => {
+        if (gen !== this.generation) return;
+        if ((err as Error)?.name === 'SessionExpiredError') this.expireSession();
+        else this.scheduleReconnect();
+      },
+    );
+  }
 
   private expireSession(): void {
     const ws = this.ws;
@@ -337,6 +425,11 @@ export class ChatSocket {
   }
 
   private handle(frame: ServerFrame): void {
+    if (frame.type === 'pong' && this.opts.subprotocolAuth && !this.authed && frame.ref === HELLO_REF) {
+      const user = this.opts.subprotocolAuth.currentUser();
+      if (user) this.handle({ type: 'authed', user } as ServerFrame);
+      return;
+    }
     switch (frame.type) {
       case 'authed': {
         this.authed = true;
@@ -372,6 +465,8 @@ export class ChatSocket {
             this.events.sendFailed?.(cid, entry.room, frame.code, frame.message);
             return;
           }
+        } else if (ref.startsWith('read:')) {
+          return; // a read position that did not move: the next read (or the next room list) corrects it
         } else if (ref.startsWith('join:')) {
           const room = Number(ref.slice(5));
           this.rooms.delete(room);

@@ -23,6 +23,12 @@ export interface Room {
   member_count: number;
   joined: boolean;
   dm?: boolean;
+  // v1.1, for a member: the read position and what is unread after it.
+  last_read?: number;
+  unread?: number;
+  mentions?: number;
+  /** The newest message that is not deleted, or null. */
+  last_message?: Message | null;
 }
 
 export interface Member {
@@ -30,6 +36,8 @@ export interface Member {
   username: string;
   role: 'owner' | 'member' | string;
   online: boolean;
+  /** v1.1: the member's read position. */
+  last_read?: number;
 }
 
 export interface Message {
@@ -40,6 +48,36 @@ export interface Message {
   ts: string;
   client_id?: string;
   meta?: Record<string, unknown> | null;
+  // v1.1 — conversations
+  /** Position of the latest state: `id` until it first changes. */
+  rev?: number;
+  edited_at?: string;
+  deleted?: boolean;
+  reactions?: Reaction[];
+  reply_to?: number;
+  reply_count?: number;
+  last_reply_at?: string;
+  /** Ids of the room members named as `@username`, without the sender. */
+  mentions?: number[];
+}
+
+export interface Reaction {
+  emoji: string;
+  count: number;
+  /** At most the first 100 ids. */
+  users: number[];
+}
+
+export interface ReadState {
+  room: number;
+  last_read: number;
+  unread: number;
+  mentions: number;
+}
+
+export interface ChangesPage {
+  messages: Message[];
+  next_since: number | null;
 }
 
 export interface MessagePage {
@@ -51,7 +89,16 @@ export interface MessagePage {
 /** Frames the server sends over the WebSocket. */
 export type ServerFrame =
   | { type: 'authed'; user: User }
-  | { type: 'joined'; ref?: string; room: Room; online: User[]; missed: Message[]; missed_truncated: boolean }
+  | {
+      type: 'joined';
+      ref?: string;
+      room: Room;
+      online: User[];
+      missed: Message[];
+      missed_truncated: boolean;
+      changed?: Message[];
+      changed_truncated?: boolean;
+    }
   | { type: 'left'; ref?: string; room: number }
   | ({ type: 'message' } & Message)
   | { type: 'ack'; ref?: string; room: number; id: number; ts: string; client_id?: string }
@@ -60,4 +107,9 @@ export type ServerFrame =
   | { type: 'notification'; event: string; data: unknown; ts: string }
   | { type: 'room_deleted'; room: number }
   | { type: 'error'; ref?: string; code: string; message: string }
-  | { type: 'pong'; ref?: string };
+  | { type: 'pong'; ref?: string }
+  | ({ type: 'message_updated' } & Message)
+  | { type: 'updated'; ref?: string; room: number; id: number; rev: number }
+  | { type: 'mention'; room: number; message: Message }
+  | ({ type: 'read_state'; ref?: string } & ReadState)
+  | { type: 'receipt'; room: number; user: { id: number; username: string }; last_read: number };

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
@@ -49,6 +51,16 @@ TEST(Options, ClusterDefaultsAndSmokeSizes) {
 TEST(Options, BadUrlsAreRefused) {
   EXPECT_THROW(parse({"rooms", "--url", "ftp://127.0.0.1:1"}), CLI::ValidationError);
   EXPECT_THROW(parse({"rooms", "--url", "http://127.0.0.1:99999"}), CLI::ValidationError);
+}
+
+TEST(Options, EveryWebSocketAuthenticationWay) {
+  EXPECT_EQ(parse({"idle", "--url", "http://127.0.0.1:1"}).auth, "token");
+  for (const char* way : {"token", "frame", "subprotocol"})
+    EXPECT_EQ(parse({"idle", "--url", "http://127.0.0.1:1", "--auth", way}).auth, way);
+  // CLI11 answers a value outside the set by exiting with its usage error.
+  EXPECT_EXIT(parse({"idle", "--url", "http://127.0.0.1:1", "--auth", "header"}),
+              [](int status) { return WIFEXITED(status) && WEXITSTATUS(status) != 0; },
+              "not in \\{token,frame,subprotocol\\}");
 }
 
 }  // namespace

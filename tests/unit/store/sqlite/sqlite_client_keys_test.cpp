@@ -136,6 +136,8 @@ TEST(SqliteClientKeys, UpgradingFromSchemaOneKeepsEveryKey) {
     // none of the later migrations' tables and columns.
     RawConnection raw(path);
     raw.exec(
+        "DROP TABLE sessions; DROP TABLE totp; DROP TABLE recovery_codes; "
+        "ALTER TABLE users DROP COLUMN deactivated; "
         "DROP INDEX messages_changed; DROP INDEX messages_deleted; DROP INDEX messages_replies; "
         "DROP TABLE reactions; DROP TABLE mentions; DROP TABLE read_states; "
         "ALTER TABLE messages DROP COLUMN rev; ALTER TABLE messages DROP COLUMN edited_at; "

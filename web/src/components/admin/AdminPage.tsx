@@ -59,6 +59,16 @@ export function AdminPage({ api, user, navigate, onLogout }: { api: AdminSource 
         <h1 id="admin-title" className="admin-title">
           {t.admin}
         </h1>
+        <a
+          href="/admin/users"
+          className="button ghost"
+          onClick={(e) => {
+            e.preventDefault();
+            navigate('/admin/users');
+          }}
+        >
+          {t.manageUsers}
+        </a>
         <span className="spacer" />
         <span className="muted small updated" aria-live="off">
           {updated && fmt(t.lastUpdated, { time: updated.toLocaleTimeString(lang) })}

@@ -55,6 +55,16 @@ export function ChatTopBar({
           {t.admin}
         </a>
       )}
+      <a
+        href="/settings"
+        className="button ghost"
+        onClick={(e) => {
+          e.preventDefault();
+          navigate('/settings');
+        }}
+      >
+        {t.settings}
+      </a>
       <span className="whoami" title={user?.username}>
         {user?.username}
       </span>

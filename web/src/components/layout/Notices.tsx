@@ -3,7 +3,7 @@ import { fmt } from '../../i18n/strings';
 import { useI18n } from '../../i18n/i18nContext';
 import { errorText } from '../../i18n/errorText';
 
-const INFO_CODES = new Set(['info', 'member_added', 'role_changed', 'notification']);
+const INFO_CODES = new Set(['info', 'member_added', 'role_changed', 'notification', 'mentioned']);
 
 function noticeText(t: ReturnType<typeof useI18n>['t'], n: Notice): string {
   const params = n.params ?? {};
@@ -16,6 +16,10 @@ function noticeText(t: ReturnType<typeof useI18n>['t'], n: Notice): string {
       return fmt(t.roleChanged, params);
     case 'notification':
       return fmt(t.notification, params);
+    case 'mentioned':
+      return fmt(t.mentioned, params);
+    case 'too_many_reactions':
+      return t.tooManyReactions;
     case 'info':
       return n.message;
     default:
@@ -27,7 +31,7 @@ function noticeText(t: ReturnType<typeof useI18n>['t'], n: Notice): string {
 export function Notices({ notices, onDismiss }: { notices: readonly Notice[]; onDismiss: (id: number) => void }) {
   const { t } = useI18n();
   return (
-    <div className="notices" aria-live="polite" role="region" aria-label="Notices">
+    <div className="notices" aria-live="polite" role="region" aria-label={t.noticesRegion}>
       {notices.map((n) => (
         <div key={n.id} className={`notice ${INFO_CODES.has(n.code) ? 'info' : 'error'}`} data-code={n.code}>
           <span>{noticeText(t, n)}</span>

@@ -4,6 +4,7 @@ import { ApiError } from '../../net/apiError';
 import type { AuthResponse } from '../../protocol/types';
 import { useI18n } from '../../i18n/i18nContext';
 import { errorText } from '../../i18n/errorText';
+import { TwoFactorStep } from './TwoFactorStep';
 
 /** Log in or create an account; `reason` says why the user is here again (session expired, logged out). */
 export function LoginPage({ api, onAuthed, reason }: { api: Api; onAuthed: (r: AuthResponse) => void; reason?: 'expired' | 'loggedOut' }) {
@@ -13,16 +14,24 @@ export function LoginPage({ api, onAuthed, reason }: { api: Api; onAuthed: (r: A
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Two-factor: asked for once the server says totp_required after the right password.
+  const [needCode, setNeedCode] = useState(false);
+  const [code, setCode] = useState('');
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const resp = mode === 'login' ? await api.login(username, password) : await api.register(username, password);
+      const resp = mode === 'login' ? await api.login(username, password, needCode ? code : undefined) : await api.register(username, password);
       onAuthed(resp);
     } catch (err) {
-      setError(err instanceof ApiError ? errorText(t, err.code, err.message, err.retryAfter) : String(err));
+      if (err instanceof ApiError && err.code === 'totp_required') {
+        setNeedCode(true);
+        return;
+      }
+      if (needCode && err instanceof ApiError && err.code === 'unauthorized') setError(t.wrongTwoFactorCode);
+      else setError(err instanceof ApiError ? errorText(t, err.code, err.message, err.retryAfter) : String(err));
     } finally {
       setBusy(false);
     }
@@ -74,6 +83,7 @@ export function LoginPage({ api, onAuthed, reason }: { api: Api; onAuthed: (r: A
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
+        {needCode && mode === 'login' && <TwoFactorStep code={code} onChange={setCode} />}
         <button type="submit" className="primary" disabled={busy}>
           {mode === 'login' ? t.login : t.register}
         </button>
@@ -83,6 +93,7 @@ export function LoginPage({ api, onAuthed, reason }: { api: Api; onAuthed: (r: A
           onClick={() => {
             setMode(mode === 'login' ? 'register' : 'login');
             setError(null);
+            setNeedCode(false);
           }}
         >
           {mode === 'login' ? t.needAccount : t.haveAccount}

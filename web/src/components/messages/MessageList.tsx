@@ -4,51 +4,60 @@ import type { ChatStore } from '../../chat/chatStore';
 import { dayLabel, groupMessages } from '../../format/grouping';
 import { useI18n } from '../../i18n/i18nContext';
 import type { User } from '../../protocol/types';
+import { MessageContext } from './messageContext';
 import { MessageGroup } from './MessageGroup';
-import { messageItems } from './messageItems';
+import { roomItems } from './messageItems';
+import { SeenBy } from './SeenBy';
+import { useMessageContextValue } from './useMessageContextValue';
 import { useMessageScroll } from './useMessageScroll';
 
 /** A room's messages by day and sender, with infinite scroll back through the history. */
 export function MessageList({ chat, view, user }: { chat: ChatStore; view: RoomView; user: User | null }) {
   const { t, lang } = useI18n();
   const { ref, onScroll, showJump, jumpToLatest } = useMessageScroll(chat, view);
-  const groups = useMemo(() => groupMessages(messageItems(view.timeline)), [view.timeline]);
+  const items = useMemo(() => roomItems(view.timeline), [view.timeline]);
+  const groups = useMemo(() => groupMessages(items), [items]);
+  const ctx = useMessageContextValue(chat, view, user, false);
+  const last = items[items.length - 1];
 
   const now = new Date();
   return (
-    <div className="message-scroller">
-      <div
-        className="messages"
-        ref={ref}
-        onScroll={onScroll}
-        role="log"
-        aria-label={t.messages}
-        aria-busy={view.loadingOlder}
-        tabIndex={0}
-        data-testid="messages"
-      >
-        <div className="history-edge">
-          {view.loadingOlder ? (
-            <span role="status">{t.loadingOlder}</span>
-          ) : view.historyLoaded && !view.hasOlder ? (
-            <span>{t.beginning}</span>
-          ) : null}
+    <MessageContext.Provider value={ctx}>
+      <div className="message-scroller">
+        <div
+          className="messages"
+          ref={ref}
+          onScroll={onScroll}
+          role="log"
+          aria-label={t.messages}
+          aria-busy={view.loadingOlder}
+          tabIndex={0}
+          data-testid="messages"
+        >
+          <div className="history-edge">
+            {view.loadingOlder ? (
+              <span role="status">{t.loadingOlder}</span>
+            ) : view.historyLoaded && !view.hasOlder ? (
+              <span>{t.beginning}</span>
+            ) : null}
+          </div>
+          {groups.map((g) =>
+            g.kind === 'day' ? (
+              <div key={g.key} className="day-separator" role="separator">
+                <span>{dayLabel(g.date, now, lang, t.today, t.yesterday)}</span>
+              </div>
+            ) : (
+              <MessageGroup key={g.key} group={g} mine={g.senderId === user?.id} />
+            ),
+          )}
+          <SeenBy message={last?.message} />
         </div>
-        {groups.map((g) =>
-          g.kind === 'day' ? (
-            <div key={g.key} className="day-separator" role="separator">
-              <span>{dayLabel(g.date, now, lang, t.today, t.yesterday)}</span>
-            </div>
-          ) : (
-            <MessageGroup key={g.key} chat={chat} group={g} mine={g.senderId === user?.id} />
-          ),
+        {showJump && (
+          <button type="button" className="jump" onClick={jumpToLatest}>
+            ↓ {t.jumpToLatest}
+          </button>
         )}
       </div>
-      {showJump && (
-        <button type="button" className="jump" onClick={jumpToLatest}>
-          ↓ {t.jumpToLatest}
-        </button>
-      )}
-    </div>
+    </MessageContext.Provider>
   );
 }

@@ -9,9 +9,9 @@ export interface MessageItem extends Groupable {
   body: string;
 }
 
-/** The timeline as list items: stored messages in id order, then the unsent ones as written. */
-export function messageItems(timeline: Timeline): MessageItem[] {
-  const out: MessageItem[] = timeline.messages.map((m) => ({
+/** Messages as list items: stored ones in id order, then the unsent ones as written. */
+export function messageItems(list: Pick<Timeline, 'messages' | 'pending'>): MessageItem[] {
+  const out: MessageItem[] = list.messages.map((m) => ({
     key: `m${m.id}`,
     senderId: m.from.id,
     senderName: m.from.username,
@@ -19,8 +19,13 @@ export function messageItems(timeline: Timeline): MessageItem[] {
     message: m,
     body: m.body,
   }));
-  for (const p of timeline.pending) {
+  for (const p of list.pending) {
     out.push({ key: `p${p.clientId}`, senderId: p.from.id, senderName: p.from.username, date: new Date(p.createdAt), pending: p, body: p.body });
   }
   return out;
+}
+
+/** The room's own list: messages that are not replies (those live in their threads). */
+export function roomItems(timeline: Timeline): MessageItem[] {
+  return messageItems({ messages: timeline.messages.filter((m) => m.reply_to === undefined), pending: timeline.pending.filter((p) => p.replyTo === undefined) });
 }

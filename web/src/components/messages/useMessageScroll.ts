@@ -12,14 +12,16 @@ const SHOW_JUMP_PX = 400;
 /**
  * The message list's scrolling: it sticks to the bottom while the user is there (and when they
  * send), keeps what they read in place when older messages are added above, fetches older pages
- * near the top (or at once while the list is too short to scroll), and marks the room read when
- * the bottom is in view. Attach `ref` and `onScroll` to the scrolling element.
+ * near the top (or at once while the list is too short to scroll), and tells the store whether the
+ * newest message is in view (only then is the room read). Attach `ref` and `onScroll` to the
+ * scrolling element.
  */
 export function useMessageScroll(chat: ChatStore, view: RoomView) {
   const ref = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const prev = useRef<{ firstId?: number; height: number; pending: number }>({ height: 0, pending: 0 });
   const [showJump, setShowJump] = useState(false);
+  const reported = useRef<boolean | null>(null);
   const roomId = view.room.id;
   const firstId = view.timeline.messages[0]?.id;
   const pendingCount = view.timeline.pending.length;
@@ -36,6 +38,7 @@ export function useMessageScroll(chat: ChatStore, view: RoomView) {
       stick.current = true;
     }
     prev.current = { firstId, height: el.scrollHeight, pending: pendingCount };
+    report(stick.current);
     // Not enough history to scroll: fetch more so the user can reach older messages.
     if (el.scrollHeight <= el.clientHeight + LOAD_OLDER_PX && view.historyLoaded && view.hasOlder && !view.loadingOlder) {
       void chat.loadOlder(roomId);
@@ -50,7 +53,14 @@ export function useMessageScroll(chat: ChatStore, view: RoomView) {
     setShowJump(!stick.current && distance > SHOW_JUMP_PX);
     prev.current.height = el.scrollHeight;
     if (el.scrollTop < LOAD_OLDER_PX && view.hasOlder && !view.loadingOlder) void chat.loadOlder(roomId);
-    if (stick.current) chat.markReadIfVisible(roomId);
+    report(stick.current);
+  }
+
+  /** Tells the store when the newest message comes into view or leaves it. */
+  function report(atBottom: boolean) {
+    if (reported.current === atBottom) return;
+    reported.current = atBottom;
+    chat.setAtBottom(roomId, atBottom);
   }
 
   function jumpToLatest() {
@@ -58,6 +68,7 @@ export function useMessageScroll(chat: ChatStore, view: RoomView) {
     if (el) el.scrollTop = el.scrollHeight;
     stick.current = true;
     setShowJump(false);
+    report(true);
   }
 
   return { ref, onScroll, showJump, jumpToLatest };

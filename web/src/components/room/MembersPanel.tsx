@@ -1,26 +1,17 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { RoomView } from '../../chat/chatState';
 import type { ChatStore } from '../../chat/chatStore';
 import { useI18n } from '../../i18n/i18nContext';
-import type { Member } from '../../protocol/types';
 
-/** The room's members, online first, fetched again when the member count changes. */
+/** The room's members, online first; fetched again when shown and when the member count changes. */
 export function MembersPanel({ chat, view }: { chat: ChatStore; view: RoomView }) {
   const { t } = useI18n();
-  const [members, setMembers] = useState<Member[] | null>(null);
   const onlineIds = new Set(view.online.map((u) => u.id));
   const memberCount = view.room.member_count;
   useEffect(() => {
-    let live = true;
-    chat
-      .members(view.room.id)
-      .then((m) => live && setMembers(m))
-      .catch(() => live && setMembers([]));
-    return () => {
-      live = false;
-    };
+    void chat.loadMembers(view.room.id);
   }, [chat, view.room.id, memberCount]);
-  const list = members ?? [];
+  const list = view.members ?? [];
   // Online users known from presence but not yet in the fetched list are shown too.
   const extra = view.online.filter((u) => !list.some((m) => m.id === u.id));
   return (

@@ -1,9 +1,11 @@
 import type { ChatState, RoomView } from '../../chat/chatState';
+import { lastMessageOf } from '../../chat/lastMessage';
 import { isDm, roomTitle } from '../../chat/roomTitle';
+import { unreadOf } from '../../chat/serverReadState';
 import { useI18n } from '../../i18n/i18nContext';
 import { fmt } from '../../i18n/strings';
 
-/** A room in the sidebar: its name, unread badge, and the last message (or, not joined, its size). */
+/** A room in the sidebar: its name, mention and unread badges, and the last message (or, not joined, its size). */
 export function RoomItem({
   rv,
   state,
@@ -16,10 +18,10 @@ export function RoomItem({
   navigate: (p: string) => void;
 }) {
   const { t } = useI18n();
-  const last = rv.timeline.messages[rv.timeline.messages.length - 1];
+  const last = lastMessageOf(rv);
   const title = roomTitle(rv.room, state.user);
-  const unread = rv.room.joined ? rv.unread : 0;
-  const unreadLabel = unread ? (unread > 99 || rv.unreadMore ? '99+' : String(unread)) : rv.unreadMore ? '•' : '';
+  const { unread, mentions } = unreadOf(rv, state.user?.id);
+  const unreadLabel = unread ? (unread > 99 ? '99+' : String(unread)) : '';
   return (
     <li>
       <a
@@ -41,8 +43,13 @@ export function RoomItem({
             )}
             {title}
           </span>
+          {mentions > 0 && (
+            <span className="badge mention-badge" aria-label={fmt(mentions === 1 ? t.mentionOne : t.mentionMany, { n: mentions })}>
+              @{mentions > 99 ? '99+' : mentions}
+            </span>
+          )}
           {unreadLabel && (
-            <span className="badge" aria-label={fmt(t.unread, { n: unread })}>
+            <span className="badge unread-badge" aria-label={fmt(t.unread, { n: unread })}>
               {unreadLabel}
             </span>
           )}

@@ -1,4 +1,5 @@
 import type { ChatState, RoomView } from '../../chat/chatState';
+import { lastMessageOf } from '../../chat/lastMessage';
 import { isDm } from '../../chat/roomTitle';
 
 /**
@@ -7,7 +8,7 @@ import { isDm } from '../../chat/roomTitle';
  */
 export function roomSections(state: ChatState): { mine: RoomView[]; dms: RoomView[]; discover: RoomView[] } {
   const all = Object.values(state.rooms);
-  const lastActivity = (rv: RoomView) => rv.timeline.messages[rv.timeline.messages.length - 1]?.id ?? 0;
+  const lastActivity = (rv: RoomView) => lastMessageOf(rv)?.id ?? 0;
   const byActivity = (a: RoomView, b: RoomView) => lastActivity(b) - lastActivity(a) || a.room.name.localeCompare(b.room.name);
   return {
     mine: all.filter((rv) => rv.room.joined && !isDm(rv.room)).sort(byActivity),

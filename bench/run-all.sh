@@ -19,6 +19,7 @@ scenarios="${SCENARIOS:-fanout rooms idle history connect publish}"
 history_dir="${HISTORY_DIR:-/tmp/parley-bench-history}"
 key="bench-$RANDOM$RANDOM"
 # shellcheck source-path=SCRIPTDIR source=lib/server.sh
+# shellcheck source=bench/lib/server.sh
 source "$root/bench/lib/server.sh"
 server_pid=""
 # shellcheck disable=SC2317  # run by the trap too

@@ -28,6 +28,7 @@ for bin in "$build/parley" "$build/parley-bench" "$pg_bin/initdb" "$pg_bin/pg_ct
 done
 
 # shellcheck source-path=SCRIPTDIR source=lib/server.sh
+# shellcheck source=bench/lib/server.sh
 source "$root/bench/lib/server.sh"
 work="$(mktemp -d /tmp/parley-cluster-bench.XXXXXX)"
 chmod 755 "$work"  # PostgreSQL's user must reach its directory inside

@@ -17,6 +17,7 @@ for bin in "$server" "$bench"; do
 done
 
 # shellcheck source-path=SCRIPTDIR source=lib/server.sh
+# shellcheck source=bench/lib/server.sh
 source "$root/bench/lib/server.sh"
 work="$(mktemp -d)"
 server_pid=""

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh build web
 scripts/build.sh
 if [ -f web/package.json ]; then
-  # The web app needs Node.js >= 20.19 (Vite 7); without it the server still runs, API only.
+  # The web app builds on Node.js 18.18 or later (Debian 12's own included); when it cannot be
+  # built the server still runs, API only.
   scripts/build-web.sh || echo "run: the web app could not be built (see above); serving the API only" >&2
 fi
 exec build/parley "$@"

@@ -2,8 +2,13 @@
 # The one command to test Parley: installs what is missing, builds, and runs every suite:
 #   unit (ctest; the store suite also against a real PostgreSQL), integration (pytest against the
 #   real binary, on SQLite and on PostgreSQL), unit and integration again under AddressSanitizer +
-#   UBSan, fuzzers (briefly), web (vitest + playwright), load smoke (parley-bench).
-# Set PARLEY_QUICK=1 to skip the sanitizer and fuzz stages; FUZZ_SECONDS sets each fuzzer's time.
+#   UBSan, fuzzers (briefly), web (vitest + playwright; the build and vitest again on Debian's
+#   node 18 when the machine's node is another), load smoke (parley-bench), lint (clang-format,
+#   clang-tidy, tsc, ESLint, shellcheck), the deployment files checked with the real tools
+#   (nginx -t, promtool, the Grafana dashboard, systemd-analyze) and the Dockerfile's build steps
+#   run here (no Docker engine needed).
+# Set PARLEY_QUICK=1 to skip the sanitizer, fuzz and container-build stages; FUZZ_SECONDS sets
+# each fuzzer's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh build test web
@@ -61,6 +66,8 @@ fuzz() {
   done
 }
 
+stage "lint" scripts/lint.sh
+stage "deployment files" scripts/check-deploy.sh
 stage "unit tests" unit build
 stage "integration tests" integration build/parley
 stage "integration tests on PostgreSQL" env PARLEY_BIN=build/parley \
@@ -70,9 +77,15 @@ if [ -z "${PARLEY_QUICK:-}" ]; then
   stage "unit tests (ASan+UBSan)" unit build-asan
   stage "integration tests (ASan+UBSan server)" integration build-asan/parley
   stage "fuzzing" fuzz
+  stage "container build steps" /usr/bin/python3 deploy/checks/run_dockerfile_steps.py
 fi
 if [ -f web/package.json ]; then
   stage "web app" scripts/test-web.sh
+  # A plain Debian 12 builds the app with its own node 18; when the machine's node is another,
+  # the production build and unit tests run once more on Debian's (about 15 s of CPU).
+  if [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)" != 18 ]; then
+    stage "web app on Debian's Node.js 18" scripts/test-web-node18.sh
+  fi
 fi
 if [ -x bench/smoke.sh ]; then
   stage "load smoke" bench/smoke.sh

@@ -13,6 +13,7 @@
 #include "auth/password.hpp"
 #include "auth/secret_file.hpp"
 #include "auth/secret_sealer.hpp"
+#include "cli/backup.hpp"
 #include "cli/commands.hpp"
 #include "cluster/ordered_publisher.hpp"
 #include "cluster/redis_bus.hpp"
@@ -24,6 +25,7 @@
 #include "http/api.hpp"
 #include "net/server.hpp"
 #include "observability/log.hpp"
+#include "realtime/connected_clients.hpp"
 #include "realtime/hub.hpp"
 #include "realtime/services.hpp"
 #include "realtime/write_path.hpp"
@@ -59,7 +61,32 @@ net::ServerConfig server_config(const config::Config& c) {
   s.idle_timeout = std::chrono::milliseconds(c.ws_idle_timeout_ms);
   s.tls_cert_file = c.tls_cert;
   s.tls_key_file = c.tls_key;
+  s.shutdown_drain = std::chrono::seconds(c.shutdown_timeout_s);
   return s;
+}
+
+// SIGHUP: the log file is reopened, and the settings that are safe to change while serving are
+// read again (flags and environment as at start, the config file as it is now). The rest needs
+// a restart (docs/operations.md, Reloading).
+void reload_on_hangup(const std::vector<std::string>& args, http::Api& api) {
+  obs::reopen_logs();
+  config::Invocation fresh;
+  try {
+    fresh = config::parse_command_line(args);
+  } catch (const config::ConfigError& e) {
+    obs::log_error("SIGHUP: configuration not reloaded", {obs::field("error", e.what())});
+    return;
+  }
+  http::ReloadableSettings next;
+  for (const auto& k : fresh.config.api_keys) next.api_keys.push_back({k.name, k.key});
+  next.allowed_origins = fresh.config.allowed_origins;
+  const auto api_keys = next.api_keys.size();
+  const auto origins = next.allowed_origins.size();
+  api.reload(std::move(next));
+  obs::set_log_level(fresh.config.log_level);
+  obs::log_info("SIGHUP: configuration reloaded",
+                {obs::field("api_keys", api_keys), obs::field("allowed_origins", origins),
+                 obs::field("log_level", fresh.config.log_level)});
 }
 
 http::ApiSettings api_settings(const config::Config& c) {
@@ -87,7 +114,7 @@ void load_ended_sessions(store::Store& store, realtime::SessionRegistry& session
     sessions.mark_ended({&ended.id, 1}, ended.ended_at_ms, now);
 }
 
-int serve(const config::Config& c) {
+int serve(const config::Config& c, const std::vector<std::string>& args) {
   std::filesystem::create_directories(c.data_dir);
   ::chmod(c.data_dir.c_str(), S_IRWXU);
   std::string secret = c.jwt_secret;
@@ -157,6 +184,8 @@ int serve(const config::Config& c) {
       },
       [] { return monotonic_us() / 1000; });
   realtime::Services services{*store, writer, jwt, workers, hub, rt, &receipts};
+  realtime::ConnectedClients clients(net_config.threads);
+  services.clients = &clients;
   load_ended_sessions(*store, hub.sessions(), c.access_token_ttl_s);
   auto settings = api_settings(c);
   settings.totp_sealer =
@@ -168,6 +197,7 @@ int serve(const config::Config& c) {
     };
   http::Api api(services, std::move(settings));
   server = std::make_unique<net::Server>(net_config, api);
+  server->on_hangup([&args, &api] { reload_on_hangup(args, api); });
   if (bus) bus->start();
   server->start();
 
@@ -192,8 +222,9 @@ int serve(const config::Config& c) {
 
 int main(int argc, char** argv) {
   config::Invocation inv;
+  const std::vector<std::string> args(argv, argv + argc);
   try {
-    inv = config::parse_command_line(std::vector<std::string>(argv, argv + argc));
+    inv = config::parse_command_line(args);
   } catch (const config::ConfigError& e) {
     std::cerr << "parley: " << e.what() << "\n";
     return 2;
@@ -202,16 +233,20 @@ int main(int argc, char** argv) {
     std::cout << inv.help_text;
     return 0;
   }
-  obs::init_logging(inv.config.log_level);
   try {
+    obs::init_logging(inv.config.log_level, inv.config.log_file);
     auth::init_crypto();
     switch (inv.command) {
       case config::Command::set_role:
         return cli::set_role(inv);
       case config::Command::publish:
         return cli::publish(inv.publish);
+      case config::Command::backup:
+        return cli::backup(inv);
+      case config::Command::restore:
+        return cli::restore(inv);
       default:
-        return serve(inv.config);
+        return serve(inv.config, args);
     }
   } catch (const std::exception& e) {
     obs::log_error("fatal", {obs::field("error", e.what())});

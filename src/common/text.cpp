@@ -8,7 +8,7 @@ namespace {
 
 locale_t utf8_locale() {
   static const locale_t locale = [] {
-    locale_t l = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+    locale_t l = newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr);
     return l;
   }();
   return locale;

@@ -196,6 +196,14 @@ const std::vector<OptionSpec>& server_options() {
                                          &Config::access_token_ttl_s, 1, 86'400 * 365));
     s.push_back(int_option<std::int64_t>("refresh-token-ttl-s", "refresh token lifetime",
                                          &Config::refresh_token_ttl_s, 1, 86'400 * 3650));
+    // Operations (docs/operations.md).
+    s.push_back(string_option("log-file", "FILE",
+                              "write the JSON log lines here instead of stdout; reopened on SIGHUP "
+                              "(for logrotate)",
+                              &Config::log_file));
+    s.push_back(int_option<std::int64_t>("shutdown-timeout",
+                                         "seconds from SIGTERM to exit, at most",
+                                         &Config::shutdown_timeout_s, 1, 3600));
     return s;
   }();
   return specs;
@@ -230,6 +238,8 @@ std::string help_text() {
          "  parley users set-role USERNAME admin|user [--data-dir DIR | --database URL]\n"
          "  parley publish --key KEY (--room ID | --user ID | --users IDS | --role ROLE)\n"
          "                 --event NAME [--data JSON] [--url URL]\n"
+         "  parley backup --to FILE [--data-dir DIR | --database sqlite:PATH]   (while serving)\n"
+         "  parley restore --from FILE [--data-dir DIR | --database sqlite:PATH] (server stopped)\n"
          "  parley --help\n\n"
          "Server flags (each also read from PARLEY_<NAME>, e.g. PARLEY_LISTEN, and from the\n"
          "--config FILE as 'name = value' lines; flag > environment > file > default):\n";
@@ -330,6 +340,16 @@ Invocation parse_command_line(const std::vector<std::string>& args, EnvLookup en
         throw ConfigError("users set-role: role must be admin or user");
     } else if (positional[0] == "publish" && positional.size() == 1) {
       inv.command = Command::publish;
+    } else if ((positional[0] == "backup" || positional[0] == "restore") &&
+               positional.size() == 1) {
+      const bool backup = positional[0] == "backup";
+      inv.command = backup ? Command::backup : Command::restore;
+      const std::string flag = backup ? "to" : "from";
+      auto it = flags.find(flag);
+      if (it == flags.end() || it->second.back().empty())
+        throw ConfigError(positional[0] + ": --" + flag + " FILE is required");
+      inv.backup_file = it->second.back();
+      flags.erase(it);
     } else {
       throw ConfigError("unexpected argument '" + positional[0] + "' (see --help)");
     }

@@ -16,7 +16,7 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class Command { serve, help, set_role, publish };
+enum class Command { serve, help, set_role, publish, backup, restore };
 
 struct PublishArgs {
   std::string url = "http://127.0.0.1:8080";
@@ -33,6 +33,7 @@ struct Invocation {
   std::string username;  // set-role
   std::string role;      // set-role
   PublishArgs publish;
+  std::string backup_file;  // backup --to FILE, restore --from FILE
   std::string help_text;
 };
 

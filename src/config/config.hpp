@@ -48,6 +48,9 @@ struct Config {
   std::int64_t login_window_s = 900;
   std::int64_t access_token_ttl_s = 900;
   std::int64_t refresh_token_ttl_s = 30 * 24 * 3600;
+  // Operations (docs/operations.md).
+  std::string log_file;                  // empty: stdout
+  std::int64_t shutdown_timeout_s = 10;  // SIGTERM to exit, at most
 };
 
 }  // namespace parley::config

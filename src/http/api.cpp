@@ -1,11 +1,14 @@
 #include "http/api.hpp"
 
+#include <array>
+
 #include <boost/json.hpp>
 
 #include "auth/tokens.hpp"
 #include "common/clock.hpp"
 #include "http/query.hpp"
 #include "http/ws_subprotocols.hpp"
+#include "observability/http_route_metrics.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 #include "protocol/validation.hpp"
@@ -29,6 +32,30 @@ std::vector<std::string> split_path(std::string_view path) {
   return out;
 }
 
+// Methods counted on their own in the per-route metrics of unmatched paths; others are "OTHER".
+constexpr std::array<std::string_view, 7> kKnownMethods = {"GET",   "HEAD",   "POST",   "PUT",
+                                                           "PATCH", "DELETE", "OPTIONS"};
+
+std::size_t method_index(std::string_view method) {
+  for (std::size_t i = 0; i < kKnownMethods.size(); ++i)
+    if (kKnownMethods[i] == method) return i;
+  return kKnownMethods.size();
+}
+
+// "/api/rooms/{}/messages" -> "/api/rooms/{id}/messages".
+std::string template_of(const std::string& pattern) {
+  std::string out;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern.compare(i, 2, "{}") == 0) {
+      out += "{id}";
+      ++i;
+    } else {
+      out += pattern[i];
+    }
+  }
+  return out;
+}
+
 bool origin_allowed(const std::vector<std::string>& allowed, std::string_view origin,
                     std::string_view host) {
   if (origin.empty()) return true;  // not a browser
@@ -46,18 +73,47 @@ Api::Api(realtime::Services& services, ApiSettings settings)
       settings_(std::move(settings)),
       throttle_(settings_.login_limits),
       static_files_(settings_.web_root) {
+  reloadable_ = std::make_shared<const ReloadableSettings>(
+      ReloadableSettings{settings_.api_keys, settings_.allowed_origins});
+  auto& route_metrics = obs::http_route_metrics();
+  for (std::size_t i = 0; i <= kKnownMethods.size(); ++i) {
+    std::string_view method = i < kKnownMethods.size() ? kKnownMethods[i] : "OTHER";
+    fallback_metrics_.push_back(route_metrics.route(method, "unmatched"));
+    fallback_metrics_.push_back(route_metrics.route(method, "static"));
+  }
+  upgrade_metric_ = route_metrics.route("GET", "/ws");
   add_auth_routes(*this);
   add_room_routes(*this);
   add_message_routes(*this);
   add_operations_routes(*this);
   add_publish_routes(*this);
+  add_admin_connection_routes(*this);
+  add_client_health_routes(*this);
   add_session_routes(*this);
   add_totp_routes(*this);
   add_admin_user_routes(*this);
 }
 
 void Api::add_route(std::string method, std::string pattern, Handler handler, Run run) {
-  routes_.push_back({std::move(method), split_path(pattern), std::move(handler), run});
+  std::string route_template = template_of(pattern);
+  const std::size_t metric = obs::http_route_metrics().route(method, route_template);
+  routes_.push_back({std::move(method), split_path(pattern), std::move(handler), run,
+                     std::move(route_template), metric});
+}
+
+std::shared_ptr<const ReloadableSettings> Api::reloadable() const {
+  std::lock_guard lock(reload_mutex_);
+  return reloadable_;
+}
+
+void Api::reload(ReloadableSettings fresh) {
+  auto next = std::make_shared<const ReloadableSettings>(std::move(fresh));
+  std::lock_guard lock(reload_mutex_);
+  reloadable_ = std::move(next);
+}
+
+std::size_t Api::fallback_metric(std::string_view method, bool static_file) const {
+  return fallback_metrics_[method_index(method) * 2 + (static_file ? 1 : 0)];
 }
 
 std::string Api::request_id_for(const net::HttpRequest& request) const {
@@ -90,6 +146,7 @@ void Api::handle(net::HttpRequest request, Respond respond) {
   auto exchange =
       std::make_shared<Exchange>(std::move(request), std::move(request_id), std::move(respond));
   const net::HttpRequest& req = exchange->request();
+  exchange->route_metric = fallback_metric(req.method, false);
   if (auto token = bearer_token(req); !token.empty()) {
     exchange->claims = services_.jwt.verify(token, now_ms() / 1000);
     check_session(*exchange);
@@ -112,6 +169,8 @@ void Api::handle(net::HttpRequest request, Respond respond) {
     bool method_ok = route.method == req.method || (route.method == "GET" && req.method == "HEAD");
     if (!method_ok) continue;
     exchange->params = std::move(params);
+    exchange->route_template = route.route_template;
+    exchange->route_metric = route.metric;
     run_route(route, exchange);
     return;
   }
@@ -122,6 +181,8 @@ void Api::handle(net::HttpRequest request, Respond respond) {
     return;
   }
   if ((req.method == "GET" || req.method == "HEAD") && static_files_.enabled()) {
+    exchange->route_template = "static";
+    exchange->route_metric = fallback_metric(req.method, true);
     bool accepted = services_.workers.submit([this, exchange] {
       auto response = static_files_.serve(exchange->request().path);
       if (!response) {
@@ -192,12 +253,27 @@ void Api::run_route(const Route& route, const ExchangePtr& exchange) {
 
 net::UpgradeDecision Api::upgrade(const net::HttpRequest& request) {
   obs::metrics().http_requests.add();
+  const std::int64_t started_us = monotonic_us();
   std::string request_id = request_id_for(request);
+  const std::string client = settings_.client_address.of(request);
+  net::UpgradeDecision decision = decide_upgrade(request, request_id, client);
+  const int status = decision.reject ? decision.reject->status : 101;
+  const auto duration_us = monotonic_us() - started_us;
+  obs::http_route_metrics().observe(upgrade_metric_, status,
+                                    static_cast<std::uint64_t>(duration_us));
+  obs::log_info("request", {obs::field("request_id", request_id), obs::field("method", "GET"),
+                            obs::field("route", "/ws"), obs::field("client", client),
+                            obs::field("status", status), obs::field("duration_us", duration_us)});
+  return decision;
+}
+
+net::UpgradeDecision Api::decide_upgrade(const net::HttpRequest& request, std::string request_id,
+                                         const std::string& client) {
   if (request.path != "/ws")
     return {make_error_response(ErrorCode::not_found, "no WebSocket endpoint here", request_id),
             nullptr,
             {}};
-  if (!origin_allowed(settings_.allowed_origins, request.header("Origin"),
+  if (!origin_allowed(reloadable()->allowed_origins, request.header("Origin"),
                       request.header("Host"))) {
     obs::metrics().count_error(ErrorCode::forbidden, "websocket origin not allowed");
     return {
@@ -230,12 +306,14 @@ net::UpgradeDecision Api::upgrade(const net::HttpRequest& request) {
     // against the store before it serves anything, and closes with 4001 if it has ended.
     session_confirmed = status == realtime::SessionRegistry::Status::live;
   }
+  realtime::ConnectionInfo info{client, request_id};
   std::vector<net::Header> headers{{"X-Request-Id", std::move(request_id)}};
   // Only parley.v1 is ever selected: the entry carrying the token is never echoed.
   if (offered.parley_v1)
     headers.push_back({"Sec-WebSocket-Protocol", std::string(kParleySubprotocol)});
   return {std::nullopt,
-          std::make_shared<realtime::ChatSession>(services_, std::move(claims), session_confirmed),
+          std::make_shared<realtime::ChatSession>(services_, std::move(claims), std::move(info),
+                                                  session_confirmed),
           std::move(headers)};
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,12 @@ struct ApiSettings {
   std::string totp_issuer = "Parley";  // the name authenticator apps show
 };
 
+// What SIGHUP reloads (from the config file) while requests are served.
+struct ReloadableSettings {
+  std::vector<ApiKeyEntry> api_keys;
+  std::vector<std::string> allowed_origins;  // empty: same origin as Host
+};
+
 class Api : public net::HttpHandler {
  public:
   Api(realtime::Services& services, ApiSettings settings);
@@ -50,6 +57,10 @@ class Api : public net::HttpHandler {
   realtime::Services& services() noexcept { return services_; }
   const ApiSettings& settings() const noexcept { return settings_; }
   LoginThrottle& login_throttle() noexcept { return throttle_; }
+  // The API keys and allowed origins in force (the initial ones are those of ApiSettings).
+  // Thread-safe.
+  std::shared_ptr<const ReloadableSettings> reloadable() const;
+  void reload(ReloadableSettings fresh);
 
   using Handler = std::function<void(const ExchangePtr&)>;
   enum class Run { on_worker, inline_ };  // inline_: cheap, non-blocking handlers only
@@ -69,9 +80,15 @@ class Api : public net::HttpHandler {
     std::vector<std::string> segments;  // "{}" matches one segment
     Handler handler;
     Run run;
+    std::string route_template;  // "/api/rooms/{id}", for logs and metrics
+    std::size_t metric = 0;      // its row in obs::http_route_metrics()
   };
+  // Requests that matched no route, or the web app's files, by method.
+  std::size_t fallback_metric(std::string_view method, bool static_file) const;
 
   void run_route(const Route& route, const ExchangePtr& exchange);
+  net::UpgradeDecision decide_upgrade(const net::HttpRequest& request, std::string request_id,
+                                      const std::string& client);
   void invoke(const Handler& handler, const ExchangePtr& exchange);
   // The token's claims, kept only when its session is live (no store read: SessionRegistry).
   void check_session(Exchange& exchange);
@@ -82,6 +99,10 @@ class Api : public net::HttpHandler {
   LoginThrottle throttle_;
   StaticFiles static_files_;
   std::vector<Route> routes_;
+  mutable std::mutex reload_mutex_;
+  std::shared_ptr<const ReloadableSettings> reloadable_;
+  std::vector<std::size_t> fallback_metrics_;  // (method, static?) rows, see fallback_metric
+  std::size_t upgrade_metric_ = 0;
 };
 
 // Registration of each area's routes (one file each).
@@ -91,6 +112,8 @@ void add_message_routes(Api& api);  // with the two below
 void add_message_change_routes(Api& api);
 void add_read_routes(Api& api);
 void add_operations_routes(Api& api);
+void add_admin_connection_routes(Api& api);
+void add_client_health_routes(Api& api);
 void add_publish_routes(Api& api);
 void add_session_routes(Api& api);
 void add_totp_routes(Api& api);

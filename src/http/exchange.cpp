@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "common/clock.hpp"
+#include "observability/http_route_metrics.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
 #include "protocol/encode.hpp"
@@ -69,12 +70,15 @@ void Exchange::finish(net::HttpResponse response) {
   if (replied_) return;
   replied_ = true;
   response.set_header("X-Request-Id", request_id_);
-  // Access log: failures at info, the rest at debug (kept off the hot path by default).
-  auto level = response.status >= 400 ? obs::LogLevel::info : obs::LogLevel::debug;
-  obs::log(level, "request",
-           {obs::field("request_id", request_id_), obs::field("method", request_.method),
-            obs::field("path", request_.path), obs::field("client", request_.remote_address),
-            obs::field("status", response.status), obs::field("us", monotonic_us() - started_us_)});
+  const auto duration_us = monotonic_us() - started_us_;
+  obs::http_route_metrics().observe(route_metric, response.status,
+                                    static_cast<std::uint64_t>(duration_us));
+  // Access log: one line per request. The route template, not the path: paths carry ids, and
+  // query strings (never logged) may carry tokens.
+  obs::log_info("request",
+                {obs::field("request_id", request_id_), obs::field("method", request_.method),
+                 obs::field("route", route_template), obs::field("client", request_.remote_address),
+                 obs::field("status", response.status), obs::field("duration_us", duration_us)});
   respond_(std::move(response));
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/json/object.hpp>
@@ -25,6 +26,10 @@ class Exchange {
   const std::string& request_id() const noexcept { return request_id_; }
 
   std::vector<std::string> params;  // path parameters in route order
+  // What the request matched, for the access log and per-route metrics ("unmatched" until a
+  // route matches, "static" for the web app's files).
+  std::string_view route_template = "unmatched";
+  std::size_t route_metric = SIZE_MAX;
   std::optional<auth::AccessClaims> claims;
   // The claims' session is not known to this instance yet: the store decides before the handler
   // runs (Api::invoke), once per session and instance.

@@ -5,6 +5,7 @@
 #include "common/clock.hpp"
 #include "http/admin_access.hpp"
 #include "http/api.hpp"
+#include "observability/exposition.hpp"
 #include "observability/metrics.hpp"
 #include "observability/recent_errors.hpp"
 #include "protocol/encode.hpp"
@@ -41,7 +42,7 @@ void metrics_text(Api&, const ExchangePtr& ex) {
   net::HttpResponse response;
   response.status = 200;
   response.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-  response.body = obs::metrics().render_prometheus();
+  response.body = obs::render_exposition();
   ex->reply_raw(std::move(response));
 }
 

@@ -8,6 +8,7 @@
 #include "common/clock.hpp"
 #include "http/admin_access.hpp"
 #include "http/api.hpp"
+#include "observability/metrics.hpp"
 #include "protocol/encode.hpp"
 #include "protocol/validation.hpp"
 
@@ -28,7 +29,7 @@ bool matches_api_key(const std::vector<ApiKeyEntry>& keys, std::string_view pres
 void authorize(Api& api, const ExchangePtr& ex) {
   std::string_view presented = bearer_token(ex->request());
   if (presented.empty()) throw ApiError(ErrorCode::unauthorized, "missing API key");
-  if (matches_api_key(api.settings().api_keys, presented)) return;
+  if (matches_api_key(api.reloadable()->api_keys, presented)) return;
   if (ex->claims) {
     require_admin(api, ex);
     return;
@@ -87,6 +88,7 @@ void publish(Api& api, const ExchangePtr& ex) {
       throw ApiError(ErrorCode::bad_request, "field 'role' must be \"admin\" or \"user\"");
     delivered = hub.publish_to_role(std::string(role->get_string()), frame);
   }
+  obs::metrics().publish_events.add();
   ex->reply(202, json::object{{"delivered", delivered}});
 }
 

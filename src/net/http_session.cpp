@@ -268,7 +268,7 @@ void HttpSession<Stream>::upgrade(HttpRequest request) {
   response_->set(http::field::upgrade, "websocket");
   response_->set(http::field::connection, "Upgrade");
   response_->set(http::field::sec_websocket_accept, websocket_accept(key));
-  for (auto& h : decision.headers) response_->set(h.name, std::move(h.value));
+  for (auto& h : decision.headers) response_->set(h.name, h.value);
   arm_timer(kWriteTimeout);
   http::async_write(stream_, *response_,
                     [self = self()](error_code ec, std::size_t) { self->on_write(ec); });
@@ -289,7 +289,7 @@ void HttpSession<Stream>::respond(HttpResponse response, bool keep_alive) {
   phase_ = Phase::writing;
   keep_alive_ = keep_alive && !shutting_down_;
   response_.emplace(static_cast<http::status>(response.status), version_);
-  for (auto& h : response.headers) response_->set(h.name, std::move(h.value));
+  for (auto& h : response.headers) response_->set(h.name, h.value);
   response_->body() = std::move(response.body);
   response_->keep_alive(keep_alive_);
   response_->prepare_payload();

@@ -62,10 +62,13 @@ struct Server::Impl {
   void close_sessions(std::size_t index);
   void stop_all();
   void terminate_all();
+  void wait_for_hangup();
 
   detail::ServerState state;
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::signal_set> signals;
+  std::optional<asio::signal_set> hangups;  // SIGHUP: run hangup_hooks
+  std::vector<std::function<void()>> hangup_hooks;
   std::optional<detail::Timer> retry_timer;  // accept back-off when out of descriptors
   std::optional<detail::Timer> drain_timer;
   std::uint16_t port = 0;
@@ -106,6 +109,21 @@ void Server::Impl::on_accept(error_code ec, std::size_t index, detail::PlainStre
   do_accept();
 }
 
+void Server::Impl::wait_for_hangup() {
+  hangups->async_wait([this](error_code ec, int) {
+    if (ec) return;
+    obs::log_info("SIGHUP: reloading", {obs::field("hooks", hangup_hooks.size())});
+    for (const auto& hook : hangup_hooks) {
+      try {
+        hook();
+      } catch (const std::exception& e) {
+        obs::log_error("SIGHUP reload failed", {obs::field("error", e.what())});
+      }
+    }
+    wait_for_hangup();
+  });
+}
+
 void Server::Impl::begin_shutdown() {
   if (shutdown_begun) return;
   shutdown_begun = true;
@@ -113,7 +131,16 @@ void Server::Impl::begin_shutdown() {
   error_code ignored;
   if (acceptor) acceptor->close(ignored);
   if (signals) signals->cancel(ignored);
+  if (hangups) hangups->cancel(ignored);
   if (retry_timer) retry_timer->cancel();
+  // The whole shutdown, flushing included, is bounded by shutdown_drain from here.
+  drain_timer->expires_after(state.config.shutdown_drain);
+  drain_timer->async_wait([this](error_code ec) {
+    if (ec) return;
+    obs::log_warn("shutdown deadline passed; closing what is left",
+                  {obs::field("connections", state.live.load())});
+    stop_all();
+  });
   // before_close may block (it flushes acknowledged messages), so it gets its own thread.
   before_close_thread = std::thread([this] {
     try {
@@ -127,12 +154,6 @@ void Server::Impl::begin_shutdown() {
 
 void Server::Impl::close_phase() {
   state.closing.store(true);
-  drain_timer->expires_after(state.config.shutdown_drain);
-  drain_timer->async_wait([this](error_code ec) {
-    if (ec) return;
-    obs::log_warn("shutdown drain deadline passed", {obs::field("connections", state.live.load())});
-    stop_all();
-  });
   for (std::size_t i = 0; i < state.threads.size(); ++i)
     asio::post(state.threads[i]->ioc, [this, i] { close_sessions(i); });
 }
@@ -168,6 +189,7 @@ Server::~Server() {
   if (impl_->before_close_thread.joinable()) impl_->before_close_thread.join();
   impl_->acceptor.reset();
   impl_->signals.reset();
+  impl_->hangups.reset();
   impl_->retry_timer.reset();
   impl_->drain_timer.reset();
   impl_->terminate_all();
@@ -252,6 +274,8 @@ void Server::run(BeforeClose before_close) {
   im.signals->async_wait([&im](error_code ec, int) {
     if (!ec) im.begin_shutdown();
   });
+  im.hangups.emplace(im.main_context(), SIGHUP);
+  im.wait_for_hangup();
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& t : im.state.threads) guards.push_back(asio::make_work_guard(t->ioc));
   std::vector<std::thread> threads;
@@ -265,6 +289,10 @@ void Server::run(BeforeClose before_close) {
   if (im.before_close_thread.joinable()) im.before_close_thread.join();
   im.terminate_all();
   obs::log_info("stopped");
+}
+
+void Server::on_hangup(std::function<void()> hook) {
+  impl_->hangup_hooks.push_back(std::move(hook));
 }
 
 void Server::request_shutdown() {

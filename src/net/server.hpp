@@ -25,6 +25,8 @@ struct ServerConfig {
   std::chrono::milliseconds idle_timeout{75'000};
   // TLS handshake, and each HTTP request: waiting for it and reading it in full.
   std::chrono::milliseconds request_timeout{10'000};
+  // From the shutdown signal to the end of run(), at most: flushing the message writer, closing
+  // every connection and waiting for them. Whatever is still open then is cut.
   std::chrono::milliseconds shutdown_drain{5'000};
   std::string tls_cert_file;  // both set: HTTPS/WSS only
   std::string tls_key_file;
@@ -59,6 +61,11 @@ class Server {
   // SIGINT/SIGTERM trigger shutdown(): stop accepting, before_close(), close every WebSocket with
   // 1001 after its queued frames, wait for connections up to shutdown_drain, stop.
   void run(BeforeClose before_close);
+
+  // Runs `hook` on SIGHUP (on network thread 0, in registration order; a hook that throws is
+  // logged and the next one still runs). Register before run(). What reloads on SIGHUP is listed
+  // in docs/operations.md.
+  void on_hangup(std::function<void()> hook);
 
   // Same as a signal; thread-safe.
   void request_shutdown();

@@ -38,6 +38,11 @@ class WsConnection {
 
   // Index of the network thread that owns this connection (0 .. threads-1).
   virtual std::size_t thread_index() const noexcept = 0;
+
+  // Bytes queued and not yet written (the admin page's outbound queue).
+  virtual std::size_t queued_bytes() const noexcept { return 0; }
+  // The close code sent or echoed; 1006 while none was (or when the connection just ended).
+  virtual std::uint16_t close_code() const noexcept { return 1006; }
 };
 
 // Receives a connection's events, always on the connection's thread. Owned by the connection.

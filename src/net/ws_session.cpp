@@ -54,6 +54,11 @@ class WsSession final : public SessionBase, public WsConnection {
   }
   void after(std::chrono::milliseconds delay, std::function<void()> fn) override;
   std::size_t thread_index() const noexcept override { return index_; }
+  std::size_t queued_bytes() const noexcept override { return queued_bytes_; }
+  std::uint16_t close_code() const noexcept override {
+    if (close_code_ == 0) return 1006;  // no close handshake (yet)
+    return close_code_;
+  }
 
   void shutdown() override { begin_close(1001, "server shutting down", false); }
   void terminate() override { finish(); }
@@ -86,6 +91,12 @@ class WsSession final : public SessionBase, public WsConnection {
   void on_close_written();
 
   void begin_close(std::uint16_t code, std::string_view reason, bool drop_unsent);
+  // Brings the process's outbound-bytes gauge up to date with queued_bytes_.
+  void account_queue() noexcept {
+    obs::metrics().ws_outbound_bytes.add(static_cast<std::int64_t>(queued_bytes_) -
+                                         static_cast<std::int64_t>(accounted_bytes_));
+    accounted_bytes_ = queued_bytes_;
+  }
   void arm_timer(Clock::time_point at);
   void arm_liveness();
   void on_timer(error_code ec);
@@ -101,6 +112,8 @@ class WsSession final : public SessionBase, public WsConnection {
   std::size_t head_offset_ = 0;  // bytes of queue_[head_] already written (plain sockets)
   std::size_t write_end_ = 0;
   std::size_t queued_bytes_ = 0;
+  std::size_t accounted_bytes_ = 0;  // what the outbound-bytes gauge holds for this connection
+  std::uint16_t close_code_ = 0;     // the first close code sent or echoed (1005: none given)
   Clock::time_point last_received_;
   Clock::time_point next_ping_;
   std::uint64_t id_;
@@ -265,6 +278,7 @@ void WsSession<Stream>::enqueue(SharedFrame frame) {
 // Corking: everything queued until the thread's flush runs goes out in one gathered write.
 template <class Stream>
 void WsSession<Stream>::schedule_flush() {
+  account_queue();
   if (writing_ || flush_posted_) return;
   flush_posted_ = true;
   server_.threads[index_]->flushes.add(shared_from_this());
@@ -336,6 +350,7 @@ void WsSession<Stream>::release_written(std::size_t bytes) {
     ++head_;
     head_offset_ = 0;
   }
+  account_queue();
 }
 
 template <class Stream>
@@ -375,6 +390,7 @@ template <class Stream>
 void WsSession<Stream>::begin_close(std::uint16_t code, std::string_view reason, bool drop_unsent) {
   if (state_ != State::open) return;
   state_ = State::closing;
+  close_code_ = code != 0 ? code : 1005;
   if (drop_unsent) {
     // An asynchronous TLS write owns [head_, write_end_); a partly written frame must finish.
     const std::size_t keep = kTls && writing_ ? write_end_ : head_ + (head_offset_ > 0 ? 1 : 0);
@@ -435,8 +451,10 @@ void WsSession<Stream>::finish() {
   timer_.cancel();
   if (!writing_) std::vector<SharedFrame>().swap(queue_);
   queued_bytes_ = 0;
+  account_queue();
   server_.websockets.fetch_sub(1, std::memory_order_relaxed);
   obs::metrics().ws_connections.add(-1);
+  obs::metrics().count_close(close_code());
   if (auto handler = std::move(handler_)) {
     try {
       handler->on_closed();
@@ -450,8 +468,8 @@ void WsSession<Stream>::finish() {
 template <class Stream>
 void start(ServerState& server, std::size_t index, Stream&& stream, std::string_view leftover,
            std::shared_ptr<WsHandler> handler) {
-  auto session =
-      std::make_shared<WsSession<Stream>>(server, index, std::move(stream), std::move(handler));
+  auto session = std::make_shared<WsSession<Stream>>(server, index, std::forward<Stream>(stream),
+                                                     std::move(handler));
   session->start(leftover);
 }
 

@@ -31,8 +31,13 @@ requires std::is_integral_v<Int> LogField field(std::string_view key, Int value)
   return {key, std::to_string(value), false};
 }
 
-// Sets the sink (stderr) and the minimum level ("debug", "info", "warn", "error").
-void init_logging(std::string_view level);
+// Sets the sink and the minimum level ("debug", "info", "warn", "error"). The sink is stdout, or
+// `file` (appended to) when given. Throws std::runtime_error when the file cannot be opened.
+void init_logging(std::string_view level, const std::string& file = {});
+// Reopens the log file by its name (after logrotate moved it); nothing for stdout. Thread-safe.
+void reopen_logs();
+// Changes the minimum level; thread-safe.
+void set_log_level(std::string_view level);
 
 void log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields = {});
 

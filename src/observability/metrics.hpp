@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/error_code.hpp"
+#include "observability/value_histogram.hpp"
 
 namespace parley::obs {
 
@@ -31,6 +32,11 @@ class Gauge {
  private:
   std::atomic<std::int64_t> value_{0};
 };
+
+// WebSocket close codes counted on their own (bounded labels); anything else counts as "other".
+// 1005: the peer's close frame had no code; 1006: the connection ended without a close handshake.
+inline constexpr std::array<std::uint16_t, 13> kCountedCloseCodes = {
+    1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1013, 4001, 4003};
 
 // Latency histogram in microseconds with fixed buckets from 50 us to 10 s.
 class Histogram {
@@ -74,6 +80,22 @@ struct Metrics {
   // cluster, where every message reaches the hub through the bus, which carries no commit time.
   Histogram delivery_latency;
   std::array<Counter, kErrorCodeCount> errors;  // by ErrorCode
+
+  // --- operations (docs/operations.md) ---
+  Counter messages_received;  // send frames and REST posts received (before any check)
+  Counter publish_events;     // POST /api/publish events accepted
+  Counter ws_authenticated;   // WebSocket connections that authenticated
+  std::array<Counter, kCountedCloseCodes.size() + 1> ws_closes;  // by close code, then "other"
+  Gauge ws_outbound_bytes;          // bytes queued to all connections, not yet written
+  Histogram store_commit;           // one batch's transaction: begin to commit
+  ValueHistogram store_batch_size;  // messages per committed batch
+  Counter web_page_loads;           // reported by the web app (POST /api/client-health)
+  Counter web_client_errors;
+  Counter web_ws_reconnects;
+  Counter web_reports_refused;  // reports over the rate limit, not counted above
+  Counter admin_disconnects;    // connections closed from the admin page
+
+  void count_close(std::uint16_t code) noexcept;
 
   // Counts an error answered to a client and remembers it for the dashboard.
   void count_error(ErrorCode code, std::string_view message = {});

@@ -1,6 +1,10 @@
 #include "realtime/chat_session.hpp"
 
+#include <atomic>
+
+#include "common/clock.hpp"
 #include "common/overloaded.hpp"
+#include "observability/log.hpp"
 #include "observability/metrics.hpp"
 #include "protocol/encode.hpp"
 
@@ -8,13 +12,19 @@ namespace parley::realtime {
 namespace {
 
 constexpr std::uint16_t kCloseTryAgainLater = 1013;
+constexpr std::uint16_t kCloseByAdministrator = 4003;
+
+std::atomic<std::uint64_t> next_connection_id{1};
 constexpr std::uint16_t kCloseAuthFailed = 4001;
 
 }  // namespace
 
 ChatSession::ChatSession(Services& services, std::optional<auth::AccessClaims> claims,
-                         bool session_confirmed)
-    : ctx_(services),
+                         ConnectionInfo info, bool session_confirmed)
+    : info_(std::move(info)),
+      id_(next_connection_id.fetch_add(1, std::memory_order_relaxed)),
+      authenticated_via_upgrade_(claims.has_value()),
+      ctx_(services),
       auth_(
           ctx_, std::move(claims), session_confirmed, [this] { return on_ready(); },
           [this](std::string_view text) { on_text(text); }),
@@ -23,7 +33,11 @@ ChatSession::ChatSession(Services& services, std::optional<auth::AccessClaims> c
       reads_(ctx_) {}
 
 void ChatSession::on_open(std::shared_ptr<net::WsConnection> connection) {
+  opened_ms_ = now_ms();
+  opened_us_ = monotonic_us();
   ctx_.open(std::move(connection), weak_from_this(), this);
+  obs::log_info("ws open", {obs::field("connection", id_), obs::field("client", info_.address),
+                            obs::field("request_id", info_.request_id)});
   auth_.start();
 }
 
@@ -37,7 +51,33 @@ bool ChatSession::on_ready() {
     on_session_ended();
     return false;
   }
+  obs::metrics().ws_authenticated.add();
+  obs::log_info("ws auth", {obs::field("connection", id_), obs::field("user_id", ctx_.user.id),
+                            obs::field("via", authenticated_via_upgrade_ ? "upgrade" : "frame")});
+  if (ctx_.services.clients != nullptr) {
+    ctx_.services.clients->add(ctx_.thread, id_, this);
+    listed_ = true;
+  }
   return true;
+}
+
+ClientSummary ChatSession::summary() const {
+  ClientSummary s;
+  s.id = id_;
+  s.user_id = ctx_.user.id;
+  s.username = ctx_.user.username;
+  s.address = info_.address;
+  s.since_ms = opened_ms_;
+  for (const auto& sub : ctx_.rooms.all()) s.rooms.push_back(sub.room_id);
+  if (const auto* c = ctx_.connection()) s.outbound_bytes = c->queued_bytes();
+  return s;
+}
+
+void ChatSession::disconnect() {
+  obs::metrics().admin_disconnects.add();
+  obs::log_info("ws disconnected by an administrator",
+                {obs::field("connection", id_), obs::field("user_id", ctx_.user.id)});
+  ctx_.close_connection(kCloseByAdministrator, "disconnected by an administrator");
 }
 
 void ChatSession::on_session_ended() {
@@ -123,6 +163,14 @@ void ChatSession::send_delivery(const Delivery& delivery) {
 
 void ChatSession::on_closed() {
   const bool was_ready = ready();
+  const auto* connection = ctx_.connection();
+  obs::log_info("ws close", {obs::field("connection", id_), obs::field("user_id", ctx_.user.id),
+                             obs::field("code", connection ? connection->close_code() : 1006),
+                             obs::field("duration_ms", (monotonic_us() - opened_us_) / 1000)});
+  if (listed_) {
+    ctx_.services.clients->remove(ctx_.thread, id_);
+    listed_ = false;
+  }
   if (was_ready) {
     rooms_.drop_all();
     ctx_.services.hub.shard(ctx_.thread).remove_connection(this);

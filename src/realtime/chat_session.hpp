@@ -13,6 +13,7 @@
 #include "auth/jwt.hpp"
 #include "net/ws_connection.hpp"
 #include "protocol/client_frame.hpp"
+#include "realtime/connected_clients.hpp"
 #include "realtime/message_frames.hpp"
 #include "realtime/read_frames.hpp"
 #include "realtime/room_frames.hpp"
@@ -23,15 +24,22 @@
 
 namespace parley::realtime {
 
+// Who opened a connection, for its log lines and the admin page.
+struct ConnectionInfo {
+  std::string address;     // the client's address (behind trusted proxies: the forwarded one)
+  std::string request_id;  // of the upgrade request
+};
+
 class ChatSession : public net::WsHandler,
                     public Subscriber,
+                    public ConnectedClient,
                     public std::enable_shared_from_this<ChatSession> {
  public:
   // `claims` is set when the upgrade request carried a valid token (query, header or subprotocol
   // list); `session_confirmed` when its session is known live (not only by the signature: see
   // SessionRegistry).
   ChatSession(Services& services, std::optional<auth::AccessClaims> claims,
-              bool session_confirmed = false);
+              ConnectionInfo info = {}, bool session_confirmed = false);
 
   void on_open(std::shared_ptr<net::WsConnection> connection) override;
   void on_text(std::string_view payload) override;
@@ -45,12 +53,21 @@ class ChatSession : public net::WsHandler,
   std::int64_t session_id() const noexcept override { return auth_.session_id(); }
   void on_session_ended() override;
 
+  ClientSummary summary() const override;
+  void disconnect() override;
+
  private:
   void handle(protocol::ClientFrame frame);
   // false when the session ended while the user loaded (the connection is closing).
   bool on_ready();
   bool ready() const noexcept { return auth_.state() == SessionAuth::State::ready; }
 
+  ConnectionInfo info_;
+  std::uint64_t id_;            // this instance's connection number (logs, admin page)
+  std::int64_t opened_ms_ = 0;  // wall clock, for the admin page
+  std::int64_t opened_us_ = 0;  // monotonic, for the close line's duration
+  bool authenticated_via_upgrade_;
+  bool listed_ = false;  // in services.clients
   SessionContext ctx_;
   SessionAuth auth_;
   RoomFrames rooms_;

@@ -14,6 +14,8 @@
 
 namespace parley::realtime {
 
+class ConnectedClients;
+
 struct RealtimeSettings {
   RateLimits rate_limits;
   // Typing fans out to a whole room: bounded so that one client cannot flood it.
@@ -36,6 +38,7 @@ struct Services {
   Hub& hub;
   RealtimeSettings settings;
   ReceiptThrottle* receipts = nullptr;  // none: no receipts are sent
+  ConnectedClients* clients = nullptr;  // none: connections are not listed for the admin page
 };
 
 }  // namespace parley::realtime

@@ -33,6 +33,8 @@ class SessionContext {
   void close();
   bool closed() const noexcept { return closed_; }
   Subscriber* subscriber() const noexcept { return subscriber_; }
+  // The open connection, or null once closed.
+  const net::WsConnection* connection() const noexcept { return connection_.get(); }
 
   void send_text(std::string_view text);
   void send_frame(net::SharedFrame frame);

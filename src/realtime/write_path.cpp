@@ -1,6 +1,7 @@
 #include "realtime/write_path.hpp"
 
 #include "common/clock.hpp"
+#include "observability/metrics.hpp"
 #include "protocol/encode.hpp"
 
 namespace parley::realtime {
@@ -54,6 +55,7 @@ void publish(Services& services, const store::Write& write, const Writer& writer
 
 void submit_write(Services& services, store::Write write, Writer writer,
                   std::function<void(const WriteResult* result)> done) {
+  if (std::holds_alternative<store::NewMessage>(write)) obs::metrics().messages_received.add();
   // The write travels to the writer and is needed again, unchanged, by its callback.
   auto kept = std::make_shared<store::Write>(write);
   auto callback = [&services, kept, writer = std::move(writer), done](const WriteResult* result) {

@@ -103,9 +103,12 @@ void MessageWriter::run() {
 
     std::vector<WriteResult> results;
     bool committed = false;
+    std::int64_t transaction_us = 0;
     try {
       if (hooks.before_append) hooks.before_append();
+      const std::int64_t begin_us = monotonic_us();
       results = store_.write_batch(writes, now_ms());
+      transaction_us = monotonic_us() - begin_us;
       committed = results.size() == batch.size();
     } catch (const StoreUnavailable& e) {
       obs::log_warn("message batch not stored",
@@ -122,6 +125,8 @@ void MessageWriter::run() {
 
     auto& metrics = obs::metrics();
     metrics.store_batches.add();
+    metrics.store_commit.observe_us(static_cast<std::uint64_t>(transaction_us));
+    metrics.store_batch_size.observe(batch.size());
     std::int64_t committed_us = monotonic_us();
     std::uint64_t stored = 0;
     for (std::size_t i = 0; i < batch.size(); ++i) {

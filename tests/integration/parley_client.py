@@ -113,7 +113,8 @@ class ParleyServer:
         port_file = self.workdir / f"port-{uuid.uuid4().hex[:8]}"
         self._log_path = self.workdir / f"server-{uuid.uuid4().hex[:8]}.log"
         args = [str(binary), "--listen", "127.0.0.1:0", "--port-file", str(port_file),
-                "--data-dir", str(self.data_dir), "--log-level", self.log_level, *self.flags,
+                "--data-dir", str(self.data_dir),
+                *(["--log-level", self.log_level] if self.log_level else []), *self.flags,
                 *extra_flags(self.data_dir)]
         self.args = args
         env = dict(os.environ)

@@ -24,6 +24,7 @@ if [[ $(id -u) == 0 ]]; then
   as_pg=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups)
 fi
 
+# shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
   "${as_pg[@]}" "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"

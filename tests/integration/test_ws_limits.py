@@ -4,9 +4,10 @@ import threading
 import time
 
 import pytest
+import requests
 import websockets
 
-from parley_client import OP_PING, OP_PONG, OP_CLOSE, arun, raw_ws, ws_user, close_code
+from parley_client import OP_PING, OP_PONG, OP_CLOSE, arun, raw_ws, ws_user, close_code, wait_for
 
 
 def test_rate_limit_refuses_then_abuse_closes_1008(server_factory):
@@ -142,6 +143,16 @@ def test_slow_consumer_closed_1013_others_keep_receiving(server_factory):
         assert messages < total, "the slow consumer received everything: the cap did not apply"
     finally:
         slow.close()
+
+    # Once the slow socket is gone its close is counted, and nothing stays queued.
+    def counted():
+        text = requests.get(srv.url("/metrics"), timeout=5).text
+        closed = '\nparley_ws_connections_closed_total{code="1013"} 1\n' in text
+        return text if closed and "\nparley_ws_connections 0\n" in text else None
+
+    text = wait_for(counted, 10, "the 1013 close to be counted")
+    assert "\nparley_slow_consumer_closes_total 1\n" in text
+    assert "\nparley_ws_outbound_queued_bytes 0\n" in text
 
 
 @pytest.mark.timeout_s(90)

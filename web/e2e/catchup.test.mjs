@@ -5,7 +5,7 @@
 
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, launchBrowser, loginUi, messageRow, newPage, registerApi, reportOnFailure, startServer, steerSockets, uniq, waitFor, waitForMessage } from './helpers.mjs';
+import { api, launchBrowser, loginUi, messageRow, newPage, registerApi, reportOnFailure, startServer, steerSockets, uniq, waitForMessage } from './helpers.mjs';
 
 /** Records the `join` frames a page sends and the `joined` frames it gets, without steering. */
 function watchSockets(page) {

@@ -11,12 +11,13 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   format: [],
   i18n: [],
   admin: [],
+  health: [],
   auth: ['protocol', 'storage'],
   net: ['protocol', 'auth'],
   chat: ['protocol', 'storage', 'auth', 'net'],
   testing: ['protocol', 'storage', 'net'],
   components: ['protocol', 'net', 'chat', 'admin', 'format', 'i18n'],
-  app: ['protocol', 'storage', 'auth', 'net', 'chat', 'admin', 'format', 'i18n', 'components'],
+  app: ['protocol', 'storage', 'auth', 'net', 'chat', 'admin', 'format', 'i18n', 'components', 'health'],
   '.': ['app'],
 };
 

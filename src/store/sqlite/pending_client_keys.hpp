@@ -37,8 +37,10 @@ struct ClientKeyLess {
   using is_transparent = void;
   template <class A, class B>
   bool operator()(const A& a, const B& b) const {
-    return std::tie(a.room_id, a.user_id, a.client_id) <
-           std::tie(b.room_id, b.user_id, b.client_id);
+    // Compared as string_views: a std::string and a std::string_view member do not compare as
+    // tuples under clang.
+    using Key = std::tuple<std::int64_t, std::int64_t, std::string_view>;
+    return Key(a.room_id, a.user_id, a.client_id) < Key(b.room_id, b.user_id, b.client_id);
   }
 };
 

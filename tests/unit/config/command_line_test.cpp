@@ -111,5 +111,29 @@ TEST_F(CommandLine, HelpListsEveryDefault) {
   EXPECT_NE(inv.help_text.find("PARLEY_MAX_BODY_BYTES"), std::string::npos);
 }
 
+TEST_F(CommandLine, BackupAndRestoreNameTheirFile) {
+  auto b = parse({"backup", "--to", "/tmp/x.db", "--data-dir", "/d"});
+  EXPECT_EQ(b.command, Command::backup);
+  EXPECT_EQ(b.backup_file, "/tmp/x.db");
+  EXPECT_EQ(b.config.data_dir, "/d");
+  auto r = parse({"restore", "--from", "/tmp/x.db"});
+  EXPECT_EQ(r.command, Command::restore);
+  EXPECT_EQ(r.backup_file, "/tmp/x.db");
+  EXPECT_THROW(parse({"backup"}), ConfigError);
+  EXPECT_THROW(parse({"restore", "--to", "/tmp/x.db"}), ConfigError);
+  EXPECT_THROW(parse({"backup", "--to", "a", "extra"}), ConfigError);
+}
+
+TEST_F(CommandLine, OperationsFlags) {
+  auto d = parse({});
+  EXPECT_EQ(d.config.shutdown_timeout_s, 10);
+  EXPECT_EQ(d.config.log_file, "");
+  fake_env()["PARLEY_SHUTDOWN_TIMEOUT"] = "3";
+  auto inv = parse({"--log-file", "/var/log/parley.log"});
+  EXPECT_EQ(inv.config.shutdown_timeout_s, 3);
+  EXPECT_EQ(inv.config.log_file, "/var/log/parley.log");
+  EXPECT_THROW(parse({"--shutdown-timeout", "0"}), ConfigError);
+}
+
 }  // namespace
 }  // namespace parley::config

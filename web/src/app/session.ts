@@ -8,9 +8,11 @@ import { ChatStore } from '../chat/chatStore';
 import { browserTabs } from '../chat/openTabs';
 import { AccountApi } from '../net/accountApi';
 import { Api } from '../net/api';
-import { ChatSocket } from '../net/chatSocket';
+import { ChatSocket, type SocketLike } from '../net/chatSocket';
 import { plainJson } from '../net/plainJson';
 import type { AuthResponse } from '../protocol/types';
+import { startClientHealth } from '../health/browserHealth';
+import { countingSocketFactory } from '../health/clientHealth';
 import { browserStorage } from '../storage/keyValueStorage';
 
 export const tokens = new TokenManager({
@@ -22,6 +24,9 @@ export const tokens = new TokenManager({
 
 export const api = new Api(tokens);
 export const account = new AccountApi(api);
+
+/** The web app's own health, reported to the server (page loads, errors, reconnects). */
+export const health = startClientHealth();
 
 /** This tab's identity among the open tabs, for sharing unsent messages. */
 const tabs = browserTabs();
@@ -40,6 +45,7 @@ export function createChat(): ChatStore {
     // v1.1: the token travels in the subprotocol list, so a connection is ready on open.
     subprotocolAuth: { currentUser: () => tokens.user },
     lastSeen: (room) => store?.lastSeen(room),
+    createSocket: countingSocketFactory(health, (url) => new WebSocket(url) as unknown as SocketLike),
   });
   store = new ChatStore({
     api,

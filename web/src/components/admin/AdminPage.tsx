@@ -1,9 +1,11 @@
+import type { ConnectionsSource } from '../../admin/connections';
 import type { AdminSource } from '../../admin/dashboardPoller';
 import { errorText } from '../../i18n/errorText';
 import { useI18n } from '../../i18n/i18nContext';
 import { fmt } from '../../i18n/strings';
 import { ApiError } from '../../net/apiError';
 import type { User } from '../../protocol/types';
+import { ConnectedClients } from './ConnectedClients';
 import { ErrorsByCode } from './ErrorsByCode';
 import { fmtNum } from './formatNumbers';
 import { LatencyTable } from './LatencyTable';
@@ -30,7 +32,7 @@ function BackToChat({ navigate }: { navigate: (p: string) => void }) {
 }
 
 /** The operations dashboard at /admin, for administrators only. */
-export function AdminPage({ api, user, navigate, onLogout }: { api: AdminSource; user: User; navigate: (p: string) => void; onLogout: () => void }) {
+export function AdminPage({ api, user, navigate, onLogout }: { api: AdminSource & ConnectionsSource; user: User; navigate: (p: string) => void; onLogout: () => void }) {
   const { t, lang } = useI18n();
   const isAdmin = user.role === 'admin';
   const { numbers: data, rateSeries, error, updated } = useAdminDashboard(api, isAdmin);
@@ -94,6 +96,7 @@ export function AdminPage({ api, user, navigate, onLogout }: { api: AdminSource;
         <LatencyTable data={data} />
         <ErrorsByCode errors={data?.errors ?? {}} />
       </div>
+      <ConnectedClients source={api} />
       <RecentErrors errors={data?.recentErrors ?? []} />
       {data && Object.keys(data.other).length > 0 && <OtherCounters data={data} />}
     </main>

@@ -213,13 +213,18 @@ class SessionHarness : public ::testing::Test {
     return store_.write_batch({&w, 1}, kNow).at(0).message;
   }
 
-  auth::AccessClaims claims_of(const domain::User& user) const {
+  // Claims of a live session of `user` (one stored session per call, as a login makes); sid 0
+  // for a user the store does not have.
+  auth::AccessClaims claims_of(const domain::User& user) {
     const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
-    return {user.id, user.username, user.role, now, now + 3600};
+    const std::string token = "refresh-" + std::to_string(++sessions_made_);
+    const std::int64_t sid = store_.create_session(
+        {user.id, token, "family-" + token, "test", "127.0.0.1", (now + 3600) * 1000}, now * 1000);
+    return {user.id, user.username, user.role, now, now + 3600, sid};
   }
-  std::string token_of(const domain::User& user) const { return jwt_.issue(claims_of(user)); }
+  std::string token_of(const domain::User& user) { return jwt_.issue(claims_of(user)); }
 
   // A session opened on a fresh fake connection, with the upgrade's claims when given.
   Client& open(std::optional<auth::AccessClaims> claims = std::nullopt,
@@ -295,6 +300,7 @@ class SessionHarness : public ::testing::Test {
   std::mutex batches_mutex_;
   std::condition_variable batch_done_;
   std::uint64_t batches_done_ = 0;  // writer batches over, counted by the after_batch hook
+  int sessions_made_ = 0;
 };
 
 }  // namespace parley::realtime::test

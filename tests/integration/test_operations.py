@@ -31,7 +31,10 @@ def test_metrics_prometheus_text(api, alice):
     assert r.headers.get("Content-Type", "").startswith("text/plain")
     lines = [l for l in r.text.splitlines() if l and not l.startswith("#")]
     assert lines, "no samples"
-    sample = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eEInfaN]+( \d+)?$")
+    # Label values are quoted and may hold braces (route="/api/rooms/{id}").
+    sample = re.compile(r'^[a-zA-Z_:][a-zA-Z0-9_:]*'
+                        r'(\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*\})?'
+                        r' [-+0-9.eEInfaN]+( \d+)?$')
     bad = [l for l in lines if not sample.match(l)]
     assert not bad, f"malformed exposition lines: {bad[:5]}"
     assert any(l.startswith("# TYPE ") for l in r.text.splitlines())

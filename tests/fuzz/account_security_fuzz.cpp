@@ -107,9 +107,12 @@ void fuzz_subprotocols(std::string_view input) {
       std::size_t from = 0;
       while (from <= h.size()) {
         std::size_t comma = h.find(',', from);
-        std::string_view entry = h.substr(from, comma == std::string_view::npos ? h.npos : comma - from);
-        while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t')) entry.remove_prefix(1);
-        while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t')) entry.remove_suffix(1);
+        std::string_view entry =
+            h.substr(from, comma == std::string_view::npos ? h.npos : comma - from);
+        while (!entry.empty() && (entry.front() == ' ' || entry.front() == '\t'))
+          entry.remove_prefix(1);
+        while (!entry.empty() && (entry.back() == ' ' || entry.back() == '\t'))
+          entry.remove_suffix(1);
         exact = exact || entry == http::kParleySubprotocol;
         if (comma == std::string_view::npos) break;
         from = comma + 1;

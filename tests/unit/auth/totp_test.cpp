@@ -53,9 +53,9 @@ TEST(Totp, RefusesAnythingButSixDigits) {
   longer.append("0");
   std::string spaced(" ");
   spaced.append(code, 1);
-  for (const std::string& bad : {std::string(), code.substr(1), longer, spaced,
-                                 std::string("12345a"), std::string("-12345"),
-                                 std::string("\0\0\0\0\0\0", 6), std::string("１２３４５６")})
+  for (const std::string& bad :
+       {std::string(), code.substr(1), longer, spaced, std::string("12345a"), std::string("-12345"),
+        std::string("\0\0\0\0\0\0", 6), std::string("１２３４５６")})
     EXPECT_FALSE(match_totp(kRfcKey, bad, now, kNever)) << bad;
   EXPECT_FALSE(match_totp("", code, now, kNever));
 }

@@ -84,11 +84,13 @@ TEST(SessionRegistry, ChecksRunWhileEndsArrive) {
   });
   std::thread checker([&] {
     for (int round = 0; round < 20; ++round)
-      for (std::int64_t id = 2; id <= 1000; id += 2) EXPECT_EQ(sessions.status(id, id), Status::live);
+      for (std::int64_t id = 2; id <= 1000; id += 2)
+        EXPECT_EQ(sessions.status(id, id), Status::live);
   });
   ender.join();
   checker.join();
-  for (std::int64_t id = 1; id <= 1000; id += 2) EXPECT_EQ(sessions.status(id, id), Status::refused);
+  for (std::int64_t id = 1; id <= 1000; id += 2)
+    EXPECT_EQ(sessions.status(id, id), Status::refused);
 }
 
 }  // namespace

@@ -58,9 +58,10 @@ TEST(Options, EveryWebSocketAuthenticationWay) {
   for (const char* way : {"token", "frame", "subprotocol"})
     EXPECT_EQ(parse({"idle", "--url", "http://127.0.0.1:1", "--auth", way}).auth, way);
   // CLI11 answers a value outside the set by exiting with its usage error.
-  EXPECT_EXIT(parse({"idle", "--url", "http://127.0.0.1:1", "--auth", "header"}),
-              [](int status) { return WIFEXITED(status) && WEXITSTATUS(status) != 0; },
-              "not in \\{token,frame,subprotocol\\}");
+  EXPECT_EXIT(
+      parse({"idle", "--url", "http://127.0.0.1:1", "--auth", "header"}),
+      [](int status) { return WIFEXITED(status) && WEXITSTATUS(status) != 0; },
+      "not in \\{token,frame,subprotocol\\}");
 }
 
 }  // namespace

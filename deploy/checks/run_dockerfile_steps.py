@@ -202,9 +202,16 @@ def check_runtime(stage, roots):
         fail("runtime: the image must hold /usr/local/bin/parley and /usr/share/parley/web")
     if not (web / "index.html").exists():
         fail("runtime: the web app build has no index.html")
+    # apt installs each package's dependencies too: those count as installed.
+    deps = subprocess.run(["apt-cache", "depends", "--recurse", "--installed", "--no-recommends",
+                           "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces",
+                           "--no-enhances", *sorted(installed)],
+                          capture_output=True, text=True).stdout
+    pulled = {l.split(":")[-1].strip().split(":")[0] for l in deps.splitlines()
+              if l.strip() and not l.strip().startswith("<")}
     for path, package in sorted(library_packages(binary).items()):
         base = package.split(":")[0]
-        if base not in installed and base not in BASE_IMAGE_PACKAGES:
+        if base not in installed and base not in pulled and base not in BASE_IMAGE_PACKAGES:
             fail(f"runtime: {path} comes from {base}, which the runtime stage does not install")
     print(f"dockerfile: runtime: every shared library of the binary comes from the image's packages")
     return binary, web, entrypoint, healthcheck

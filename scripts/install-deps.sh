@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages Parley needs, only those missing. Usage: install-deps.sh [build|test|web]
 set -euo pipefail
 
-packages=(build-essential cmake ninja-build pkg-config git
+packages=(build-essential cmake ninja-build pkg-config git ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsqlite3-dev libsodium-dev libspdlog-dev libfmt-dev libpq-dev libhiredis-dev libcli11-dev
   libgtest-dev libbenchmark-dev)

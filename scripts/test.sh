@@ -39,7 +39,7 @@ build_sanitized() {
   command -v ninja >/dev/null && generator=(-G Ninja)
   [ -f build-asan/CMakeCache.txt ] ||
     cmake -S . -B build-asan "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARLEY_SANITIZE=ON \
-      -DPARLEY_BUILD_BENCH=OFF
+      -DPARLEY_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG"
   cmake --build build-asan --parallel "$(nproc)"
 }
 

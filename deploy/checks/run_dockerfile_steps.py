@@ -146,7 +146,12 @@ def run_build_stage(stage, root, patterns):
                 continue
             print(f"dockerfile: stage {stage['name']}: RUN {args}", flush=True)
             cwd = root / workdir.lstrip("/")
-            r = subprocess.run(["bash", "-euo", "pipefail", "-c", args], cwd=cwd, env=env)
+            run_env = dict(env)
+            if shutil.which("ccache") and "CMAKE_CXX_COMPILER_LAUNCHER" not in run_env:
+                # Not part of the image: paths relative to the stage's WORKDIR let ccache reuse
+                # what scripts/build.sh compiled from the same sources, so the check costs little.
+                run_env["CMAKE_CXX_COMPILER_LAUNCHER"] = f"env;CCACHE_BASEDIR={cwd};ccache"
+            r = subprocess.run(["bash", "-euo", "pipefail", "-c", args], cwd=cwd, env=run_env)
             if r.returncode != 0:
                 fail(f"stage {stage['name']}: RUN {args} exited {r.returncode}")
         else:

@@ -8,7 +8,7 @@ packages=(build-essential cmake ninja-build pkg-config git ccache
   libgtest-dev libbenchmark-dev)
 for what in "$@"; do
   case "$what" in
-    test) packages+=(python3 python3-pytest python3-websockets python3-requests clang
+    test) packages+=(python3 python3-pytest python3-pytest-xdist python3-websockets python3-requests clang
                      libclang-rt-14-dev postgresql redis-server nodejs npm chromium
                      clang-format clang-tidy shellcheck nginx-light prometheus curl openssl) ;;
     web) packages+=(nodejs npm) ;;

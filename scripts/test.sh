@@ -32,7 +32,10 @@ stage() {
 }
 
 unit() { ctest --test-dir "$1" --output-on-failure --parallel "$(nproc)"; }
-integration() { PARLEY_BIN="$1" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration; }
+# Integration tests mostly wait on sockets: four pytest workers (python3-pytest-xdist), each
+# module on one worker with its own server and data directory (PostgreSQL: its own database).
+workers=(-n "${PARLEY_TEST_WORKERS:-4}" --dist loadfile)
+integration() { PARLEY_BIN="$1" /usr/bin/python3 -m pytest -q -p no:cacheprovider "${workers[@]}" tests/integration; }
 
 build_sanitized() {
   local generator=()
@@ -71,7 +74,7 @@ stage "deployment files" scripts/check-deploy.sh
 stage "unit tests" unit build
 stage "integration tests" integration build/parley
 stage "integration tests on PostgreSQL" env PARLEY_BIN=build/parley \
-  tests/integration/run_on_postgres.sh -q -p no:cacheprovider
+  tests/integration/run_on_postgres.sh -q -p no:cacheprovider "${workers[@]}"
 if [ -z "${PARLEY_QUICK:-}" ]; then
   stage "sanitizer build" build_sanitized
   stage "unit tests (ASan+UBSan)" unit build-asan

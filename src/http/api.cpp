@@ -140,7 +140,6 @@ const auth::AccessClaims& require_user(const ExchangePtr& exchange) {
 }
 
 void Api::handle(net::HttpRequest request, Respond respond) {
-  obs::metrics().http_requests.add();
   request.remote_address = settings_.client_address.of(request);
   std::string request_id = request_id_for(request);
   auto exchange =
@@ -252,7 +251,6 @@ void Api::run_route(const Route& route, const ExchangePtr& exchange) {
 }
 
 net::UpgradeDecision Api::upgrade(const net::HttpRequest& request) {
-  obs::metrics().http_requests.add();
   const std::int64_t started_us = monotonic_us();
   std::string request_id = request_id_for(request);
   const std::string client = settings_.client_address.of(request);

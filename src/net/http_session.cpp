@@ -219,7 +219,12 @@ void HttpSession<Stream>::on_read(error_code ec) {
   fill_request(request, message, true);
   parser_.reset();
   obs::metrics().http_requests.add();
-  if (ws && request.path == "/ws") return upgrade(std::move(request));
+  if (request.path == "/ws") {
+    if (ws) return upgrade(std::move(request));
+    // RFC 6455 §4.2.2: the WebSocket endpoint answers a plain request with 426, not a page.
+    return reply_error(request, ErrorCode::bad_request, "GET /ws takes a WebSocket upgrade only",
+                       426);
+  }
   handle_request(std::move(request));
 }
 
@@ -278,7 +283,10 @@ template <class Stream>
 void HttpSession<Stream>::reply_error(const HttpRequest& request, ErrorCode code,
                                       std::string_view message, int status) {
   HttpResponse response = server_.handler.error_response(request, code, message);
-  if (status == 426) response.set_header("Sec-WebSocket-Version", "13");
+  if (status == 426) {
+    response.set_header("Upgrade", "websocket");
+    response.set_header("Sec-WebSocket-Version", "13");
+  }
   if (status != 0) response.status = status;
   respond(std::move(response), false);
 }

@@ -72,6 +72,7 @@ Api::Api(realtime::Services& services, ApiSettings settings)
     : services_(services),
       settings_(std::move(settings)),
       throttle_(settings_.login_limits),
+      access_code_throttle_(settings_.login_limits),
       static_files_(settings_.web_root) {
   reloadable_ = std::make_shared<const ReloadableSettings>(
       ReloadableSettings{settings_.api_keys, settings_.allowed_origins});

@@ -57,6 +57,9 @@ class Api : public net::HttpHandler {
   realtime::Services& services() noexcept { return services_; }
   const ApiSettings& settings() const noexcept { return settings_; }
   LoginThrottle& login_throttle() noexcept { return throttle_; }
+  // An access code is a password: wrong codes are throttled per user and room and per address,
+  // with the login limits.
+  LoginThrottle& access_code_throttle() noexcept { return access_code_throttle_; }
   // The API keys and allowed origins in force (the initial ones are those of ApiSettings).
   // Thread-safe.
   std::shared_ptr<const ReloadableSettings> reloadable() const;
@@ -97,6 +100,7 @@ class Api : public net::HttpHandler {
   realtime::Services& services_;
   ApiSettings settings_;
   LoginThrottle throttle_;
+  LoginThrottle access_code_throttle_;
   StaticFiles static_files_;
   std::vector<Route> routes_;
   mutable std::mutex reload_mutex_;

@@ -65,10 +65,20 @@ void join_room(Api& api, const ExchangePtr& ex) {
   if (!room) throw ApiError(ErrorCode::not_found, "no room " + std::to_string(room_id));
   if (!room->joined) {
     if (room->is_private) {
+      auto& throttle = api.access_code_throttle();
+      const std::string key =
+          "room " + std::to_string(room_id) + " user " + std::to_string(user.user_id);
+      const std::string& address = ex->request().remote_address;
+      if (int wait = throttle.retry_after(key, address, now_ms()); wait > 0)
+        throw ApiError(ErrorCode::rate_limited, "too many wrong access codes; try again later",
+                       wait);
       auto hash = store.access_code_hash(room_id);
-      if (!hash || !code || !auth::verify_password(*hash, *code))
+      if (!hash || !code || !auth::verify_password(*hash, *code)) {
+        throttle.record_failure(key, address, now_ms());
         throw ApiError(ErrorCode::forbidden,
                        "wrong access code for room " + std::to_string(room_id));
+      }
+      throttle.record_success(key);
     }
     if (store.add_member(room_id, user.user_id, now_ms())) ++room->member_count;
     room->joined = true;

@@ -1,5 +1,6 @@
 // parley: flags -> Config -> wire the pieces -> run.
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -26,6 +27,7 @@
 #include "net/server.hpp"
 #include "observability/log.hpp"
 #include "realtime/connected_clients.hpp"
+#include "realtime/connection_limits.hpp"
 #include "realtime/hub.hpp"
 #include "realtime/services.hpp"
 #include "realtime/write_path.hpp"
@@ -43,6 +45,16 @@ using namespace parley;
 constexpr std::chrono::seconds kLockWait{15};
 
 // web/dist beside the source tree the binary was built from, when it exists.
+// The default cap on WebSocket connections: the process's open-file limit, less a reserve for
+// the store, HTTP requests, logs and uploads, so that accept() never runs out of descriptors.
+std::size_t connections_within_open_file_limit() {
+  constexpr std::size_t kReserve = 256;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 0;
+  const auto files = static_cast<std::size_t>(limit.rlim_cur);
+  return files > 2 * kReserve ? files - kReserve : files / 2;
+}
+
 std::string default_web_root() {
   for (const char* candidate : {PARLEY_SOURCE_DIR "/web/dist", "web/dist"})
     if (std::filesystem::exists(std::filesystem::path(candidate) / "index.html")) return candidate;
@@ -186,6 +198,10 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
   realtime::Services services{*store, writer, jwt, workers, hub, rt, &receipts};
   realtime::ConnectedClients clients(net_config.threads);
   services.clients = &clients;
+  realtime::ConnectionLimits connection_limits(
+      {c.max_connections != 0 ? c.max_connections : connections_within_open_file_limit(),
+       c.max_connections_per_address, c.max_connections_per_user});
+  services.limits = &connection_limits;
   load_ended_sessions(*store, hub.sessions(), c.access_token_ttl_s);
   auto settings = api_settings(c);
   settings.totp_sealer =

@@ -16,6 +16,7 @@ parley_server_start() {
   "$bin" --listen 127.0.0.1:0 --port-file "$dir/port" --data-dir "$dir" --log-level warn \
     --rate-limit-per-second 1000000 --rate-limit-burst 1000000 \
     --rate-limit-abuse-count 1000000000 --login-max-failures-ip 1000000 \
+    --max-connections-per-address 0 --max-connections-per-user 0 \
     --api-key "bench=$key" "$@" >"$dir/server.log" 2>&1 </dev/null &
   # shellcheck disable=SC2034  # for the caller
   parley_server_pid=$!

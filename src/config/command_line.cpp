@@ -169,6 +169,17 @@ const std::vector<OptionSpec>& server_options() {
                                          &Config::ws_idle_timeout_ms, 10, 86'400'000));
     s.push_back(int_option<std::int64_t>("ws-auth-timeout-ms", "time allowed for the auth frame",
                                          &Config::ws_auth_timeout_ms, 10, 3'600'000));
+    s.push_back(int_option<std::size_t>(
+        "max-connections", "open WebSocket connections (503 beyond; 0: open-file limit - 256)",
+        &Config::max_connections, 0, std::size_t{1} << 24));
+    s.push_back(
+        int_option<std::size_t>("max-connections-per-address",
+                                "open WebSocket connections per client address (429; 0: any)",
+                                &Config::max_connections_per_address, 0, std::size_t{1} << 24));
+    s.push_back(
+        int_option<std::size_t>("max-connections-per-user",
+                                "open WebSocket connections per user (429 or close 1013; 0: any)",
+                                &Config::max_connections_per_user, 0, std::size_t{1} << 24));
     s.push_back({"rate-limit-per-second", "N", "send frames per second per connection",
                  [](Config& c, const std::string& v) {
                    c.rate_limit_per_second = parse_positive_double("rate-limit-per-second", v);

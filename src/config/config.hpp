@@ -39,6 +39,10 @@ struct Config {
   std::int64_t ws_ping_interval_ms = 30'000;
   std::int64_t ws_idle_timeout_ms = 75'000;
   std::int64_t ws_auth_timeout_ms = 10'000;
+  // Open WebSocket connections: 0 for max_connections means the open-file limit less a reserve.
+  std::size_t max_connections = 0;
+  std::size_t max_connections_per_address = 4096;  // 0: no cap
+  std::size_t max_connections_per_user = 256;      // 0: no cap
   double rate_limit_per_second = 20;
   double rate_limit_burst = 40;
   std::int64_t rate_limit_abuse_count = 100;

@@ -13,6 +13,7 @@
 #include "observability/metrics.hpp"
 #include "protocol/validation.hpp"
 #include "realtime/chat_session.hpp"
+#include "realtime/connection_limits.hpp"
 #include "realtime/session_check.hpp"
 #include "store/store.hpp"
 
@@ -266,6 +267,26 @@ net::UpgradeDecision Api::upgrade(const net::HttpRequest& request) {
   return decision;
 }
 
+namespace {
+
+net::HttpResponse refuse_connection(realtime::ConnectionLimits::Refusal refusal,
+                                    const std::string& request_id) {
+  using Refusal = realtime::ConnectionLimits::Refusal;
+  realtime::count_refusal(refusal);
+  // The server is full: 503. One address or one user has its share: 429, as for other limits.
+  if (refusal == Refusal::total) {
+    obs::metrics().count_error(ErrorCode::unavailable, "websocket connection cap reached");
+    return make_error_response(ErrorCode::unavailable, "too many connections; try again later",
+                               request_id, 5);
+  }
+  const char* message = refusal == Refusal::address ? "too many connections from this address"
+                                                    : "too many connections for this user";
+  obs::metrics().count_error(ErrorCode::rate_limited, message);
+  return make_error_response(ErrorCode::rate_limited, message, request_id, 5);
+}
+
+}  // namespace
+
 net::UpgradeDecision Api::decide_upgrade(const net::HttpRequest& request, std::string request_id,
                                          const std::string& client) {
   if (request.path != "/ws")
@@ -305,7 +326,14 @@ net::UpgradeDecision Api::decide_upgrade(const net::HttpRequest& request, std::s
     // against the store before it serves anything, and closes with 4001 if it has ended.
     session_confirmed = status == realtime::SessionRegistry::Status::live;
   }
-  realtime::ConnectionInfo info{client, request_id};
+  realtime::ConnectionSlot slot;
+  if (services_.limits != nullptr) {
+    auto refusal = realtime::ConnectionLimits::Refusal::none;
+    slot = services_.limits->acquire(client, claims ? claims->user_id : 0, refusal);
+    if (refusal != realtime::ConnectionLimits::Refusal::none)
+      return {refuse_connection(refusal, request_id), nullptr, {}};
+  }
+  realtime::ConnectionInfo info{client, request_id, std::move(slot)};
   std::vector<net::Header> headers{{"X-Request-Id", std::move(request_id)}};
   // Only parley.v1 is ever selected: the entry carrying the token is never echoed.
   if (offered.parley_v1)

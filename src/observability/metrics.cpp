@@ -101,6 +101,13 @@ std::string Metrics::render_prometheus() const {
                    "Message commit to its frame queued to one network thread's subscribers.",
                    delivery_latency);
   out +=
+      "# HELP parley_ws_connections_refused_total WebSocket connections refused by a cap.\n"
+      "# TYPE parley_ws_connections_refused_total counter\n";
+  constexpr std::array<const char*, 3> kRefusalCaps = {"total", "address", "user"};
+  for (std::size_t i = 0; i < kRefusalCaps.size(); ++i)
+    append_line(out, "parley_ws_connections_refused_total{cap=\"%s\"} %llu\n", kRefusalCaps[i],
+                static_cast<unsigned long long>(connection_refusals[i].value()));
+  out +=
       "# HELP parley_errors_total Errors answered, by code.\n# TYPE parley_errors_total counter\n";
   for (int i = 0; i < kErrorCodeCount; ++i) {
     auto name = to_string(static_cast<ErrorCode>(i));

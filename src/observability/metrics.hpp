@@ -94,6 +94,8 @@ struct Metrics {
   Counter web_ws_reconnects;
   Counter web_reports_refused;  // reports over the rate limit, not counted above
   Counter admin_disconnects;    // connections closed from the admin page
+  // WebSocket connections refused by a cap (ConnectionLimits): total, per address, per user.
+  std::array<Counter, 3> connection_refusals;
 
   void count_close(std::uint16_t code) noexcept;
 

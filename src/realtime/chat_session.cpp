@@ -51,6 +51,13 @@ bool ChatSession::on_ready() {
     on_session_ended();
     return false;
   }
+  // Known only now for a connection that authenticated by frame (the upgrade counted the others).
+  if (!info_.slot.add_user(ctx_.user.id)) {
+    count_refusal(ConnectionLimits::Refusal::user);
+    ctx_.send_error(std::nullopt, ErrorCode::rate_limited, "too many connections for this user");
+    ctx_.close_connection(kCloseTryAgainLater, "too many connections for this user");
+    return false;
+  }
   obs::metrics().ws_authenticated.add();
   obs::log_info("ws auth", {obs::field("connection", id_), obs::field("user_id", ctx_.user.id),
                             obs::field("via", authenticated_via_upgrade_ ? "upgrade" : "frame")});

@@ -14,6 +14,7 @@
 #include "net/ws_connection.hpp"
 #include "protocol/client_frame.hpp"
 #include "realtime/connected_clients.hpp"
+#include "realtime/connection_limits.hpp"
 #include "realtime/message_frames.hpp"
 #include "realtime/read_frames.hpp"
 #include "realtime/room_frames.hpp"
@@ -28,6 +29,7 @@ namespace parley::realtime {
 struct ConnectionInfo {
   std::string address;     // the client's address (behind trusted proxies: the forwarded one)
   std::string request_id;  // of the upgrade request
+  ConnectionSlot slot;     // its place under the connection caps, held until it is destroyed
 };
 
 class ChatSession : public net::WsHandler,

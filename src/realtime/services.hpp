@@ -15,6 +15,7 @@
 namespace parley::realtime {
 
 class ConnectedClients;
+class ConnectionLimits;
 
 struct RealtimeSettings {
   RateLimits rate_limits;
@@ -39,6 +40,7 @@ struct Services {
   RealtimeSettings settings;
   ReceiptThrottle* receipts = nullptr;  // none: no receipts are sent
   ConnectedClients* clients = nullptr;  // none: connections are not listed for the admin page
+  ConnectionLimits* limits = nullptr;   // none: connections are not capped
 };
 
 }  // namespace parley::realtime

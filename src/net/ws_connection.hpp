@@ -19,6 +19,14 @@ using SharedFrame = std::shared_ptr<const std::string>;
 // Encodes `payload` as one final text frame.
 SharedFrame make_text_frame(std::string_view payload);
 
+// What became of a frame handed to WsConnection::send.
+enum class SendResult {
+  queued,   // it will be written
+  dropped,  // it would have taken the unsent bytes over the outbound cap: the connection closes
+            // 1013
+  closing,  // the connection is closing or closed: nothing more is queued
+};
+
 // One accepted WebSocket connection. Lives on one network thread for its whole life; every member
 // function must be called on that thread unless it says otherwise.
 class WsConnection {
@@ -26,9 +34,10 @@ class WsConnection {
   virtual ~WsConnection() = default;
 
   // Queues a frame. Everything queued before the next write is sent with one gathered write.
-  // When the unsent bytes exceed the outbound cap the connection is closed with 1013 (later, on its
-  // own thread: never inside the caller's loop).
-  virtual void send(SharedFrame frame) = 0;
+  // A frame that would take the unsent bytes over the outbound cap is dropped and the connection
+  // closed with 1013 (later, on its own thread: never inside the caller's loop). Pings and pongs
+  // count against the same cap.
+  [[nodiscard]] virtual SendResult send(SharedFrame frame) = 0;
 
   // Starts the closing handshake with `code` after what is already queued; idempotent.
   virtual void close(std::uint16_t code, std::string_view reason) = 0;

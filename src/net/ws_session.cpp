@@ -48,7 +48,7 @@ class WsSession final : public SessionBase, public WsConnection {
 
   void start(std::string_view leftover);
 
-  void send(SharedFrame frame) override;
+  SendResult send(SharedFrame frame) override;
   void close(std::uint16_t code, std::string_view reason) override {
     begin_close(code, reason, false);
   }
@@ -81,7 +81,8 @@ class WsSession final : public SessionBase, public WsConnection {
   bool consume(std::span<char> input);
   void hand_received_text(std::string_view text);
 
-  void enqueue(SharedFrame frame);
+  void enqueue(SharedFrame frame);  // unchecked: the close frame, and enqueue_within_cap
+  SendResult enqueue_within_cap(SharedFrame frame);
   void schedule_flush();
   void do_write();
   void write_now();
@@ -214,7 +215,9 @@ bool WsSession<Stream>::consume(std::span<char> input) {
         if (state_ == State::open) hand_received_text(event.payload);
         break;
       case WsFrameParser::Kind::ping:
-        if (state_ == State::open) enqueue(make_frame(ws_opcode::pong, event.payload));
+        // A client that pings and never reads meets the outbound cap like any other.
+        if (state_ == State::open && !overflow_)
+          (void)enqueue_within_cap(make_frame(ws_opcode::pong, event.payload));
         break;
       case WsFrameParser::Kind::pong:
         break;  // liveness is noted for any received byte
@@ -252,20 +255,25 @@ void WsSession<Stream>::hand_received_text(std::string_view text) {
 }
 
 template <class Stream>
-void WsSession<Stream>::send(SharedFrame frame) {
-  if (state_ != State::open || overflow_ || !frame) return;
-  queued_bytes_ += frame->size();
-  queue_.push_back(std::move(frame));
-  if (queued_bytes_ > server_.config.max_outbound_bytes) {
+SendResult WsSession<Stream>::send(SharedFrame frame) {
+  if (state_ != State::open || overflow_) return SendResult::closing;
+  if (!frame) return SendResult::dropped;
+  return enqueue_within_cap(std::move(frame));
+}
+
+template <class Stream>
+SendResult WsSession<Stream>::enqueue_within_cap(SharedFrame frame) {
+  if (queued_bytes_ + frame->size() > server_.config.max_outbound_bytes) {
     // Mark now, close later on our own thread: the caller may be looping over a room.
     overflow_ = true;
     obs::metrics().slow_consumer_closes.add();
     obs::log_warn("closing slow consumer",
                   {obs::field("connection", id_), obs::field("queued_bytes", queued_bytes_)});
     asio::post(executor(), [self = self()] { self->begin_close(1013, "slow consumer", true); });
-    return;
+    return SendResult::dropped;
   }
-  schedule_flush();
+  enqueue(std::move(frame));
+  return SendResult::queued;
 }
 
 template <class Stream>
@@ -398,6 +406,7 @@ void WsSession<Stream>::begin_close(std::uint16_t code, std::string_view reason,
     queue_.resize(keep);
   }
   close_queued_ = true;
+  // Outside the cap: one close frame of at most 127 bytes per connection, and it must go out.
   enqueue(make_close_frame(code, reason));
   arm_timer(Clock::now() + kCloseTimeout);
 }
@@ -436,7 +445,7 @@ void WsSession<Stream>::on_timer(error_code ec) {
     return begin_close(1001, "idle timeout", true);
   }
   if (now >= next_ping_) {
-    enqueue(make_frame(ws_opcode::ping, {}));
+    if (!overflow_) (void)enqueue_within_cap(make_frame(ws_opcode::ping, {}));
     next_ping_ = now + server_.config.ping_interval;
   }
   arm_liveness();

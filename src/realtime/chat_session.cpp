@@ -135,37 +135,38 @@ void ChatSession::handle(protocol::ClientFrame frame) {
              frame.body);
 }
 
-void ChatSession::send_delivery(const Delivery& delivery) {
-  if (ctx_.closed() || session_ended_ || !ready()) return;
+bool ChatSession::send_delivery(const Delivery& delivery) {
+  if (ctx_.closed() || session_ended_ || !ready()) return false;
+  const auto queued = [this](const net::SharedFrame& frame) {
+    return ctx_.send_frame(frame) == net::SendResult::queued;
+  };
   switch (delivery.kind) {
     case Delivery::Kind::room_event:
       switch (ctx_.rooms.offer(delivery.room_id, delivery.position, delivery.frame,
                                ctx_.services.settings.max_pending_frames)) {
         case RoomSubscriptions::Offer::send:
-          ctx_.send_frame(delivery.frame);
-          break;
+          return queued(delivery.frame);
+        case RoomSubscriptions::Offer::buffered:
+          return true;
         case RoomSubscriptions::Offer::overflow:
           obs::metrics().slow_consumer_closes.add();
           ctx_.close_connection(kCloseTryAgainLater, "too far behind");
-          break;
-        case RoomSubscriptions::Offer::buffered:
+          return false;
         case RoomSubscriptions::Offer::skip:
-          break;
+          return false;
       }
-      return;
+      return false;
     case Delivery::Kind::typing:
     case Delivery::Kind::presence:
     case Delivery::Kind::receipt:
-      if (ctx_.rooms.is_live(delivery.room_id)) ctx_.send_frame(delivery.frame);
-      return;
+      return ctx_.rooms.is_live(delivery.room_id) && queued(delivery.frame);
     case Delivery::Kind::room_deleted:
       // The shard drops the room's subscriptions itself after this loop.
-      if (ctx_.rooms.remove(delivery.room_id)) ctx_.send_frame(delivery.frame);
-      return;
+      return ctx_.rooms.remove(delivery.room_id) && queued(delivery.frame);
     case Delivery::Kind::notification:
-      ctx_.send_frame(delivery.frame);
-      return;
+      return queued(delivery.frame);
   }
+  return false;
 }
 
 void ChatSession::on_closed() {

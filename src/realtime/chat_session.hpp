@@ -49,7 +49,7 @@ class ChatSession : public net::WsHandler,
 
   std::int64_t user_id() const noexcept override { return ctx_.user.id; }
   const std::string& role() const noexcept override { return ctx_.user.role; }
-  void send_delivery(const Delivery& delivery) override;
+  bool send_delivery(const Delivery& delivery) override;
   void on_membership_ended(std::int64_t room_id) override { rooms_.drop(room_id, true); }
   void on_role_changed(const std::string& role) override { ctx_.user.role = role; }
   std::int64_t session_id() const noexcept override { return auth_.session_id(); }

@@ -58,8 +58,7 @@ std::size_t HubShard::deliver_to_room(const Delivery& delivery) {
     Subscriber* s = list[i];
     if (s == nullptr) continue;
     if (delivery.exclude_user != 0 && s->user_id() == delivery.exclude_user) continue;
-    s->send_delivery(delivery);
-    ++delivered;
+    if (s->send_delivery(delivery)) ++delivered;
   }
   if (--delivering_ == 0 && !rooms_to_compact_.empty()) {
     for (auto room : rooms_to_compact_) {
@@ -86,8 +85,7 @@ std::size_t HubShard::deliver_to_user(std::int64_t user_id, const Delivery& deli
   for (std::size_t i = 0; i < it->second.size(); ++i) {
     Subscriber* s = it->second[i];
     if (s == nullptr || s == delivery.exclude_connection) continue;
-    s->send_delivery(delivery);
-    ++delivered;
+    if (s->send_delivery(delivery)) ++delivered;
   }
   --delivering_;
   return delivered;
@@ -99,8 +97,7 @@ std::size_t HubShard::deliver_to_role(std::string_view role, const Delivery& del
   for (auto& [user, list] : users_) {
     for (std::size_t i = 0; i < list.size(); ++i) {
       if (Subscriber* s = list[i]; s != nullptr && s->role() == role) {
-        s->send_delivery(delivery);
-        ++delivered;
+        if (s->send_delivery(delivery)) ++delivered;
       }
     }
   }

@@ -18,12 +18,13 @@ void SessionContext::close() {
   connection_.reset();
 }
 
-void SessionContext::send_frame(net::SharedFrame frame) {
-  if (connection_ && !closed_) connection_->send(std::move(frame));
+net::SendResult SessionContext::send_frame(net::SharedFrame frame) {
+  if (!connection_ || closed_) return net::SendResult::closing;
+  return connection_->send(std::move(frame));
 }
 
 void SessionContext::send_text(std::string_view text) {
-  send_frame(net::make_text_frame(text));
+  (void)send_frame(net::make_text_frame(text));
 }
 
 void SessionContext::send_error(const std::optional<std::string>& ref, ErrorCode code,

@@ -37,7 +37,8 @@ class SessionContext {
   const net::WsConnection* connection() const noexcept { return connection_.get(); }
 
   void send_text(std::string_view text);
-  void send_frame(net::SharedFrame frame);
+  // Whether the frame was queued (see net::SendResult); a closed session queues nothing.
+  net::SendResult send_frame(net::SharedFrame frame);
   void send_error(const std::optional<std::string>& ref, ErrorCode code, std::string_view message);
   void close_connection(std::uint16_t code, std::string_view reason);
 

@@ -15,8 +15,10 @@ class Subscriber {
   virtual std::int64_t user_id() const noexcept = 0;
   virtual const std::string& role() const noexcept = 0;
   // Outbound: queues the delivery's frame to the client when it is due (a subscriber keeps a
-  // room's messages in id order, at most once, and holds them while its join completes).
-  virtual void send_delivery(const Delivery& delivery) = 0;
+  // room's messages in id order, at most once, and holds them while its join completes). True
+  // when the frame was queued or held for the join; false when it was skipped or refused (a
+  // duplicate, a closing or full connection), so that delivery metrics count only what goes out.
+  virtual bool send_delivery(const Delivery& delivery) = 0;
   // The user stopped being a member of the room (left over REST): stop delivering it.
   virtual void on_membership_ended(std::int64_t room_id) = 0;
   // An admin changed the user's role.

@@ -7,7 +7,8 @@ import pytest
 import requests
 import websockets
 
-from parley_client import OP_PING, OP_PONG, OP_CLOSE, arun, raw_ws, ws_user, close_code, wait_for
+from parley_client import (OP_CLOSE, OP_PING, OP_PONG, arun, build_frame, close_code, raw_ws,
+                           wait_for, ws_user)
 
 
 def test_rate_limit_refuses_then_abuse_closes_1008(server_factory):
@@ -231,3 +232,29 @@ def test_client_answering_pings_stays_connected(server_factory):
         assert f["type"] == "pong"
     finally:
         c.close()
+
+
+def metric_value(srv, name):
+    for line in srv.api.get("/metrics").text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} not exposed")
+
+
+def test_ping_flood_that_never_reads_meets_the_outbound_cap(server_factory):
+    # Pongs count against --max-outbound-bytes like any frame: a client that pings and never reads
+    # is closed as a slow consumer instead of growing the server's queue without bound.
+    srv = server_factory(flags=["--max-outbound-bytes", "65536"])
+    c = raw_ws(srv, srv.admin.access, rcvbuf=4096)
+    before = metric_value(srv, "parley_slow_consumer_closes_total")
+    ping = build_frame(OP_PING, b"p" * 125)
+    burst = ping * 256
+    for _ in range(2000):  # at most ~68 MB of pings, far beyond any socket buffer
+        if not c.send_raw(burst):
+            break
+        if metric_value(srv, "parley_slow_consumer_closes_total") > before:
+            break
+    wait_for(lambda: metric_value(srv, "parley_slow_consumer_closes_total") > before, 10,
+             "the ping flooder closed as a slow consumer")
+    assert metric_value(srv, "parley_ws_outbound_queued_bytes") < 1 << 20
+    c.close()

@@ -66,13 +66,13 @@ class EchoSocket : public WsHandler {
       const std::string filler(std::string(payload).find("big") != std::string::npos ? 1000 : 0,
                                'f');
       for (int i = 0; i < n; ++i)
-        connection_->send(make_text_frame("msg " + std::to_string(i) + filler));
+        (void)connection_->send(make_text_frame("msg " + std::to_string(i) + filler));
     } else if (payload == "after") {
-      connection_->after(20ms, [c = connection_] { c->send(make_text_frame("later")); });
+      connection_->after(20ms, [c = connection_] { (void)c->send(make_text_frame("later")); });
     } else if (payload == "close") {
       connection_->close(4000, "asked");
     } else {
-      connection_->send(make_text_frame(payload));
+      (void)connection_->send(make_text_frame(payload));
     }
   }
   void on_closed() override {

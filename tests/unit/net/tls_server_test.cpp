@@ -66,7 +66,9 @@ class TempCertificate {
 class EchoSocket : public WsHandler {
  public:
   void on_open(std::shared_ptr<WsConnection> c) override { connection_ = std::move(c); }
-  void on_text(std::string_view payload) override { connection_->send(make_text_frame(payload)); }
+  void on_text(std::string_view payload) override {
+    (void)connection_->send(make_text_frame(payload));
+  }
   void on_closed() override { connection_.reset(); }
 
  private:

@@ -15,9 +15,10 @@ class FakeSubscriber : public Subscriber {
       : user_(user), role_(std::move(role)) {}
   std::int64_t user_id() const noexcept override { return user_; }
   const std::string& role() const noexcept override { return role_; }
-  void send_delivery(const Delivery& d) override {
+  bool send_delivery(const Delivery& d) override {
     received.push_back(d.frame);
     if (during_delivery) during_delivery();
+    return true;
   }
   void on_membership_ended(std::int64_t room_id) override { ended.push_back(room_id); }
   void on_role_changed(const std::string& role) override { role_ = role; }

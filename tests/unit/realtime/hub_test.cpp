@@ -24,7 +24,10 @@ class CountingSubscriber : public Subscriber {
       : user_(user), session_(session) {}
   std::int64_t user_id() const noexcept override { return user_; }
   const std::string& role() const noexcept override { return role_; }
-  void send_delivery(const Delivery&) override { ++delivered; }
+  bool send_delivery(const Delivery&) override {
+    ++delivered;
+    return true;
+  }
   void on_membership_ended(std::int64_t) override {}
   void on_role_changed(const std::string& role) override { role_ = role; }
   std::int64_t session_id() const noexcept override { return session_; }

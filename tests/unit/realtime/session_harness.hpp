@@ -49,8 +49,9 @@ inline std::string frame_payload(const std::string& frame) {
 // asked for (fired by the test).
 class FakeConnection : public net::WsConnection {
  public:
-  void send(net::SharedFrame frame) override {
+  net::SendResult send(net::SharedFrame frame) override {
     frames.push_back(json::parse(frame_payload(*frame)).as_object());
+    return net::SendResult::queued;
   }
   void close(std::uint16_t code, std::string_view reason) override {
     close_codes.push_back(code);

@@ -69,7 +69,21 @@ fuzz() {
   done
 }
 
-stage "lint" scripts/lint.sh
+# clang-tidy parses every translation unit of src/ (minutes of CPU): it runs in the background at
+# a low priority while the (mostly waiting) test stages run, and is reported as its own stage.
+tidy_log=$(mktemp)
+nice -n 15 scripts/lint.sh tidy >"$tidy_log" 2>&1 &
+tidy_pid=$!
+trap 'kill "$tidy_pid" 2>/dev/null || true' EXIT
+tidy_result() {
+  local rc=0
+  wait "$tidy_pid" || rc=$?
+  cat "$tidy_log"
+  rm -f "$tidy_log"
+  return $rc
+}
+
+stage "lint" scripts/lint.sh format web shell
 stage "deployment files" scripts/check-deploy.sh
 stage "unit tests" unit build
 stage "integration tests" integration build/parley
@@ -93,6 +107,8 @@ fi
 if [ -x bench/smoke.sh ]; then
   stage "load smoke" bench/smoke.sh
 fi
+
+stage "lint: clang-tidy (run in the background)" tidy_result
 
 echo
 [ ${#failed[@]} -eq 0 ] || echo "FAILED stages: ${failed[*]}"

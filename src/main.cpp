@@ -67,6 +67,10 @@ net::ServerConfig server_config(const config::Config& c) {
   s.port = c.listen_port;
   s.threads = c.threads ? c.threads : std::max(1u, std::thread::hardware_concurrency());
   s.max_body_bytes = c.max_body_bytes;
+  s.max_header_bytes = c.max_header_bytes;
+  s.max_header_count = c.max_header_count;
+  s.max_requests_per_connection = c.max_requests_per_connection;
+  s.request_timeout = std::chrono::milliseconds(c.request_timeout_ms);
   s.max_frame_bytes = c.max_frame_bytes;
   s.max_outbound_bytes = c.max_outbound_bytes;
   s.ping_interval = std::chrono::milliseconds(c.ws_ping_interval_ms);
@@ -181,6 +185,7 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
   rt.rate_limits = {c.rate_limit_per_second, c.rate_limit_burst, c.rate_limit_abuse_count,
                     c.rate_limit_abuse_window_ms};
   rt.auth_timeout_ms = c.ws_auth_timeout_ms;
+  rt.max_rooms_per_connection = c.max_rooms_per_connection;
   // Edits, deletions, reactions and read positions are limited like sends (each its own bucket),
   // refused but never closed for.
   rt.change_limits = {c.rate_limit_per_second, c.rate_limit_burst, 1'000'000'000, 1'000};

@@ -180,6 +180,21 @@ const std::vector<OptionSpec>& server_options() {
         int_option<std::size_t>("max-connections-per-user",
                                 "open WebSocket connections per user (429 or close 1013; 0: any)",
                                 &Config::max_connections_per_user, 0, std::size_t{1} << 24));
+    s.push_back(int_option<std::size_t>("max-rooms-per-connection",
+                                        "rooms one WebSocket connection may join at once",
+                                        &Config::max_rooms_per_connection, 1, 1'000'000));
+    s.push_back(int_option<std::size_t>("max-header-bytes", "HTTP request head cap (400 beyond)",
+                                        &Config::max_header_bytes, 1024, std::size_t{1} << 20));
+    s.push_back(int_option<std::size_t>("max-header-count",
+                                        "header fields per HTTP request (400 beyond)",
+                                        &Config::max_header_count, 8, 10'000));
+    s.push_back(
+        int_option<std::size_t>("max-requests-per-connection",
+                                "HTTP requests on one keep-alive connection before it is closed",
+                                &Config::max_requests_per_connection, 1, 1'000'000'000));
+    s.push_back(int_option<std::int64_t>(
+        "request-timeout-ms", "time for the TLS handshake and for each HTTP request in full",
+        &Config::request_timeout_ms, 100, 3'600'000));
     s.push_back({"rate-limit-per-second", "N", "send frames per second per connection",
                  [](Config& c, const std::string& v) {
                    c.rate_limit_per_second = parse_positive_double("rate-limit-per-second", v);

@@ -43,6 +43,11 @@ struct Config {
   std::size_t max_connections = 0;
   std::size_t max_connections_per_address = 4096;  // 0: no cap
   std::size_t max_connections_per_user = 256;      // 0: no cap
+  std::size_t max_rooms_per_connection = 2000;
+  std::size_t max_header_bytes = 16 << 10;
+  std::size_t max_header_count = 100;
+  std::size_t max_requests_per_connection = 1000;  // keep-alive requests, then Connection: close
+  std::int64_t request_timeout_ms = 10'000;        // TLS handshake, and each HTTP request
   double rate_limit_per_second = 20;
   double rate_limit_burst = 40;
   std::int64_t rate_limit_abuse_count = 100;

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <exception>
+#include <iterator>
 #include <optional>
 
 #include "net/detail/http_session.hpp"
@@ -109,6 +110,7 @@ class HttpSession final : public SessionBase {
   bool head_request_ = false;
   Phase phase_ = Phase::handshake;
   bool keep_alive_ = false;
+  std::size_t requests_ = 0;  // read on this connection
   bool shutting_down_ = false;
 };
 
@@ -214,7 +216,12 @@ void HttpSession<Stream>::on_read(error_code ec) {
   auto& message = parser_->get();
   version_ = message.version();
   head_request_ = message.method() == http::verb::head;
-  keep_alive_ = message.keep_alive();
+  keep_alive_ = message.keep_alive() && ++requests_ < server_.config.max_requests_per_connection;
+  if (static_cast<std::size_t>(std::distance(message.begin(), message.end())) >
+      server_.config.max_header_count) {
+    fill_request(request, message, false);
+    return reply_error(request, ErrorCode::bad_request, "too many header fields");
+  }
   const bool ws = is_websocket_upgrade(message);
   fill_request(request, message, true);
   parser_.reset();

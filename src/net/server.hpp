@@ -19,8 +19,10 @@ struct ServerConfig {
   std::size_t threads = 0;    // 0: hardware concurrency
   std::size_t max_body_bytes = 1 << 20;
   std::size_t max_header_bytes = 16 << 10;
-  std::size_t max_frame_bytes = 64 << 10;    // also caps a reassembled message
-  std::size_t max_outbound_bytes = 4 << 20;  // slow-consumer cap: close 1013 beyond it
+  std::size_t max_header_count = 100;
+  std::size_t max_requests_per_connection = 1000;  // then the response says Connection: close
+  std::size_t max_frame_bytes = 64 << 10;          // also caps a reassembled message
+  std::size_t max_outbound_bytes = 4 << 20;        // slow-consumer cap: close 1013 beyond it
   std::chrono::milliseconds ping_interval{30'000};
   std::chrono::milliseconds idle_timeout{75'000};
   // TLS handshake, and each HTTP request: waiting for it and reading it in full.

@@ -19,6 +19,13 @@ RoomFrames::RoomFrames(SessionContext& ctx)
 
 void RoomFrames::on_join(const std::optional<std::string>& ref, const protocol::JoinFrame& frame) {
   const std::int64_t room_id = frame.room;
+  const std::size_t max_rooms = ctx_.services.settings.max_rooms_per_connection;
+  if (ctx_.rooms.find(room_id) == nullptr && ctx_.rooms.all().size() >= max_rooms) {
+    // Each subscription holds memory and a place in every event's fanout: bounded per connection.
+    ctx_.send_error(ref, ErrorCode::bad_request,
+                    "at most " + std::to_string(max_rooms) + " rooms joined on one connection");
+    return;
+  }
   auto start = ctx_.rooms.begin_join(room_id, frame.since);
   if (start == RoomSubscriptions::JoinStart::in_progress) {
     ctx_.send_error(ref, ErrorCode::bad_request, "a join of this room is already in progress");

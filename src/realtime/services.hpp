@@ -29,6 +29,7 @@ struct RealtimeSettings {
   std::size_t missed_max = 500;            // also the most `changed` messages a `joined` shows
   std::size_t missed_max_bytes = 1 << 20;  // `joined` stays far below the outbound cap
   std::size_t max_pending_frames = 4096;   // live frames buffered while a join completes
+  std::size_t max_rooms_per_connection = 2000;
 };
 
 struct Services {

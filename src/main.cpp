@@ -16,6 +16,7 @@
 #include "auth/secret_sealer.hpp"
 #include "cli/backup.hpp"
 #include "cli/commands.hpp"
+#include "cli/migrate.hpp"
 #include "cluster/ordered_publisher.hpp"
 #include "cluster/redis_bus.hpp"
 #include "cluster/redis_url.hpp"
@@ -266,6 +267,8 @@ int main(int argc, char** argv) {
         return cli::backup(inv);
       case config::Command::restore:
         return cli::restore(inv);
+      case config::Command::migrate:
+        return cli::migrate(inv);
       default:
         return serve(inv.config, args);
     }

@@ -266,6 +266,7 @@ std::string help_text() {
          "                 --event NAME [--data JSON] [--url URL]\n"
          "  parley backup --to FILE [--data-dir DIR | --database sqlite:PATH]   (while serving)\n"
          "  parley restore --from FILE [--data-dir DIR | --database sqlite:PATH] (server stopped)\n"
+         "  parley migrate [--dry-run] [--data-dir DIR | --database URL]   (report, apply)\n"
          "  parley --help\n\n"
          "Server flags (each also read from PARLEY_<NAME>, e.g. PARLEY_LISTEN, and from the\n"
          "--config FILE as 'name = value' lines; flag > environment > file > default):\n";
@@ -345,6 +346,10 @@ Invocation parse_command_line(const std::vector<std::string>& args, EnvLookup en
       positional.push_back(a);
       continue;
     }
+    if (a == "--dry-run") {  // a switch, without a value
+      inv.dry_run = true;
+      continue;
+    }
     std::string name = a.substr(2);
     std::string value;
     if (auto eq = name.find('='); eq != std::string::npos) {
@@ -364,6 +369,8 @@ Invocation parse_command_line(const std::vector<std::string>& args, EnvLookup en
       inv.role = positional[3];
       if (inv.role != "admin" && inv.role != "user")
         throw ConfigError("users set-role: role must be admin or user");
+    } else if (positional[0] == "migrate" && positional.size() == 1) {
+      inv.command = Command::migrate;
     } else if (positional[0] == "publish" && positional.size() == 1) {
       inv.command = Command::publish;
     } else if ((positional[0] == "backup" || positional[0] == "restore") &&
@@ -380,6 +387,9 @@ Invocation parse_command_line(const std::vector<std::string>& args, EnvLookup en
       throw ConfigError("unexpected argument '" + positional[0] + "' (see --help)");
     }
   }
+
+  if (inv.dry_run && inv.command != Command::migrate)
+    throw ConfigError("--dry-run is only for parley migrate");
 
   if (inv.command == Command::publish) {
     for (const auto& spec : publish_options()) {

@@ -16,7 +16,7 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class Command { serve, help, set_role, publish, backup, restore };
+enum class Command { serve, help, set_role, publish, backup, restore, migrate };
 
 struct PublishArgs {
   std::string url = "http://127.0.0.1:8080";
@@ -34,6 +34,7 @@ struct Invocation {
   std::string role;      // set-role
   PublishArgs publish;
   std::string backup_file;  // backup --to FILE, restore --from FILE
+  bool dry_run = false;     // migrate --dry-run
   std::string help_text;
 };
 

@@ -168,6 +168,13 @@ int postgres_schema_version() noexcept {
   return static_cast<int>(kMigrations.size());
 }
 
+int postgres_database_version(PostgresConnection& connection) {
+  auto table = connection.query("SELECT to_regclass('schema_version') IS NOT NULL");
+  if (!table.boolean(0, 0)) return 0;
+  auto current = connection.query("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  return static_cast<int>(current.int64(0, 0));
+}
+
 void apply_postgres_migrations(PostgresConnection& connection) {
   PostgresTransaction transaction(connection);
   // Held to commit: a second server starting now waits here, then finds the schema current.

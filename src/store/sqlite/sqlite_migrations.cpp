@@ -187,6 +187,10 @@ int sqlite_schema_version() noexcept {
   return static_cast<int>(kMigrations.size());
 }
 
+int sqlite_database_version(SqliteConnection& connection) {
+  return user_version(connection);
+}
+
 void apply_sqlite_migrations(SqliteConnection& connection) {
   apply_migrations(
       kMigrations, [&] { return user_version(connection); },

@@ -12,4 +12,7 @@ void apply_sqlite_migrations(SqliteConnection& connection);
 // The user_version this binary migrates to.
 int sqlite_schema_version() noexcept;
 
+// The database's user_version: the migrations applied to it so far.
+int sqlite_database_version(SqliteConnection& connection);
+
 }  // namespace parley::store

@@ -17,6 +17,7 @@
 #include "cli/backup.hpp"
 #include "cli/commands.hpp"
 #include "cli/migrate.hpp"
+#include "cluster/notify_listener.hpp"
 #include "cluster/ordered_publisher.hpp"
 #include "cluster/redis_bus.hpp"
 #include "cluster/redis_url.hpp"
@@ -150,6 +151,9 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
         "--redis needs --database postgres://...: the instances of a cluster share one "
         "database, and SQLite cannot be shared between servers");
   if (clustered) cluster::RedisUrl::parse(c.redis);  // a bad URL fails before anything starts
+  if (!c.listen_channel.empty() && c.database.rfind("postgres://", 0) != 0 &&
+      c.database.rfind("postgresql://", 0) != 0)
+    throw std::runtime_error("--listen-channel needs --database postgres://...");
   auto durability = c.durability == "normal" ? store::Durability::normal : store::Durability::full;
   // Taken before the database is opened (and held until exit), so that a second server on the
   // same SQLite file stops before touching it. `users set-role` does not take it.
@@ -212,15 +216,21 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
   auto settings = api_settings(c);
   settings.totp_sealer =
       std::make_shared<const auth::SecretSealer>(c.totp_key.empty() ? secret : c.totp_key);
-  if (bus)
-    settings.readiness_failures = [&bus]() -> std::vector<std::string> {
-      if (bus->connected()) return {};
-      return {"bus"};
+  std::unique_ptr<cluster::NotifyListener> listener;
+  if (!c.listen_channel.empty())
+    listener = std::make_unique<cluster::NotifyListener>(c.database, c.listen_channel, hub);
+  if (bus || listener)
+    settings.readiness_failures = [&bus, &listener]() -> std::vector<std::string> {
+      std::vector<std::string> failing;
+      if (bus && !bus->connected()) failing.push_back("bus");
+      if (listener && !listener->listening()) failing.push_back("listen");
+      return failing;
     };
   http::Api api(services, std::move(settings));
   server = std::make_unique<net::Server>(net_config, api);
   server->on_hangup([&args, &api] { reload_on_hangup(args, api); });
   if (bus) bus->start();
+  if (listener) listener->start();
   server->start();
 
   obs::log_info("listening", {obs::field("host", c.listen_host), obs::field("port", server->port()),
@@ -234,6 +244,7 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
   server->run([&writer] { writer.stop(); });
   workers.stop();
   writer.stop();
+  if (listener) listener->stop();
   // After the writer: its last batches still publish. The hub's relay is not used after this.
   if (bus) bus->stop();
   obs::log_info("stopped");

@@ -1,5 +1,7 @@
 #include "config/command_line.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -97,6 +99,18 @@ const std::vector<OptionSpec>& server_options() {
                               &Config::database));
     s.push_back(string_option("redis", "URL", "redis://host:port for a cluster (default: none)",
                               &Config::redis));
+    s.push_back({"listen-channel", "NAME",
+                 "PostgreSQL channel whose NOTIFY payloads become notifications (default: none)",
+                 [](Config& c, const std::string& v) {
+                   const bool valid = !v.empty() && v.size() <= 63 &&
+                                      std::all_of(v.begin(), v.end(), [](unsigned char ch) {
+                                        return std::isalnum(ch) != 0 || ch == '_';
+                                      });
+                   if (!valid)
+                     throw ConfigError("--listen-channel: 1 to 63 letters, digits or underscores");
+                   c.listen_channel = v;
+                 },
+                 [](const Config& c) { return c.listen_channel; }});
     s.push_back({"jwt-secret", "SECRET",
                  "HS256 key (default: generated once, kept in --data-dir/jwt-secret)",
                  [](Config& c, const std::string& v) { c.jwt_secret = v; },

@@ -18,8 +18,9 @@ struct Config {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8080;
   std::string data_dir = "./data";
-  std::string database;  // empty: SQLite in data_dir
-  std::string redis;     // empty: single instance
+  std::string database;        // empty: SQLite in data_dir
+  std::string redis;           // empty: single instance
+  std::string listen_channel;  // PostgreSQL LISTEN channel turned into notifications; empty: none
   std::string jwt_secret;
   std::string totp_key;  // empty: two-factor secrets are sealed with a key derived from jwt_secret
   std::vector<ApiKey> api_keys;

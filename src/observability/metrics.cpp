@@ -100,6 +100,12 @@ std::string Metrics::render_prometheus() const {
   render_histogram(out, "parley_delivery_latency_seconds",
                    "Message commit to its frame queued to one network thread's subscribers.",
                    delivery_latency);
+  render_counter(out, "parley_notify_events_total",
+                 "Notifications taken from PostgreSQL NOTIFY (--listen-channel) and delivered.",
+                 notify_events.value());
+  render_counter(out, "parley_notify_invalid_total",
+                 "NOTIFY payloads refused by the publish rules (--listen-channel).",
+                 notify_invalid.value());
   out +=
       "# HELP parley_ws_connections_refused_total WebSocket connections refused by a cap.\n"
       "# TYPE parley_ws_connections_refused_total counter\n";

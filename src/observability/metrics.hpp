@@ -96,6 +96,8 @@ struct Metrics {
   Counter admin_disconnects;    // connections closed from the admin page
   // WebSocket connections refused by a cap (ConnectionLimits): total, per address, per user.
   std::array<Counter, 3> connection_refusals;
+  Counter notify_events;   // --listen-channel notifications delivered
+  Counter notify_invalid;  // --listen-channel payloads refused
 
   void count_close(std::uint16_t code) noexcept;
 

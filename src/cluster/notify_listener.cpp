@@ -11,7 +11,7 @@
 #include "common/clock.hpp"
 #include "observability/log.hpp"
 #include "observability/metrics.hpp"
-#include "realtime/publish_request.hpp"
+#include "realtime/publish.hpp"
 
 namespace parley::cluster {
 namespace json = boost::json;
@@ -73,11 +73,11 @@ bool NotifyListener::handle(std::string_view payload) {
   if (ec || !parsed.is_object()) {
     problem = "payload is not a JSON object";
   } else {
-    auto request = realtime::parse_publish_request(parsed.get_object());
+    auto request = protocol::parse_publish_request(parsed.get_object());
     if (auto* error = std::get_if<std::string>(&request)) {
       problem = *error;
     } else {
-      realtime::publish_locally(hub_, std::get<realtime::PublishRequest>(request), now_ms());
+      realtime::publish_locally(hub_, std::get<protocol::PublishRequest>(request), now_ms());
       metrics.notify_events.add();
       return true;
     }

@@ -8,7 +8,7 @@
 #include "http/admin_access.hpp"
 #include "http/api.hpp"
 #include "observability/metrics.hpp"
-#include "realtime/publish_request.hpp"
+#include "realtime/publish.hpp"
 
 namespace parley::http {
 namespace json = boost::json;
@@ -34,11 +34,11 @@ void authorize(Api& api, const ExchangePtr& ex) {
 
 void publish(Api& api, const ExchangePtr& ex) {
   authorize(api, ex);
-  auto parsed = realtime::parse_publish_request(ex->json_body());
+  auto parsed = protocol::parse_publish_request(ex->json_body());
   if (auto* error = std::get_if<std::string>(&parsed))
     throw ApiError(ErrorCode::bad_request, *error);
   const std::size_t delivered =
-      realtime::publish(api.services().hub, std::get<realtime::PublishRequest>(parsed), now_ms());
+      realtime::publish(api.services().hub, std::get<protocol::PublishRequest>(parsed), now_ms());
   obs::metrics().publish_events.add();
   ex->reply(202, json::object{{"delivered", delivered}});
 }

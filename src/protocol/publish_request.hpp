@@ -8,9 +8,7 @@
 #include <variant>
 #include <vector>
 
-#include "realtime/hub.hpp"
-
-namespace parley::realtime {
+namespace parley::protocol {
 
 struct PublishRequest {
   enum class Target { room, users, role };
@@ -25,15 +23,4 @@ struct PublishRequest {
 // The request, or the message of a `bad_request` saying what is wrong with `body`.
 std::variant<PublishRequest, std::string> parse_publish_request(const boost::json::object& body);
 
-// The notification frame of `request`, stamped `now_ms`.
-net::SharedFrame notification_frame(const PublishRequest& request, std::int64_t now_ms);
-
-// Delivers through the hub (and so to the other instances of a cluster); returns the `delivered`
-// count of the publish API.
-std::size_t publish(Hub& hub, const PublishRequest& request, std::int64_t now_ms);
-
-// Delivers to this instance's connections only (each instance of a cluster does the same with
-// its own copy of a NOTIFY).
-void publish_locally(Hub& hub, const PublishRequest& request, std::int64_t now_ms);
-
-}  // namespace parley::realtime
+}  // namespace parley::protocol

@@ -47,13 +47,14 @@ using namespace parley;
 constexpr std::chrono::seconds kLockWait{15};
 
 // web/dist beside the source tree the binary was built from, when it exists.
-// The default cap on WebSocket connections: the process's open-file limit, less a reserve for
-// the store, HTTP requests, logs and uploads, so that accept() never runs out of descriptors.
+// The default cap on WebSocket connections: the process's open-file limit (the hard one, which
+// the server raises the soft one to), less a reserve for the store, HTTP requests, logs and
+// uploads, so that accept() never runs out of descriptors.
 std::size_t connections_within_open_file_limit() {
   constexpr std::size_t kReserve = 256;
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 0;
-  const auto files = static_cast<std::size_t>(limit.rlim_cur);
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_max == RLIM_INFINITY) return 0;
+  const auto files = static_cast<std::size_t>(limit.rlim_max);
   return files > 2 * kReserve ? files - kReserve : files / 2;
 }
 

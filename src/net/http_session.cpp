@@ -12,6 +12,7 @@
 #include <exception>
 #include <iterator>
 #include <optional>
+#include <shared_mutex>
 
 #include "net/detail/http_session.hpp"
 #include "net/detail/server_state.hpp"
@@ -386,8 +387,10 @@ std::string remote_of(const PlainStream& socket) {
 void start_http_session(ServerState& server, std::size_t index, PlainStream socket) {
   std::string remote = remote_of(socket);
   if (server.tls) {
+    std::shared_lock lock(server.tls_mutex);
     auto session = std::make_shared<HttpSession<TlsStream>>(
         server, index, TlsStream(std::move(socket), *server.tls), std::move(remote));
+    lock.unlock();
     session->start();
   } else {
     auto session = std::make_shared<HttpSession<PlainStream>>(server, index, std::move(socket),

@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <csignal>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -40,6 +41,17 @@ rlim_t raise_file_limit() {
     if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
   }
   return limit.rlim_cur;
+}
+
+void load_certificate(asio::ssl::context& ctx, const ServerConfig& config) {
+  try {
+    ctx.use_certificate_chain_file(config.tls_cert_file);
+    ctx.use_private_key_file(config.tls_key_file, asio::ssl::context::pem);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot load TLS certificate or key: " + std::string(e.what()));
+  }
+  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1)
+    throw std::runtime_error("the TLS key does not match the certificate");
 }
 
 }  // namespace
@@ -206,15 +218,17 @@ void Server::start() {
     ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
                      asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                      asio::ssl::context::no_tlsv1_1);
+    // TLS 1.2 at least, whatever the system's OpenSSL configuration allows.
+    SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
     // OpenSSL's own record buffers are freed while a connection is idle.
     SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
-    try {
-      ctx->use_certificate_chain_file(config.tls_cert_file);
-      ctx->use_private_key_file(config.tls_key_file, asio::ssl::context::pem);
-    } catch (const std::exception& e) {
-      throw std::runtime_error("cannot load TLS certificate or key: " + std::string(e.what()));
-    }
+    load_certificate(*ctx, config);
     im.state.tls = std::move(ctx);
+    on_hangup([this] {
+      reload_tls();
+      obs::log_info("TLS certificate reloaded",
+                    {obs::field("file", impl_->state.config.tls_cert_file)});
+    });
   }
   error_code ec;
   const auto address = asio::ip::make_address(config.host, ec);
@@ -289,6 +303,16 @@ void Server::run(BeforeClose before_close) {
   if (im.before_close_thread.joinable()) im.before_close_thread.join();
   im.terminate_all();
   obs::log_info("stopped");
+}
+
+void Server::reload_tls() {
+  auto& state = impl_->state;
+  if (!state.tls) return;
+  // Checked on a context of its own first: a bad file must not leave the live one half loaded.
+  asio::ssl::context trial(asio::ssl::context::tls_server);
+  load_certificate(trial, state.config);
+  std::unique_lock lock(state.tls_mutex);
+  load_certificate(*state.tls, state.config);
 }
 
 void Server::on_hangup(std::function<void()> hook) {

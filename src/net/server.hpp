@@ -72,6 +72,11 @@ class Server {
   // Same as a signal; thread-safe.
   void request_shutdown();
 
+  // Loads the certificate chain and key files again (TLS only; SIGHUP does it): connections made
+  // from then on present the new certificate, open ones keep theirs. Throws std::runtime_error,
+  // keeping the current certificate, when the files do not load or do not match. Thread-safe.
+  void reload_tls();
+
   // Number of open WebSocket connections (all threads). Thread-safe.
   std::size_t websocket_count() const noexcept;
 

@@ -142,7 +142,9 @@ class ParleyServer:
         def healthy():
             if self.proc.poll() is not None:
                 raise Fatal(f"server exited during startup with {describe_rc(self.proc.returncode)}")
-            return requests.get(self.url("/healthz"), timeout=2).status_code == 200
+            # A TLS server's certificate is the test's own, self-signed.
+            return requests.get(self.url("/healthz"), timeout=2,
+                                verify=not self.tls).status_code == 200
 
         try:
             wait_for(healthy, timeout, "GET /healthz")
@@ -219,7 +221,11 @@ class ParleyServer:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def tls(self) -> bool:
+        return "--tls-cert" in self.flags
 
     def url(self, path: str) -> str:
         return self.base + path

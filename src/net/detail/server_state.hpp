@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <shared_mutex>
 #include <vector>
 
 #include "net/detail/flush_queue.hpp"
@@ -38,7 +39,10 @@ class ServerState {
   HttpHandler& handler;
   std::vector<std::unique_ptr<ThreadState>> threads;
   std::unique_ptr<boost::asio::ssl::context> tls;  // set: HTTPS/WSS
-  std::atomic<std::size_t> live{0};                // attached sessions, all threads
+  // Shared while a connection's SSL is created from `tls`, exclusive while a reload replaces its
+  // certificate (an SSL copies the certificate when it is created, so handshakes need no lock).
+  std::shared_mutex tls_mutex;
+  std::atomic<std::size_t> live{0};  // attached sessions, all threads
   std::atomic<std::size_t> websockets{0};
   std::atomic<std::uint64_t> next_connection_id{1};
   std::atomic<bool> closing{false};  // shutdown's close phase has begun

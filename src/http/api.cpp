@@ -85,6 +85,7 @@ Api::Api(realtime::Services& services, ApiSettings settings)
   add_auth_routes(*this);
   add_room_routes(*this);
   add_message_routes(*this);
+  add_search_routes(*this);
   add_operations_routes(*this);
   add_publish_routes(*this);
   add_admin_connection_routes(*this);

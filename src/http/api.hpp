@@ -108,6 +108,7 @@ class Api : public net::HttpHandler {
 // Registration of each area's routes (one file each).
 void add_auth_routes(Api& api);
 void add_room_routes(Api& api);
+void add_search_routes(Api& api);
 void add_message_routes(Api& api);  // with the two below
 void add_message_change_routes(Api& api);
 void add_read_routes(Api& api);

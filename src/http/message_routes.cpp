@@ -19,20 +19,6 @@ constexpr int kMaxLimit = 100;
 constexpr int kDefaultChangesLimit = 100;
 constexpr int kMaxChangesLimit = 500;
 
-// One row more than asked tells whether the page reaches the end: drops it and returns the
-// cursor of the next page (the last message's `cursor_of`), or nullopt.
-template <typename CursorOf>
-std::optional<std::int64_t> trim_page(std::vector<domain::Message>& rows, int limit,
-                                      CursorOf cursor_of) {
-  if (static_cast<int>(rows.size()) <= limit) return std::nullopt;
-  rows.pop_back();
-  return cursor_of(rows.back());
-}
-
-std::int64_t id_of(const domain::Message& m) {
-  return m.id;
-}
-
 void list_messages(Api& api, const ExchangePtr& ex) {
   const auto& user = require_user(ex);
   std::int64_t room_id = ex->id_param(0);

@@ -160,6 +160,9 @@ class Store {
   // One message of the room in its current state.
   virtual std::optional<domain::Message> find_message(std::int64_t room_id,
                                                       std::int64_t message_id) = 0;
+  // The messages matching `query`, newest first, at most query.limit: current states, deleted
+  // ones never, and only of rooms the viewer is a member of (checked in the same query).
+  virtual std::vector<domain::Message> search_messages(const SearchQuery& query) = 0;
   // The member's read state of the room (all zero when never read).
   virtual domain::ReadState read_state(std::int64_t room_id, std::int64_t user_id) = 0;
 

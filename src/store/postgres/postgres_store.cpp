@@ -16,6 +16,7 @@
 #include "store/postgres/postgres_transaction.hpp"
 #include "store/read_counters.hpp"
 #include "store/row_mappers.hpp"
+#include "store/search_terms.hpp"
 
 namespace parley::store {
 
@@ -62,6 +63,14 @@ const std::string kMessagesBefore =
 const std::string kMessagesAfter =
     kMessagesFrom +
     "WHERE m.room_id = $1::bigint AND m.id > $2::bigint ORDER BY m.id ASC LIMIT $3::bigint";
+// $1 = tsquery text (search_terms.hpp), $2 = viewer, $3 = before, $4 = room or NULL, $5 = limit.
+// Membership is a join, so a room the viewer is not in yields no row at any stage.
+const std::string kSearch =
+    kMessagesFrom +
+    "JOIN members mb ON mb.room_id = m.room_id AND mb.user_id = $2::bigint "
+    "WHERE m.search @@ to_tsquery('simple', parley_fold($1::text)) AND NOT m.deleted "
+    "AND m.id < $3::bigint AND ($4::bigint IS NULL OR m.room_id = $4::bigint) "
+    "ORDER BY m.id DESC LIMIT $5::bigint";
 // The messages stored or changed after $2, by position: unchanged new ones by id, changed ones by
 // rev (each number is drawn once, so the two never tie).
 const std::string kChangesSince =
@@ -406,6 +415,18 @@ std::optional<Message> PostgresStore::find_message(std::int64_t room_id, std::in
       kMessagesFrom + "WHERE m.id = $2::bigint AND m.room_id = $1::bigint", {room_id, message_id});
   if (result.empty()) return std::nullopt;
   return read_message(PostgresRow(result, 0));
+}
+
+std::vector<Message> PostgresStore::search_messages(const SearchQuery& query) {
+  if (query.limit <= 0 || query.words.empty()) return {};
+  auto connection = pool_.acquire();
+  std::optional<std::string> room;
+  if (query.room_id) room = std::to_string(*query.room_id);
+  auto result =
+      connection->query(kSearch, {tsquery_text(query.words), query.viewer_id,
+                                  query.before.value_or(std::numeric_limits<std::int64_t>::max()),
+                                  room, static_cast<std::int64_t>(query.limit)});
+  return read_rows(result, [](const PostgresRow& row) { return read_message(row); });
 }
 
 domain::ReadState PostgresStore::read_state(std::int64_t room_id, std::int64_t user_id) {

@@ -87,6 +87,7 @@ class PostgresStore : public Store {
                                        std::int64_t after, int limit) override;
   std::optional<domain::Message> find_message(std::int64_t room_id,
                                               std::int64_t message_id) override;
+  std::vector<domain::Message> search_messages(const SearchQuery& query) override;
   domain::ReadState read_state(std::int64_t room_id, std::int64_t user_id) override;
 
  protected:

@@ -18,6 +18,8 @@ struct ServerConfig {
   std::uint16_t port = 8080;  // 0: an ephemeral port, see Server::port()
   std::size_t threads = 0;    // 0: hardware concurrency
   std::size_t max_body_bytes = 1 << 20;
+  // The largest body a BodySink may take (the parser must let such a header through).
+  std::uint64_t max_streamed_body_bytes = 0;
   std::size_t max_header_bytes = 16 << 10;
   std::size_t max_frame_bytes = 64 << 10;    // also caps a reassembled message
   std::size_t max_outbound_bytes = 4 << 20;  // slow-consumer cap: close 1013 beyond it

@@ -132,6 +132,20 @@ json::object room_json(const domain::Room& room) {
   return o;
 }
 
+json::object upload_json(const domain::Upload& u) {
+  json::object o;
+  o["id"] = u.id;
+  o["name"] = u.name;
+  o["size"] = u.size;
+  o["content_type"] = u.content_type;
+  o["url"] = u.url();
+  if (u.width && u.height) {
+    o["width"] = *u.width;
+    o["height"] = *u.height;
+  }
+  return o;
+}
+
 std::string message_text(const domain::Message& m) {
   std::string text = "{";
   append_message_fields(text, m);

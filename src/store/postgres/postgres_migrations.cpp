@@ -18,7 +18,7 @@ constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(11258583468
 // Usernames (ASCII by contract) are unique on lower(... COLLATE "C"); room names on name_key, the
 // Unicode case folding computed in C++ (common/text.hpp), the same key SQLite stores.
 // rooms.member_count is kept by a trigger so that listing rooms never counts members.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     R"sql(
 CREATE TABLE users (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -180,6 +180,31 @@ CREATE FUNCTION parley_search_vector(body text) RETURNS tsvector
 ALTER TABLE messages ADD COLUMN search tsvector
   GENERATED ALWAYS AS (parley_search_vector(body)) STORED;
 CREATE INDEX messages_search ON messages USING gin (search) WHERE NOT deleted;
+)sql",
+    // Files (v1.1), as SQLite's migration 6.
+    R"sql(
+CREATE TABLE uploads (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  content_type TEXT NOT NULL,
+  file TEXT NOT NULL UNIQUE,
+  width BIGINT,
+  height BIGINT,
+  created_at BIGINT NOT NULL,
+  attached BOOLEAN NOT NULL DEFAULT FALSE,
+  detached_at BIGINT
+);
+CREATE INDEX uploads_unattached ON uploads (created_at) WHERE NOT attached;
+CREATE INDEX uploads_detached ON uploads (detached_at) WHERE detached_at IS NOT NULL;
+CREATE TABLE message_attachments (
+  message_id BIGINT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  upload_id BIGINT NOT NULL REFERENCES uploads (id),
+  PRIMARY KEY (message_id, position)
+);
+CREATE INDEX message_attachments_upload ON message_attachments (upload_id);
 )sql",
 };
 

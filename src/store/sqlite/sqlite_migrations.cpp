@@ -14,7 +14,7 @@ namespace {
 // AUTOINCREMENT on rooms and messages: ids are never reused, even after the newest room or
 // message was deleted, so a larger message id was always stored later.
 // rooms.member_count is kept by triggers so that listing rooms never counts members.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY,
@@ -195,6 +195,32 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF body, deleted ON messages BEG
     SELECT 'delete', OLD.id, OLD.body WHERE OLD.deleted = 0;
   INSERT INTO messages_fts (rowid, body) SELECT NEW.id, NEW.body WHERE NEW.deleted = 0;
 END;
+)sql",
+    // Files (v1.1): uploads, and the messages carrying them. `attached` says whether a message
+    // ever carried it; detached_at when the last one let go (both for garbage collection).
+    R"sql(
+CREATE TABLE uploads (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  file TEXT NOT NULL UNIQUE,
+  width INTEGER,
+  height INTEGER,
+  created_at INTEGER NOT NULL,
+  attached INTEGER NOT NULL DEFAULT 0,
+  detached_at INTEGER
+);
+CREATE INDEX uploads_unattached ON uploads (created_at) WHERE attached = 0;
+CREATE INDEX uploads_detached ON uploads (detached_at) WHERE detached_at IS NOT NULL;
+CREATE TABLE message_attachments (
+  message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  upload_id INTEGER NOT NULL REFERENCES uploads (id),
+  PRIMARY KEY (message_id, position)
+) WITHOUT ROWID;
+CREATE INDEX message_attachments_upload ON message_attachments (upload_id);
 )sql",
 };
 

@@ -71,8 +71,12 @@ void post_message(Api& api, const ExchangePtr& ex) {
   store::NewMessage message;
   message.room_id = room_id;
   message.user_id = user.user_id;
+  auto attachments = protocol::check_attachments(body.if_contains("attachments"));
+  if (attachments.error) throw ApiError(ErrorCode::bad_request, *attachments.error);
+  message.attachments = std::move(attachments.ids);
   message.body = string_field(body, "body");
-  if (auto e = protocol::check_body(message.body)) throw ApiError(ErrorCode::bad_request, *e);
+  if (auto e = protocol::check_send_body(message.body, !message.attachments.empty()))
+    throw ApiError(ErrorCode::bad_request, *e);
   message.client_id = optional_string_field(body, "client_id");
   if (message.client_id)
     if (auto e = protocol::check_client_id(*message.client_id))

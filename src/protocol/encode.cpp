@@ -63,6 +63,10 @@ void append_message_fields(std::string& out, const domain::Message& m) {
     out += ",\"reactions\":";
     out += *m.reactions_json;
   }
+  if (m.attachments_json) {
+    out += ",\"attachments\":";
+    out += *m.attachments_json;
+  }
   if (!m.mentions.empty()) {
     out += ",\"mentions\":[";
     for (std::size_t i = 0; i < m.mentions.size(); ++i) {

@@ -29,6 +29,9 @@ struct NewMessage {
   std::optional<std::string> client_id;
   std::optional<std::string> meta_json;
   std::optional<std::int64_t> reply_to;
+  // Ids of the sender's own uploads, at most 10 (initialised so that older aggregate
+  // initialisations stay complete).
+  std::vector<std::int64_t> attachments = {};
 };
 
 struct EditMessage {

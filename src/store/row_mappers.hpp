@@ -79,8 +79,9 @@ domain::Upload read_upload(const Row& row) {
 // The columns read_message reads, for a query over `messages m JOIN users u`.
 inline constexpr const char* kMessageColumns =
     "m.id, m.room_id, m.user_id, u.username, m.body, m.ts, m.client_id, m.meta, m.rev, "
-    "m.edited_at, m.deleted, m.reply_to, m.reply_count, m.last_reply_at, m.mentions, m.reactions";
-inline constexpr int kMessageColumnCount = 16;
+    "m.edited_at, m.deleted, m.reply_to, m.reply_count, m.last_reply_at, m.mentions, m.reactions, "
+    "m.attachments";
+inline constexpr int kMessageColumnCount = 17;
 
 template <typename Row>
 std::optional<std::int64_t> optional_int64(const Row& row, int column) {
@@ -108,6 +109,7 @@ domain::Message read_message(const Row& row, int first = 0) {
   m.last_reply_at_ms = optional_int64(row, first + 13);
   if (auto mentions = row.optional_text(first + 14)) m.mentions = split_ids(*mentions);
   m.reactions_json = row.optional_text(first + 15);
+  m.attachments_json = row.optional_text(first + 16);
   return m;
 }
 

@@ -241,3 +241,138 @@ def test_etag_revalidation(api, alice):
     etag = r.headers["ETag"]
     r2 = download(api, alice, u, {"If-None-Match": etag})
     assert r2.status_code == 304 and r2.content == b""
+
+
+# --------------------------------------------------------------------------------------------
+# attachments
+
+
+def send_with(api, user, room_id, body, attachments):
+    return api.post(f"/api/rooms/{room_id}/messages", {"body": body, "attachments": attachments},
+                    token=user.access)
+
+
+def test_attachments_on_rest_send_and_in_history(api, alice, bob):
+    room = room_with(api, alice, bob)
+    a = upload_ok(api, alice, png(2, 2), name="a.png", content_type="image/png")
+    b = upload_ok(api, alice, b"text", name="b.txt", content_type="text/plain")
+    r = send_with(api, alice, room["id"], "look", [a["id"], b["id"]])
+    assert r.status_code == 201, r.text
+    m = r.json()
+    assert [x["id"] for x in m["attachments"]] == [a["id"], b["id"]]
+    assert m["attachments"][0] == a and m["attachments"][1] == b
+    hist = api.history(bob, room["id"])
+    assert hist[-1]["attachments"] == m["attachments"]
+    # A member of the room may now download them; an outsider still may not.
+    assert download(api, bob, a).content == png(2, 2)
+    plain = api.send_ok(alice, room["id"], "no files")
+    assert plain.get("attachments", []) == []
+
+
+def test_empty_body_needs_attachments(api, alice):
+    room = room_with(api, alice)
+    u = upload_ok(api, alice, b"x")
+    r = send_with(api, alice, room["id"], "", [u["id"]])
+    assert r.status_code == 201 and r.json()["body"] == "", r.text
+    assert_error(send_with(api, alice, room["id"], "", []), 400, "bad_request", "body")
+    assert_error(api.post(f"/api/rooms/{room['id']}/messages", {"body": ""}, token=alice.access),
+                 400, "bad_request", "body")
+
+
+def test_bad_attachments_are_400(api, alice, bob):
+    room = room_with(api, alice, bob)
+    mine = upload_ok(api, alice, b"x")
+    theirs = upload_ok(api, bob, b"y")
+    for bad in ([theirs["id"]], [99999999], [mine["id"], mine["id"]], "x", [0], ["1"],
+                [upload_ok(api, alice, b"z")["id"] for _ in range(11)]):
+        assert_error(send_with(api, alice, room["id"], "hi", bad), 400, "bad_request", "attachments")
+    ten = [upload_ok(api, alice, bytes([i]))["id"] for i in range(10)]
+    assert send_with(api, alice, room["id"], "ten", ten).status_code == 201
+
+
+def test_attachments_over_websocket(server, api, alice, bob):
+    from parley_client import arun, ws_user
+
+    room = room_with(api, alice, bob)
+    u = upload_ok(api, alice, b"over ws", name="ws.bin")
+
+    async def scenario():
+        c = await ws_user(server, alice)
+        await c.join(room["id"])
+        ack = await c.send_msg(room["id"], "", attachments=[u["id"]])
+        live = await c.recv_until("message", lambda f: f["id"] == ack["id"])
+        await c.close()
+        return live
+
+    live = arun(scenario())
+    assert [x["id"] for x in live["attachments"]] == [u["id"]]
+
+
+def test_private_room_attachment_is_for_members_only(api, alice, bob, carol):
+    room = room_with(api, alice, bob, private=True)
+    u = upload_ok(api, alice, b"secret")
+    assert send_with(api, alice, room["id"], "file", [u["id"]]).status_code == 201
+    assert download(api, bob, u).content == b"secret"
+    assert_error(download(api, carol, u), 404, "not_found")
+    r = api.post(f"/api/rooms/{room['id']}/leave", {}, token=bob.access)
+    assert r.status_code in (200, 204)
+    assert_error(download(api, bob, u), 404, "not_found")
+
+
+def test_deleting_the_message_detaches(api, alice, bob):
+    room = room_with(api, alice, bob)
+    u = upload_ok(api, alice, b"detach me")
+    m = send_with(api, alice, room["id"], "file", [u["id"]]).json()
+    assert download(api, bob, u).status_code == 200
+    r = api.delete(f"/api/rooms/{room['id']}/messages/{m['id']}", alice.access)
+    assert r.status_code == 204
+    gone = [x for x in api.history(alice, room["id"]) if x["id"] == m["id"]][0]
+    assert gone["deleted"] is True and "attachments" not in gone
+    assert_error(download(api, bob, u), 404, "not_found")
+    assert download(api, alice, u).status_code == 200  # still the uploader's, until collected
+
+
+# --------------------------------------------------------------------------------------------
+# garbage collection
+
+
+def test_detached_and_unattached_files_are_collected(parley_bin, tmp_path):
+    srv = ParleyServer(tmp_path, ["--upload-detached-grace-s", "0", "--upload-unattached-max-age-s",
+                                  "2", "--upload-gc-interval-s", "1"]).start()
+    try:
+        api = srv.api
+        alice = api.register()
+        room = room_with(api, alice)
+        kept = upload_ok(api, alice, b"kept")
+        assert send_with(api, alice, room["id"], "keep", [kept["id"]]).status_code == 201
+        detached = upload_ok(api, alice, b"detached")
+        m = send_with(api, alice, room["id"], "drop", [detached["id"]]).json()
+        loose = upload_ok(api, alice, b"never attached")
+        assert len(upload_files(srv)) == 3
+        assert api.delete(f"/api/rooms/{room['id']}/messages/{m['id']}", alice.access).status_code == 204
+        deadline = time.time() + 10
+        while len(upload_files(srv)) > 1 and time.time() < deadline:
+            time.sleep(0.2)
+        assert len(upload_files(srv)) == 1
+        assert_error(download(api, alice, detached), 404, "not_found")
+        assert_error(download(api, alice, loose), 404, "not_found")
+        assert download(api, alice, kept).content == b"kept"
+    finally:
+        srv.stop()
+
+
+def test_a_deleted_rooms_files_are_collected(parley_bin, tmp_path):
+    srv = ParleyServer(tmp_path, ["--upload-detached-grace-s", "0", "--upload-gc-interval-s", "1"]).start()
+    try:
+        api = srv.api
+        alice = api.register()
+        room = room_with(api, alice)
+        u = upload_ok(api, alice, b"in a doomed room")
+        assert send_with(api, alice, room["id"], "f", [u["id"]]).status_code == 201
+        assert api.delete(f"/api/rooms/{room['id']}", alice.access).status_code in (200, 204)
+        deadline = time.time() + 10
+        while upload_files(srv) and time.time() < deadline:
+            time.sleep(0.2)
+        assert upload_files(srv) == []
+    finally:
+        srv.stop()

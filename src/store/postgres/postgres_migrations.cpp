@@ -205,6 +205,7 @@ CREATE TABLE message_attachments (
   PRIMARY KEY (message_id, position)
 );
 CREATE INDEX message_attachments_upload ON message_attachments (upload_id);
+ALTER TABLE messages ADD COLUMN attachments TEXT;
 )sql",
 };
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "common/clock.hpp"
 #include "common/text.hpp"
 #include "domain/direct_room.hpp"
 #include "store/postgres/postgres_batch.hpp"
@@ -307,8 +308,16 @@ std::vector<Member> PostgresStore::members(std::int64_t room_id) {
 
 bool PostgresStore::delete_room(std::int64_t room_id) {
   auto connection = pool_.acquire();
-  // Members and messages go by ON DELETE CASCADE, in the same statement's transaction.
-  return connection->query("DELETE FROM rooms WHERE id = $1::bigint", {room_id}).affected() > 0;
+  // Members and messages go by ON DELETE CASCADE, in the same statement's transaction; the files
+  // its messages carried are detached (collected once no other message carries them).
+  return connection
+             ->query(
+                 "WITH detached AS (UPDATE uploads SET detached_at = $2::bigint WHERE id IN "
+                 "(SELECT a.upload_id FROM message_attachments a JOIN messages m ON "
+                 "m.id = a.message_id WHERE m.room_id = $1::bigint)) "
+                 "DELETE FROM rooms WHERE id = $1::bigint",
+                 {room_id, now_ms()})
+             .affected() > 0;
 }
 
 Room PostgresStore::get_or_create_dm(const User& a, const User& b, std::int64_t now_ms) {

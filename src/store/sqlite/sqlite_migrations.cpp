@@ -196,7 +196,8 @@ CREATE TRIGGER messages_fts_update AFTER UPDATE OF body, deleted ON messages BEG
   INSERT INTO messages_fts (rowid, body) SELECT NEW.id, NEW.body WHERE NEW.deleted = 0;
 END;
 )sql",
-    // Files (v1.1): uploads, and the messages carrying them. `attached` says whether a message
+    // Files (v1.1): uploads, and the messages carrying them (messages.attachments: their wire
+    // array, written with the message). `attached` says whether a message
     // ever carried it; detached_at when the last one let go (both for garbage collection).
     R"sql(
 CREATE TABLE uploads (
@@ -221,6 +222,7 @@ CREATE TABLE message_attachments (
   PRIMARY KEY (message_id, position)
 ) WITHOUT ROWID;
 CREATE INDEX message_attachments_upload ON message_attachments (upload_id);
+ALTER TABLE messages ADD COLUMN attachments TEXT;
 )sql",
 };
 

@@ -3,6 +3,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "common/clock.hpp"
 #include "common/text.hpp"
 #include "domain/direct_room.hpp"
 #include "store/row_mappers.hpp"
@@ -314,11 +315,22 @@ std::vector<Member> SqliteStore::members(std::int64_t room_id) {
 
 bool SqliteStore::delete_room(std::int64_t room_id) {
   std::lock_guard lock(write_mutex_);
-  // Members and messages go by ON DELETE CASCADE, in the same implicit transaction.
+  SqliteTransaction transaction(writer_);
+  // The files its messages carried are detached (collected once no other message carries them).
+  writer_
+      .statement(
+          "UPDATE uploads SET detached_at = ?2 WHERE id IN (SELECT a.upload_id FROM "
+          "message_attachments a JOIN messages m ON m.id = a.message_id WHERE m.room_id = ?1)")
+      .bind(1, room_id)
+      .bind(2, now_ms())
+      .run();
+  // Members and messages go by ON DELETE CASCADE.
   writer_.statement("DELETE FROM rooms WHERE id = ?1").bind(1, room_id).run();
+  const bool deleted = writer_.changes() > 0;
+  transaction.commit();
   pending_keys_.erase_room(room_id);
   room_seqs_.erase(room_id);
-  return writer_.changes() > 0;
+  return deleted;
 }
 
 Room SqliteStore::get_or_create_dm(const User& a, const User& b, std::int64_t now_ms) {

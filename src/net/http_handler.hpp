@@ -46,10 +46,11 @@ class HttpHandler {
   // Exactly-once completion; thread-safe (net/ posts the response back to the connection).
   using Respond = std::function<void(HttpResponse)>;
 
-  // Whether the body of the request with these headers is streamed (open_body) rather than read
-  // whole (handle). On the network thread; must not block.
-  virtual bool streams_body(const HttpRequest& head) const {
-    (void)head;
+  // Whether the body of the request is streamed (open_body) rather than read whole (handle).
+  // `line` has the request line only (method, target, path, query), no headers. On the network
+  // thread; must not block.
+  virtual bool streams_body(const HttpRequest& line) const {
+    (void)line;
     return false;
   }
   // For a request streams_body() chose: a sink for its body, or nullptr after answering through

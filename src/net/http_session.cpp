@@ -186,9 +186,14 @@ void HttpSession<Stream>::on_header(error_code ec) {
   if (phase_ == Phase::done) return;
   if (ec) return on_read(ec);
   {
-    HttpRequest head;
-    fill_request(head, parser_->get(), false);
-    if (server_.handler.streams_body(head)) return start_stream();
+    // Only the request line: asked of every request, so it copies no header.
+    HttpRequest line;
+    line.method = std::string(parser_->get().method_string());
+    line.target = std::string(parser_->get().target());
+    const auto q = line.target.find('?');
+    line.path = line.target.substr(0, q);
+    if (q != std::string::npos) line.query = line.target.substr(q + 1);
+    if (server_.handler.streams_body(line)) return start_stream();
   }
   const auto length = parser_->content_length();
   if (length && *length > server_.config.max_body_bytes) return on_read(http::error::body_limit);

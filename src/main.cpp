@@ -3,9 +3,11 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -74,6 +76,7 @@ net::ServerConfig server_config(const config::Config& c) {
   s.max_header_count = c.max_header_count;
   s.max_requests_per_connection = c.max_requests_per_connection;
   s.request_timeout = std::chrono::milliseconds(c.request_timeout_ms);
+  s.max_streamed_body_bytes = c.max_upload_bytes;
   s.max_frame_bytes = c.max_frame_bytes;
   s.max_outbound_bytes = c.max_outbound_bytes;
   s.ping_interval = std::chrono::milliseconds(c.ws_ping_interval_ms);
@@ -119,6 +122,12 @@ http::ApiSettings api_settings(const config::Config& c) {
   std::vector<IpNetwork> proxies;
   for (const auto& p : c.trusted_proxies) proxies.push_back(IpNetwork::parse(p).value());
   s.client_address = http::ClientAddress(std::move(proxies));
+  s.uploads.dir = c.upload_dir.empty() ? (std::filesystem::path(c.data_dir) / "uploads").string()
+                                       : c.upload_dir;
+  s.uploads.max_bytes = c.max_upload_bytes;
+  s.uploads.limits = {c.upload_rate_per_second, c.upload_burst};
+  s.uploads.detached_grace_ms = c.upload_detached_grace_s * 1000;
+  s.uploads.unattached_max_age_ms = c.upload_unattached_max_age_s * 1000;
   return s;
 }
 
@@ -233,6 +242,22 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
   if (bus) bus->start();
   if (listener) listener->start();
   server->start();
+  // Uploads past their time go on a worker, one collection at a time.
+  const std::chrono::seconds gc_interval(c.upload_gc_interval_s);
+  std::atomic<bool> collecting{false};
+  std::function<void()> collect_tick = [&] {
+    if (!collecting.exchange(true) && !workers.submit([&] {
+          try {
+            http::collect_uploads(api, now_ms());
+          } catch (const std::exception& e) {
+            obs::log_warn("upload collection failed", {obs::field("error", e.what())});
+          }
+          collecting = false;
+        }))
+      collecting = false;
+    server->post_after(0, gc_interval, collect_tick);
+  };
+  server->post_after(0, gc_interval, collect_tick);
 
   obs::log_info("listening", {obs::field("host", c.listen_host), obs::field("port", server->port()),
                               obs::field("threads", net_config.threads),

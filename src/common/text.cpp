@@ -50,7 +50,64 @@ void encode(char32_t cp, std::string& out) {
   }
 }
 
+// Combining marks (the main blocks): part of the word they follow, as in decomposed "cafe\u0301".
+bool is_combining_mark(char32_t cp) {
+  return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+         (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+         (cp >= 0xFE20 && cp <= 0xFE2F);
+}
+
+bool is_word_char(char32_t cp, locale_t locale) {
+  if (cp < 0x80) {
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+  }
+  if (is_combining_mark(cp)) return true;
+  return locale != nullptr && iswalnum_l(static_cast<wint_t>(cp), locale) != 0;
+}
+
 }  // namespace
+
+std::vector<std::string> text_words(std::string_view utf8) {
+  std::vector<std::string> words;
+  locale_t locale = utf8_locale();
+  std::size_t start = 0;
+  bool in_word = false;
+  auto finish = [&](std::size_t end) {
+    if (in_word) words.push_back(fold_case(utf8.substr(start, end - start)));
+    in_word = false;
+  };
+  for (std::size_t i = 0; i < utf8.size();) {
+    char32_t cp = 0;
+    std::size_t len = decode(utf8, i, cp);
+    if (len == 0) {
+      finish(i);
+      ++i;
+      continue;
+    }
+    // A mark opens no word of its own: alone it is punctuation.
+    bool word_char = is_word_char(cp, locale) && (in_word || !is_combining_mark(cp));
+    if (word_char && !in_word) {
+      start = i;
+      in_word = true;
+    } else if (!word_char) {
+      finish(i);
+    }
+    i += len;
+  }
+  finish(utf8.size());
+  return words;
+}
+
+std::ptrdiff_t utf8_length(std::string_view utf8) {
+  std::ptrdiff_t count = 0;
+  for (std::size_t i = 0; i < utf8.size(); ++count) {
+    char32_t cp = 0;
+    std::size_t len = decode(utf8, i, cp);
+    if (len == 0) return -1;
+    i += len;
+  }
+  return count;
+}
 
 std::string fold_case(std::string_view utf8) {
   std::string out;

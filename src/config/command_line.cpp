@@ -230,6 +230,31 @@ const std::vector<OptionSpec>& server_options() {
     s.push_back(int_option<std::int64_t>("login-max-failures-ip",
                                          "failed logins per address within the window (429)",
                                          &Config::login_max_failures_ip, 1, 1'000'000'000));
+    s.push_back(string_option("upload-dir", "DIR",
+                              "uploaded files (default: --data-dir/uploads; in a cluster, a "
+                              "directory every instance mounts)",
+                              &Config::upload_dir));
+    s.push_back(int_option<std::uint64_t>("max-upload-bytes", "upload size cap (413 beyond)",
+                                          &Config::max_upload_bytes, 0, std::uint64_t{1} << 40));
+    s.push_back({"upload-rate-per-second", "N", "uploads per second per user, after the burst",
+                 [](Config& c, const std::string& v) {
+                   c.upload_rate_per_second = parse_positive_double("upload-rate-per-second", v);
+                 },
+                 [](const Config& c) { return format_double(c.upload_rate_per_second); }});
+    s.push_back({"upload-burst", "N", "uploads a user may make at once",
+                 [](Config& c, const std::string& v) {
+                   c.upload_burst = parse_positive_double("upload-burst", v);
+                 },
+                 [](const Config& c) { return format_double(c.upload_burst); }});
+    s.push_back(int_option<std::int64_t>("upload-detached-grace-s",
+                                         "seconds a file no message carries any more is kept",
+                                         &Config::upload_detached_grace_s, 0, 86'400 * 365));
+    s.push_back(int_option<std::int64_t>("upload-unattached-max-age-s",
+                                         "seconds a file never attached to a message is kept",
+                                         &Config::upload_unattached_max_age_s, 0, 86'400 * 365));
+    s.push_back(int_option<std::int64_t>("upload-gc-interval-s",
+                                         "seconds between collections of such files",
+                                         &Config::upload_gc_interval_s, 1, 86'400));
     s.push_back(int_option<std::int64_t>("login-window-s", "login failure window",
                                          &Config::login_window_s, 1, 86'400 * 365));
     s.push_back(int_option<std::int64_t>("access-token-ttl-s", "access token lifetime",

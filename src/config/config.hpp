@@ -58,6 +58,14 @@ struct Config {
   std::int64_t login_window_s = 900;
   std::int64_t access_token_ttl_s = 900;
   std::int64_t refresh_token_ttl_s = 30 * 24 * 3600;
+  // Files (v1.1).
+  std::string upload_dir;  // empty: <data_dir>/uploads
+  std::uint64_t max_upload_bytes = 25 << 20;
+  double upload_rate_per_second = 1;
+  double upload_burst = 20;
+  std::int64_t upload_detached_grace_s = 3600;
+  std::int64_t upload_unattached_max_age_s = 86'400;
+  std::int64_t upload_gc_interval_s = 60;
   // Operations (docs/operations.md).
   std::string log_file;                  // empty: stdout
   std::int64_t shutdown_timeout_s = 10;  // SIGTERM to exit, at most

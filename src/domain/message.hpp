@@ -28,6 +28,7 @@ struct Message {
   std::optional<std::int64_t> last_reply_at_ms;
   std::vector<std::int64_t> mentions;         // member ids named in body, the sender excluded
   std::optional<std::string> reactions_json;  // the wire array, encoded by the store; none: absent
+  std::optional<std::string> attachments_json;  // [Upload...], encoded by the store; none: absent
 
   // Where this state stands in the room's stream of events (`message` at id, updates at rev).
   std::int64_t position() const noexcept { return std::max(id, rev); }

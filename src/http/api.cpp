@@ -74,10 +74,13 @@ Api::Api(realtime::Services& services, ApiSettings settings)
       settings_(std::move(settings)),
       throttle_(settings_.login_limits),
       access_code_throttle_(settings_.login_limits),
+      upload_files_(settings_.uploads.dir),
+      upload_throttle_(settings_.uploads.limits),
       static_files_(settings_.web_root) {
   reloadable_ = std::make_shared<const ReloadableSettings>(
       ReloadableSettings{settings_.api_keys, settings_.allowed_origins});
   auto& route_metrics = obs::http_route_metrics();
+  upload_metric_ = route_metrics.route("POST", "/api/uploads");
   for (std::size_t i = 0; i <= kKnownMethods.size(); ++i) {
     std::string_view method = i < kKnownMethods.size() ? kKnownMethods[i] : "OTHER";
     fallback_metrics_.push_back(route_metrics.route(method, "unmatched"));
@@ -87,6 +90,8 @@ Api::Api(realtime::Services& services, ApiSettings settings)
   add_auth_routes(*this);
   add_room_routes(*this);
   add_message_routes(*this);
+  add_upload_routes(*this);
+  add_search_routes(*this);
   add_operations_routes(*this);
   add_publish_routes(*this);
   add_admin_connection_routes(*this);
@@ -197,6 +202,31 @@ void Api::handle(net::HttpRequest request, Respond respond) {
     return;
   }
   exchange->fail(ErrorCode::not_found, "no such resource");
+}
+
+bool Api::streams_body(const net::HttpRequest& head) const {
+  return head.method == "POST" && head.path == "/api/uploads";
+}
+
+std::shared_ptr<net::BodySink> Api::open_body(net::HttpRequest head, Respond respond) {
+  obs::metrics().http_requests.add();
+  head.remote_address = settings_.client_address.of(head);
+  std::string request_id = request_id_for(head);
+  auto exchange =
+      std::make_shared<Exchange>(std::move(head), std::move(request_id), std::move(respond));
+  exchange->route_template = "/api/uploads";
+  exchange->route_metric = upload_metric_;
+  if (auto token = bearer_token(exchange->request()); !token.empty()) {
+    exchange->claims = services_.jwt.verify(token, now_ms() / 1000);
+    check_session(*exchange);  // a session not confirmed yet is checked before the row is stored
+  }
+  return open_upload(*this, exchange);
+}
+
+void Api::run_on_worker(const ExchangePtr& exchange, Handler handler) {
+  bool accepted = services_.workers.submit(
+      [this, handler = std::move(handler), exchange] { invoke(handler, exchange); });
+  if (!accepted) exchange->fail(ErrorCode::unavailable, "server is busy, try again");
 }
 
 void Api::check_session(Exchange& exchange) {

@@ -14,6 +14,8 @@
 #include "http/exchange.hpp"
 #include "http/login_throttle.hpp"
 #include "http/static_files.hpp"
+#include "http/upload_files.hpp"
+#include "http/upload_throttle.hpp"
 #include "net/http_handler.hpp"
 #include "realtime/services.hpp"
 
@@ -22,6 +24,14 @@ namespace parley::http {
 struct ApiKeyEntry {
   std::string name;
   std::string key;
+};
+
+struct UploadSettings {
+  std::string dir;                                  // where the files live (created if needed)
+  std::uint64_t max_bytes = 25 << 20;               // a larger body is 413
+  UploadLimits limits;                              // per user
+  std::int64_t detached_grace_ms = 3'600'000;       // a file no message carries any more
+  std::int64_t unattached_max_age_ms = 86'400'000;  // a file never attached
 };
 
 struct ApiSettings {
@@ -36,6 +46,7 @@ struct ApiSettings {
   // Seals two-factor secrets in the store (key from --totp-key, else the JWT secret).
   std::shared_ptr<const auth::SecretSealer> totp_sealer;
   std::string totp_issuer = "Parley";  // the name authenticator apps show
+  UploadSettings uploads;
 };
 
 // What SIGHUP reloads (from the config file) while requests are served.
@@ -52,6 +63,9 @@ class Api : public net::HttpHandler {
   net::UpgradeDecision upgrade(const net::HttpRequest& request) override;
   net::HttpResponse error_response(const net::HttpRequest& request, ErrorCode code,
                                    std::string_view message) override;
+  // POST /api/uploads streams its body to the upload directory (UploadSink).
+  bool streams_body(const net::HttpRequest& head) const override;
+  std::shared_ptr<net::BodySink> open_body(net::HttpRequest head, Respond respond) override;
 
   // For handlers.
   realtime::Services& services() noexcept { return services_; }
@@ -60,12 +74,16 @@ class Api : public net::HttpHandler {
   // An access code is a password: wrong codes are throttled per user and room and per address,
   // with the login limits.
   LoginThrottle& access_code_throttle() noexcept { return access_code_throttle_; }
+  const UploadFiles& upload_files() const noexcept { return upload_files_; }
+  UploadThrottle& upload_throttle() noexcept { return upload_throttle_; }
   // The API keys and allowed origins in force (the initial ones are those of ApiSettings).
   // Thread-safe.
   std::shared_ptr<const ReloadableSettings> reloadable() const;
   void reload(ReloadableSettings fresh);
 
   using Handler = std::function<void(const ExchangePtr&)>;
+  // Runs `handler` on the worker pool with a route's error handling (503 when the pool is full).
+  void run_on_worker(const ExchangePtr& exchange, Handler handler);
   enum class Run { on_worker, inline_ };  // inline_: cheap, non-blocking handlers only
   void add_route(std::string method, std::string pattern, Handler handler,
                  Run run = Run::on_worker);
@@ -101,6 +119,9 @@ class Api : public net::HttpHandler {
   ApiSettings settings_;
   LoginThrottle throttle_;
   LoginThrottle access_code_throttle_;
+  UploadFiles upload_files_;
+  UploadThrottle upload_throttle_;
+  std::size_t upload_metric_ = 0;
   StaticFiles static_files_;
   std::vector<Route> routes_;
   mutable std::mutex reload_mutex_;
@@ -112,6 +133,8 @@ class Api : public net::HttpHandler {
 // Registration of each area's routes (one file each).
 void add_auth_routes(Api& api);
 void add_room_routes(Api& api);
+void add_search_routes(Api& api);
+void add_upload_routes(Api& api);
 void add_message_routes(Api& api);  // with the two below
 void add_message_change_routes(Api& api);
 void add_read_routes(Api& api);
@@ -129,5 +152,12 @@ std::string_view bearer_token(const net::HttpRequest& request);
 
 // The verified caller, or 401.
 const auth::AccessClaims& require_user(const ExchangePtr& exchange);
+
+// POST /api/uploads once its headers arrived (upload_routes.cpp): the sink for its body, or
+// nullptr after answering (401, 400, 429).
+std::shared_ptr<net::BodySink> open_upload(Api& api, const ExchangePtr& exchange);
+// Deletes the uploads past their time (UploadSettings) and their files; returns how many.
+// Blocking: on a worker.
+std::size_t collect_uploads(Api& api, std::int64_t now_ms);
 
 }  // namespace parley::http

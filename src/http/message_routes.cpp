@@ -19,20 +19,6 @@ constexpr int kMaxLimit = 100;
 constexpr int kDefaultChangesLimit = 100;
 constexpr int kMaxChangesLimit = 500;
 
-// One row more than asked tells whether the page reaches the end: drops it and returns the
-// cursor of the next page (the last message's `cursor_of`), or nullopt.
-template <typename CursorOf>
-std::optional<std::int64_t> trim_page(std::vector<domain::Message>& rows, int limit,
-                                      CursorOf cursor_of) {
-  if (static_cast<int>(rows.size()) <= limit) return std::nullopt;
-  rows.pop_back();
-  return cursor_of(rows.back());
-}
-
-std::int64_t id_of(const domain::Message& m) {
-  return m.id;
-}
-
 void list_messages(Api& api, const ExchangePtr& ex) {
   const auto& user = require_user(ex);
   std::int64_t room_id = ex->id_param(0);
@@ -85,8 +71,12 @@ void post_message(Api& api, const ExchangePtr& ex) {
   store::NewMessage message;
   message.room_id = room_id;
   message.user_id = user.user_id;
+  auto attachments = protocol::check_attachments(body.if_contains("attachments"));
+  if (attachments.error) throw ApiError(ErrorCode::bad_request, *attachments.error);
+  message.attachments = std::move(attachments.ids);
   message.body = string_field(body, "body");
-  if (auto e = protocol::check_body(message.body)) throw ApiError(ErrorCode::bad_request, *e);
+  if (auto e = protocol::check_send_body(message.body, !message.attachments.empty()))
+    throw ApiError(ErrorCode::bad_request, *e);
   message.client_id = optional_string_field(body, "client_id");
   if (message.client_id)
     if (auto e = protocol::check_client_id(*message.client_id))

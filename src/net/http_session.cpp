@@ -35,6 +35,8 @@ constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::size_t kLingerMaxBytes = 1 << 20;
 // A read buffer grown by a large request is given back when the request is done.
 constexpr std::size_t kKeepBufferBytes = 4096;
+// A streamed body is read in chunks of this size, each handed to the BodySink in place.
+constexpr std::size_t kStreamChunkBytes = 64 << 10;
 
 bool is_websocket_upgrade(const http::request<http::string_body>& req) {
   if (req.method() != http::verb::get || req.version() < 11) return false;
@@ -88,6 +90,11 @@ class HttpSession final : public SessionBase {
   void do_read();
   void on_header(error_code ec);
   void read_body();
+  // A streamed body (BodySink): chunk by chunk, each read only once the sink took the last.
+  void start_stream();
+  void read_chunk();
+  void on_chunk(error_code ec);
+  void end_stream(error_code ec);
   void on_read(error_code ec);
   void handle_request(HttpRequest request);
   void upgrade(HttpRequest request);
@@ -103,6 +110,10 @@ class HttpSession final : public SessionBase {
   Timer timer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::buffer_body>> stream_parser_;
+  std::shared_ptr<BodySink> sink_;  // set while a streamed body is read
+  std::unique_ptr<char[]> chunk_;   // the chunk being read, while streaming
+  HttpHandler::Respond stream_respond_;
   std::optional<http::response<http::string_body>> response_;
   std::shared_ptr<WsHandler> ws_handler_;  // set while the 101 is being written
   std::string remote_;
@@ -164,7 +175,9 @@ void HttpSession<Stream>::do_read() {
   if (buffer_.capacity() > kKeepBufferBytes && buffer_.size() == 0) buffer_.shrink_to_fit();
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(server_.config.max_header_bytes));
-  parser_->body_limit(server_.config.max_body_bytes);
+  // Headers are read before the route is known: the body cap is checked in on_header.
+  parser_->body_limit(std::max<std::uint64_t>(server_.config.max_body_bytes,
+                                              server_.config.max_streamed_body_bytes));
   // One deadline covers both the wait for a keep-alive request and reading it in full.
   arm_timer(server_.config.request_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
@@ -175,6 +188,19 @@ template <class Stream>
 void HttpSession<Stream>::on_header(error_code ec) {
   if (phase_ == Phase::done) return;
   if (ec) return on_read(ec);
+  {
+    // Only the request line: asked of every request, so it copies no header.
+    HttpRequest line;
+    line.method = std::string(parser_->get().method_string());
+    line.target = std::string(parser_->get().target());
+    const auto q = line.target.find('?');
+    line.path = line.target.substr(0, q);
+    if (q != std::string::npos) line.query = line.target.substr(q + 1);
+    if (server_.handler.streams_body(line)) return start_stream();
+  }
+  const auto length = parser_->content_length();
+  if (length && *length > server_.config.max_body_bytes) return on_read(http::error::body_limit);
+  parser_->body_limit(server_.config.max_body_bytes);
   // A body over the cap has failed already; for one within it, a client that asked (curl does,
   // above 1 KiB) is told to go on rather than left waiting.
   if (!parser_->is_done() && beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
@@ -195,6 +221,114 @@ void HttpSession<Stream>::read_body() {
   if (parser_->is_done()) return on_read({});
   http::async_read(stream_, buffer_, *parser_,
                    [self = self()](error_code ec, std::size_t) { self->on_read(ec); });
+}
+
+template <class Stream>
+void HttpSession<Stream>::start_stream() {
+  phase_ = Phase::handling;
+  timer_.cancel();
+  HttpRequest head;
+  head.remote_address = remote_;
+  fill_request(head, parser_->get(), false);
+  version_ = parser_->get().version();
+  head_request_ = false;
+  const bool expects_continue =
+      !parser_->is_done() && beast::iequals(parser_->get()[http::field::expect], "100-continue");
+  obs::metrics().http_requests.add();
+  // The connection closes after the answer: a refusal leaves the body unread.
+  auto pending = std::make_shared<PendingResponse<Stream>>(
+      self(), plain_socket(stream_).get_executor(), false);
+  stream_respond_ = [pending](HttpResponse response) {
+    if (pending->done.exchange(true)) return;
+    asio::post(pending->executor,
+               [s = std::move(pending->session), r = std::move(response)]() mutable {
+                 s->sink_.reset();
+                 s->respond(std::move(r), false);
+               });
+  };
+  try {
+    sink_ = server_.handler.open_body(std::move(head), stream_respond_);
+  } catch (const std::exception& e) {
+    obs::log_error("request handler failed", {obs::field("error", e.what())});
+    HttpRequest partial;
+    partial.remote_address = remote_;
+    stream_respond_(server_.handler.error_response(partial, ErrorCode::internal, "internal error"));
+    return;
+  }
+  if (!sink_) return;  // refused: the answer is on its way
+  const auto length = parser_->content_length();
+  if (length && *length > sink_->max_bytes()) return end_stream(http::error::body_limit);
+  stream_parser_.emplace(std::move(*parser_));
+  parser_.reset();
+  stream_parser_->body_limit(sink_->max_bytes());
+  chunk_ = std::make_unique<char[]>(kStreamChunkBytes);
+  phase_ = Phase::reading;
+  if (!expects_continue) return read_chunk();
+  static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                    [self = self()](error_code e, std::size_t) {
+                      if (e) return self->end_stream(e);
+                      self->read_chunk();
+                    });
+}
+
+template <class Stream>
+void HttpSession<Stream>::read_chunk() {
+  if (phase_ == Phase::done || !sink_) return end_stream(asio::error::operation_aborted);
+  if (stream_parser_->is_done()) return end_stream({});
+  auto& body = stream_parser_->get().body();
+  body.data = chunk_.get();
+  body.size = kStreamChunkBytes;
+  body.more = true;
+  // Each chunk has the whole request timeout: a large body only needs to keep moving.
+  arm_timer(server_.config.request_timeout);
+  http::async_read(stream_, buffer_, *stream_parser_,
+                   [self = self()](error_code ec, std::size_t) { self->on_chunk(ec); });
+}
+
+template <class Stream>
+void HttpSession<Stream>::on_chunk(error_code ec) {
+  if (ec == http::error::need_buffer) ec = {};
+  if (phase_ == Phase::done && !ec) ec = asio::error::operation_aborted;
+  if (ec) return end_stream(ec);
+  timer_.cancel();
+  const std::size_t got = kStreamChunkBytes - stream_parser_->get().body().size;
+  if (got == 0) return read_chunk();
+  phase_ = Phase::handling;
+  auto next = [self = self(), executor = plain_socket(stream_).get_executor()] {
+    asio::post(executor, [self] {
+      if (self->phase_ == Phase::done) return self->end_stream(asio::error::operation_aborted);
+      self->phase_ = Phase::reading;
+      self->read_chunk();
+    });
+  };
+  sink_->write(std::string_view(chunk_.get(), got), std::move(next));
+}
+
+// The end of a streamed body: complete (no error), or cut off / over the cap / malformed.
+template <class Stream>
+void HttpSession<Stream>::end_stream(error_code ec) {
+  auto sink = std::move(sink_);
+  stream_parser_.reset();
+  chunk_.reset();
+  if (!ec && sink && phase_ != Phase::done) {
+    phase_ = Phase::handling;
+    timer_.cancel();
+    return sink->finish();
+  }
+  if (sink) sink->abort();
+  if (phase_ == Phase::done) return;
+  timer_.cancel();
+  HttpRequest request;
+  request.remote_address = remote_;
+  if (ec == http::error::body_limit)
+    return stream_respond_(
+        server_.handler.error_response(request, ErrorCode::payload_too_large, "upload too large"));
+  if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message)
+    return stream_respond_(
+        server_.handler.error_response(request, ErrorCode::bad_request, "malformed HTTP request"));
+  finish();
 }
 
 template <class Stream>
@@ -303,6 +437,7 @@ template <class Stream>
 void HttpSession<Stream>::respond(HttpResponse response, bool keep_alive) {
   if (phase_ == Phase::done) return;
   phase_ = Phase::writing;
+  stream_respond_ = nullptr;
   keep_alive_ = keep_alive && !shutting_down_;
   response_.emplace(static_cast<http::status>(response.status), version_);
   for (auto& h : response.headers) response_->set(h.name, h.value);
@@ -370,6 +505,7 @@ template <class Stream>
 void HttpSession<Stream>::finish() {
   if (phase_ == Phase::done) return;
   phase_ = Phase::done;
+  stream_respond_ = nullptr;  // it holds this session until an answer
   error_code ec;
   plain_socket(stream_).close(ec);
   timer_.cancel();

@@ -18,6 +18,8 @@ struct ServerConfig {
   std::uint16_t port = 8080;  // 0: an ephemeral port, see Server::port()
   std::size_t threads = 0;    // 0: hardware concurrency
   std::size_t max_body_bytes = 1 << 20;
+  // The largest body a BodySink may take (the parser must let such a header through).
+  std::uint64_t max_streamed_body_bytes = 0;
   std::size_t max_header_bytes = 16 << 10;
   std::size_t max_header_count = 100;
   std::size_t max_requests_per_connection = 1000;  // then the response says Connection: close

@@ -63,7 +63,11 @@ ClientFrameBody parse_body(std::string_view type, const json::object& o) {
   if (type == "send") {
     SendFrame f;
     f.room = required_id(o, "room");
-    f.body = checked_body(o);
+    auto attachments = check_attachments(o.if_contains("attachments"));
+    if (attachments.error) throw *attachments.error;
+    f.attachments = std::move(attachments.ids);
+    f.body = required_string(o, "body");
+    if (auto e = check_send_body(f.body, !f.attachments.empty())) throw std::string(*e);
     if (const json::value* c = o.if_contains("client_id"); c != nullptr && !c->is_null()) {
       if (!c->is_string()) throw std::string("field 'client_id' must be a string");
       f.client_id = std::string(c->get_string());

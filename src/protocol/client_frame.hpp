@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace parley::protocol {
 
@@ -25,6 +26,7 @@ struct SendFrame {
   std::optional<std::string> client_id;
   std::optional<std::string> meta_json;  // compact JSON object text
   std::optional<std::int64_t> reply_to;
+  std::vector<std::int64_t> attachments;  // upload ids
 };
 struct EditFrame {
   std::int64_t room = 0;

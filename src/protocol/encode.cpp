@@ -63,6 +63,10 @@ void append_message_fields(std::string& out, const domain::Message& m) {
     out += ",\"reactions\":";
     out += *m.reactions_json;
   }
+  if (m.attachments_json) {
+    out += ",\"attachments\":";
+    out += *m.attachments_json;
+  }
   if (!m.mentions.empty()) {
     out += ",\"mentions\":[";
     for (std::size_t i = 0; i < m.mentions.size(); ++i) {
@@ -128,6 +132,20 @@ json::object room_json(const domain::Room& room) {
     o["last_message"] = room.reading->last_message
                             ? json::parse(message_text(*room.reading->last_message))
                             : json::value(nullptr);
+  }
+  return o;
+}
+
+json::object upload_json(const domain::Upload& u) {
+  json::object o;
+  o["id"] = u.id;
+  o["name"] = u.name;
+  o["size"] = u.size;
+  o["content_type"] = u.content_type;
+  o["url"] = u.url();
+  if (u.width && u.height) {
+    o["width"] = *u.width;
+    o["height"] = *u.height;
   }
   return o;
 }

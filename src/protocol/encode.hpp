@@ -14,12 +14,15 @@
 #include "domain/message.hpp"
 #include "domain/read_state.hpp"
 #include "domain/room.hpp"
+#include "domain/upload.hpp"
 #include "domain/user.hpp"
 
 namespace parley::protocol {
 
 boost::json::object user_json(const domain::User& user);
 boost::json::object room_json(const domain::Room& room);
+// Upload = {"id","name","size","content_type","url"} plus "width" and "height" for images.
+boost::json::object upload_json(const domain::Upload& upload);
 // A Message object as JSON text (meta spliced in as stored, never re-parsed).
 std::string message_text(const domain::Message& message);
 // {"messages":[...],"<cursor_name>":cursor|null}: a history page.

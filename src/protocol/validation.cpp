@@ -6,6 +6,10 @@
 
 namespace parley::protocol {
 namespace {
+constexpr std::size_t kMaxAttachments = 10;
+}  // namespace
+
+namespace {
 
 bool is_name_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -124,6 +128,31 @@ MetaResult check_meta(const boost::json::value* meta) {
   std::string text = boost::json::serialize(*meta);
   if (text.size() > kMaxMetaBytes) return {std::nullopt, "meta must be at most 4096 bytes"};
   return {std::move(text), std::nullopt};
+}
+
+AttachmentsResult check_attachments(const boost::json::value* attachments) {
+  AttachmentsResult out;
+  if (attachments == nullptr || attachments->is_null()) return out;
+  const auto* list = attachments->if_array();
+  if (list == nullptr || list->size() > kMaxAttachments) {
+    out.error = "attachments must be an array of at most 10 upload ids";
+    return out;
+  }
+  for (const auto& v : *list) {
+    auto id = as_id(v);
+    if (!id) {
+      out.error = "attachments must be an array of at most 10 upload ids";
+      out.ids.clear();
+      return out;
+    }
+    out.ids.push_back(*id);
+  }
+  return out;
+}
+
+std::optional<std::string> check_send_body(std::string_view body, bool has_attachments) {
+  if (body.empty() && has_attachments) return std::nullopt;
+  return check_body(body);
 }
 
 }  // namespace parley::protocol

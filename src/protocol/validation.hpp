@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/fwd.hpp>
 #include <boost/system/error_code.hpp>
@@ -49,5 +50,14 @@ struct MetaResult {
   std::optional<std::string> error;
 };
 MetaResult check_meta(const boost::json::value* meta);
+
+// A send's optional `attachments`: an array of at most 10 upload ids (absent or null: none).
+struct AttachmentsResult {
+  std::vector<std::int64_t> ids;
+  std::optional<std::string> error;
+};
+AttachmentsResult check_attachments(const boost::json::value* attachments);
+// A send's body: may be empty only when it carries attachments.
+std::optional<std::string> check_send_body(std::string_view body, bool has_attachments);
 
 }  // namespace parley::protocol

@@ -73,6 +73,7 @@ void MessageFrames::on_send(const std::optional<std::string>& ref, protocol::Sen
   message.client_id = std::move(frame.client_id);
   message.meta_json = std::move(frame.meta_json);
   message.reply_to = frame.reply_to;
+  message.attachments = std::move(frame.attachments);
   write(ref, std::move(message), frame.room, 0, Reply::ack);
 }
 

@@ -3,6 +3,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/clock.hpp"
+#include "observability/log.hpp"
+
 namespace parley::store {
 
 void apply_migrations(Migrations migrations, const std::function<int()>& read_version,
@@ -17,8 +20,19 @@ void apply_migrations(Migrations migrations, const std::function<int()>& read_ve
                              "or restore the backup taken before the upgrade "
                              "(docs/operations.md, Rollback); the database was not changed");
   }
-  for (int next = version; next < known; ++next)
+  for (int next = version; next < known; ++next) {
+    // Some migrations rebuild an index over every stored message (search): on a large database
+    // these lines are the progress an operator sees.
+    const std::int64_t started_us = monotonic_us();
+    if (version > 0)
+      obs::log_info("applying schema migration",
+                    {obs::field("version", next + 1), obs::field("of", known)});
     apply(next, migrations[static_cast<std::size_t>(next)]);
+    if (version > 0)
+      obs::log_info("schema migration applied",
+                    {obs::field("version", next + 1),
+                     obs::field("duration_ms", (monotonic_us() - started_us) / 1000)});
+  }
 }
 
 }  // namespace parley::store

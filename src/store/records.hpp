@@ -29,6 +29,9 @@ struct NewMessage {
   std::optional<std::string> client_id;
   std::optional<std::string> meta_json;
   std::optional<std::int64_t> reply_to;
+  // Ids of the sender's own uploads, at most 10 (initialised so that older aggregate
+  // initialisations stay complete).
+  std::vector<std::int64_t> attachments = {};
 };
 
 struct EditMessage {
@@ -131,6 +134,17 @@ struct EndedSession {
   std::int64_t id = 0;
   std::int64_t user_id = 0;
   std::int64_t ended_at_ms = 0;
+};
+
+// A search of the messages a user may read (PROTOCOL.md "Search"): every word must appear, the
+// last one also as a prefix. `words` are text_words() of the query (common/text.hpp), at least
+// one; they are all a backend's query is built from.
+struct SearchQuery {
+  std::int64_t viewer_id = 0;
+  std::vector<std::string> words;
+  std::optional<std::int64_t> room_id;  // only this room (the caller checked it may read it)
+  std::optional<std::int64_t> before;   // ids below this one
+  int limit = 20;
 };
 
 // A user's two-factor state. Secrets are stored sealed (auth::SecretSealer), never in the clear.

@@ -6,6 +6,7 @@
 
 #include "domain/message.hpp"
 #include "domain/room.hpp"
+#include "domain/upload.hpp"
 #include "domain/user.hpp"
 #include "store/id_list.hpp"
 #include "store/records.hpp"
@@ -54,11 +55,33 @@ domain::Member read_member(const Row& row) {
   return {row.int64(0), row.text(1), row.boolean(2), row.int64(3)};
 }
 
+// The SELECT ... FROM of uploads in read_upload's column order, both backends; WHERE appended.
+inline constexpr const char* kSelectUploads =
+    "SELECT u.id, u.user_id, u.name, u.size, u.content_type, u.file, u.width, u.height, "
+    "u.created_at FROM uploads u ";
+
+// Columns: kSelectUploads'.
+template <typename Row>
+domain::Upload read_upload(const Row& row) {
+  domain::Upload u;
+  u.id = row.int64(0);
+  u.user_id = row.int64(1);
+  u.name = row.text(2);
+  u.size = row.int64(3);
+  u.content_type = row.text(4);
+  u.file = row.text(5);
+  if (!row.is_null(6)) u.width = row.int64(6);
+  if (!row.is_null(7)) u.height = row.int64(7);
+  u.created_at_ms = row.int64(8);
+  return u;
+}
+
 // The columns read_message reads, for a query over `messages m JOIN users u`.
 inline constexpr const char* kMessageColumns =
     "m.id, m.room_id, m.user_id, u.username, m.body, m.ts, m.client_id, m.meta, m.rev, "
-    "m.edited_at, m.deleted, m.reply_to, m.reply_count, m.last_reply_at, m.mentions, m.reactions";
-inline constexpr int kMessageColumnCount = 16;
+    "m.edited_at, m.deleted, m.reply_to, m.reply_count, m.last_reply_at, m.mentions, m.reactions, "
+    "m.attachments";
+inline constexpr int kMessageColumnCount = 17;
 
 template <typename Row>
 std::optional<std::int64_t> optional_int64(const Row& row, int column) {
@@ -86,6 +109,7 @@ domain::Message read_message(const Row& row, int first = 0) {
   m.last_reply_at_ms = optional_int64(row, first + 13);
   if (auto mentions = row.optional_text(first + 14)) m.mentions = split_ids(*mentions);
   m.reactions_json = row.optional_text(first + 15);
+  m.attachments_json = row.optional_text(first + 16);
   return m;
 }
 

@@ -13,6 +13,7 @@
 #include "domain/message.hpp"
 #include "domain/read_state.hpp"
 #include "domain/room.hpp"
+#include "domain/upload.hpp"
 #include "domain/user.hpp"
 #include "store/records.hpp"
 #include "store/store_unavailable.hpp"
@@ -160,8 +161,27 @@ class Store {
   // One message of the room in its current state.
   virtual std::optional<domain::Message> find_message(std::int64_t room_id,
                                                       std::int64_t message_id) = 0;
+  // The messages matching `query`, newest first, at most query.limit: current states, deleted
+  // ones never, and only of rooms the viewer is a member of (checked in the same query).
+  virtual std::vector<domain::Message> search_messages(const SearchQuery& query) = 0;
   // The member's read state of the room (all zero when never read).
   virtual domain::ReadState read_state(std::int64_t room_id, std::int64_t user_id) = 0;
+
+  // --- uploads: the rows of the files in the upload directory ---
+  // Stores it (every field but id, which is assigned); returns it with its id.
+  virtual domain::Upload insert_upload(const domain::Upload& upload) = 0;
+  virtual std::optional<domain::Upload> find_upload(std::int64_t upload_id) = 0;
+  // Whether the user may download it: the uploader, or a member of a room where a message
+  // carries it.
+  virtual bool may_download(std::int64_t upload_id, std::int64_t user_id) = 0;
+  // Uploads no message carries that were let go by their last message at or before
+  // `detached_before_ms`, or never attached and stored at or before `unattached_before_ms`; by id,
+  // at most `limit`.
+  virtual std::vector<domain::Upload> collectable_uploads(std::int64_t detached_before_ms,
+                                                          std::int64_t unattached_before_ms,
+                                                          int limit) = 0;
+  // Deletes the row unless a message carries it (attached meanwhile); true when deleted.
+  virtual bool delete_upload(std::int64_t upload_id) = 0;
 
   // Counts for /api/admin/stats.
   std::int64_t count_users() { return count_rows("users"); }

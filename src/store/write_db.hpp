@@ -11,6 +11,7 @@
 
 #include "domain/message.hpp"
 #include "domain/read_state.hpp"
+#include "domain/upload.hpp"
 #include "store/reaction_summary.hpp"
 #include "store/records.hpp"
 
@@ -69,6 +70,15 @@ class WriteDb {
                          std::int64_t last_read) = 0;
   virtual domain::ReadState read_state(std::int64_t room_id, std::int64_t user_id) = 0;
   virtual std::optional<domain::Message> find_message(std::int64_t id) = 0;
+  // The uploads of `user_id` with these ids, in this order; nullopt when one is not theirs.
+  virtual std::optional<std::vector<domain::Upload>> own_uploads(
+      std::int64_t user_id, std::span<const std::int64_t> ids) = 0;
+  // The new message carries them; `json` is their wire array.
+  virtual void attach_uploads(std::int64_t message_id, std::span<const domain::Upload> uploads,
+                              const std::string& json) = 0;
+  // A deleted message carries nothing any more: uploads no message carries from now on are
+  // detached at `now_ms`.
+  virtual void detach_uploads(std::int64_t message_id, std::int64_t now_ms) = 0;
   // The current state of a message the batch knows to exist.
   domain::Message message(std::int64_t id);
 };

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/clock.hpp"
+#include "store/attachments_json.hpp"
 #include "store/reaction_summary.hpp"
 
 namespace parley::store {
@@ -92,6 +94,24 @@ WriteResult edit(WriteDb& db, const EditMessage& in, std::int64_t now_ms) {
   return result;
 }
 
+std::variant<std::vector<domain::Upload>, WriteResult> attachments_of(WriteDb& db,
+                                                                      const NewMessage& in) {
+  for (std::size_t i = 0; i < in.attachments.size(); ++i)
+    for (std::size_t k = 0; k < i; ++k)
+      if (in.attachments[i] == in.attachments[k])
+        return outcome(WriteStatus::invalid, "attachments: each upload at most once");
+  auto uploads = db.own_uploads(in.user_id, in.attachments);
+  if (!uploads) return outcome(WriteStatus::invalid, "attachments: only ids of your own uploads");
+  return std::move(*uploads);
+}
+
+void attach(WriteDb& db, WriteResult& stored, std::span<const domain::Upload> uploads) {
+  if (uploads.empty()) return;
+  std::string json = attachments_json(uploads);
+  db.attach_uploads(stored.message.id, uploads, json);
+  stored.message.attachments_json = std::move(json);
+}
+
 WriteResult remove(WriteDb& db, const DeleteMessage& in) {
   if (auto refused = db.refuse_writer(in.room_id, in.user_id)) return outcome(*refused);
   auto row = db.message_row(in.room_id, in.message_id);
@@ -102,6 +122,7 @@ WriteResult remove(WriteDb& db, const DeleteMessage& in) {
         "only the author, the room's owner or an admin can delete " + message_ref(in.message_id));
   if (row->deleted) return unchanged(db, in.message_id);
   db.make_tombstone(in.message_id, db.draw_position());
+  db.detach_uploads(in.message_id, now_ms());
   db.write_mention_rows(in.room_id, in.message_id, row->mentions, false);
   // No longer one of the author's own unread messages (unread counts leave deleted ones out).
   db.forget_own_unread(in.room_id, row->user_id, in.message_id);

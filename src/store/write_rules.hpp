@@ -5,6 +5,7 @@
 // PostgreSQL's pipeline differ; its thread rules are here.)
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <variant>
 
@@ -21,6 +22,12 @@ std::variant<std::int64_t, WriteResult> thread_of(WriteDb& db, std::int64_t room
                                                   std::int64_t reply_to);
 // A stored reply changes its parent too, after it: the parent's new rev is above the reply's id.
 void add_reply(WriteDb& db, WriteResult& stored, std::int64_t parent_id, std::int64_t now_ms);
+
+// The uploads a send attaches, in order: the sender's own, each once; else the refusal.
+std::variant<std::vector<domain::Upload>, WriteResult> attachments_of(WriteDb& db,
+                                                                      const NewMessage& in);
+// The stored message carries `uploads` (its row and `stored.message`).
+void attach(WriteDb& db, WriteResult& stored, std::span<const domain::Upload> uploads);
 
 WriteResult edit(WriteDb& db, const EditMessage& in, std::int64_t now_ms);
 WriteResult remove(WriteDb& db, const DeleteMessage& in);

@@ -43,7 +43,7 @@ const std::string kMessageByClientId =
 
 bool is_plain_send(const Write& write) {
   const auto* send = std::get_if<NewMessage>(&write);
-  return send != nullptr && !send->reply_to;
+  return send != nullptr && !send->reply_to && send->attachments.empty();
 }
 
 PostgresParam optional_id(const std::optional<std::int64_t>& id) {
@@ -181,6 +181,12 @@ WriteResult PostgresBatch::send_one(const NewMessage& in) {
     if (auto* refused = std::get_if<WriteResult>(&thread)) return std::move(*refused);
     parent_id = std::get<std::int64_t>(thread);
   }
+  std::vector<domain::Upload> uploads;
+  if (!in.attachments.empty()) {
+    auto attached = rules::attachments_of(db_, in);
+    if (auto* refused = std::get_if<WriteResult>(&attached)) return std::move(*refused);
+    uploads = std::move(std::get<std::vector<domain::Upload>>(attached));
+  }
   auto mentions = db_.resolve_mentions(in.room_id, in.user_id, in.body);
   auto inserted = connection_.query(
       kInsertMessage, {in.room_id, in.user_id, in.body, in.client_id, in.meta_json, now_ms_,
@@ -190,6 +196,7 @@ WriteResult PostgresBatch::send_one(const NewMessage& in) {
   result.message =
       stored_message(in, inserted.int64(0, 0), inserted.text(0, 1), mentions, parent_id);
   result.new_mentions = std::move(mentions);
+  rules::attach(db_, result, uploads);
   if (parent_id) rules::add_reply(db_, result, *parent_id, now_ms_);
   return result;
 }

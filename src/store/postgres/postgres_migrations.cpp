@@ -18,7 +18,7 @@ constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(11258583468
 // Usernames (ASCII by contract) are unique on lower(... COLLATE "C"); room names on name_key, the
 // Unicode case folding computed in C++ (common/text.hpp), the same key SQLite stores.
 // rooms.member_count is kept by a trigger so that listing rooms never counts members.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     R"sql(
 CREATE TABLE users (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -159,6 +159,53 @@ CREATE TABLE recovery_codes (
   used_at BIGINT,
   PRIMARY KEY (user_id, code_hash)
 );
+)sql",
+    // Search (v1.1): a generated tsvector of each body (deleted ones are "", so empty), under a
+    // GIN index. parley_fold folds accents (unaccent, bound to its dictionary: unaccent() itself
+    // is only STABLE) and case (ICU's root locale, whatever the database's own locale, which may
+    // well be C); the vector is built from the folded body's runs of letters and digits, as
+    // PROTOCOL.md defines a word, so words inside URLs, paths and numbers like 3.14 are found.
+    // Both are IMMUTABLE, as a generated column requires, and parsed here, so a caller's
+    // search_path cannot redirect them. Adding the column rewrites the table: the index covers
+    // the messages already stored.
+    R"sql(
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE FUNCTION parley_fold(text) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN lower(unaccent('unaccent'::regdictionary, $1) COLLATE "und-x-icu");
+CREATE FUNCTION parley_search_vector(body text) RETURNS tsvector
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN to_tsvector('simple'::regconfig,
+                     regexp_replace(parley_fold(body) COLLATE "und-x-icu", '[^[:alnum:]]+', ' ', 'g'));
+ALTER TABLE messages ADD COLUMN search tsvector
+  GENERATED ALWAYS AS (parley_search_vector(body)) STORED;
+CREATE INDEX messages_search ON messages USING gin (search) WHERE NOT deleted;
+)sql",
+    // Files (v1.1), as SQLite's migration 6.
+    R"sql(
+CREATE TABLE uploads (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  content_type TEXT NOT NULL,
+  file TEXT NOT NULL UNIQUE,
+  width BIGINT,
+  height BIGINT,
+  created_at BIGINT NOT NULL,
+  attached BOOLEAN NOT NULL DEFAULT FALSE,
+  detached_at BIGINT
+);
+CREATE INDEX uploads_unattached ON uploads (created_at) WHERE NOT attached;
+CREATE INDEX uploads_detached ON uploads (detached_at) WHERE detached_at IS NOT NULL;
+CREATE TABLE message_attachments (
+  message_id BIGINT NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  upload_id BIGINT NOT NULL REFERENCES uploads (id),
+  PRIMARY KEY (message_id, position)
+);
+CREATE INDEX message_attachments_upload ON message_attachments (upload_id);
+ALTER TABLE messages ADD COLUMN attachments TEXT;
 )sql",
 };
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "common/clock.hpp"
 #include "common/text.hpp"
 #include "domain/direct_room.hpp"
 #include "store/postgres/postgres_batch.hpp"
@@ -16,6 +17,7 @@
 #include "store/postgres/postgres_transaction.hpp"
 #include "store/read_counters.hpp"
 #include "store/row_mappers.hpp"
+#include "store/search_terms.hpp"
 
 namespace parley::store {
 
@@ -62,6 +64,14 @@ const std::string kMessagesBefore =
 const std::string kMessagesAfter =
     kMessagesFrom +
     "WHERE m.room_id = $1::bigint AND m.id > $2::bigint ORDER BY m.id ASC LIMIT $3::bigint";
+// $1 = tsquery text (search_terms.hpp), $2 = viewer, $3 = before, $4 = room or NULL, $5 = limit.
+// Membership is a join, so a room the viewer is not in yields no row at any stage.
+const std::string kSearch =
+    kMessagesFrom +
+    "JOIN members mb ON mb.room_id = m.room_id AND mb.user_id = $2::bigint "
+    "WHERE m.search @@ to_tsquery('simple', parley_fold($1::text)) AND NOT m.deleted "
+    "AND m.id < $3::bigint AND ($4::bigint IS NULL OR m.room_id = $4::bigint) "
+    "ORDER BY m.id DESC LIMIT $5::bigint";
 // The messages stored or changed after $2, by position: unchanged new ones by id, changed ones by
 // rev (each number is drawn once, so the two never tie).
 const std::string kChangesSince =
@@ -298,8 +308,16 @@ std::vector<Member> PostgresStore::members(std::int64_t room_id) {
 
 bool PostgresStore::delete_room(std::int64_t room_id) {
   auto connection = pool_.acquire();
-  // Members and messages go by ON DELETE CASCADE, in the same statement's transaction.
-  return connection->query("DELETE FROM rooms WHERE id = $1::bigint", {room_id}).affected() > 0;
+  // Members and messages go by ON DELETE CASCADE, in the same statement's transaction; the files
+  // its messages carried are detached (collected once no other message carries them).
+  return connection
+             ->query(
+                 "WITH detached AS (UPDATE uploads SET detached_at = $2::bigint WHERE id IN "
+                 "(SELECT a.upload_id FROM message_attachments a JOIN messages m ON "
+                 "m.id = a.message_id WHERE m.room_id = $1::bigint)) "
+                 "DELETE FROM rooms WHERE id = $1::bigint",
+                 {room_id, now_ms()})
+             .affected() > 0;
 }
 
 Room PostgresStore::get_or_create_dm(const User& a, const User& b, std::int64_t now_ms) {
@@ -406,6 +424,18 @@ std::optional<Message> PostgresStore::find_message(std::int64_t room_id, std::in
       kMessagesFrom + "WHERE m.id = $2::bigint AND m.room_id = $1::bigint", {room_id, message_id});
   if (result.empty()) return std::nullopt;
   return read_message(PostgresRow(result, 0));
+}
+
+std::vector<Message> PostgresStore::search_messages(const SearchQuery& query) {
+  if (query.limit <= 0 || query.words.empty()) return {};
+  auto connection = pool_.acquire();
+  std::optional<std::string> room;
+  if (query.room_id) room = std::to_string(*query.room_id);
+  auto result =
+      connection->query(kSearch, {tsquery_text(query.words), query.viewer_id,
+                                  query.before.value_or(std::numeric_limits<std::int64_t>::max()),
+                                  room, static_cast<std::int64_t>(query.limit)});
+  return read_rows(result, [](const PostgresRow& row) { return read_message(row); });
 }
 
 domain::ReadState PostgresStore::read_state(std::int64_t room_id, std::int64_t user_id) {

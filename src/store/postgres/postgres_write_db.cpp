@@ -188,3 +188,48 @@ std::optional<domain::Message> PostgresWriteDb::find_message(std::int64_t id) {
 }
 
 }  // namespace parley::store
+
+namespace parley::store {
+
+std::optional<std::vector<domain::Upload>> PostgresWriteDb::own_uploads(
+    std::int64_t user_id, std::span<const std::int64_t> ids) {
+  std::vector<domain::Upload> out;
+  for (std::int64_t id : ids) {
+    auto result = db_.query(
+        std::string(kSelectUploads) + "WHERE u.id = $1::bigint AND u.user_id = $2::bigint",
+        {id, user_id});
+    if (result.empty()) return std::nullopt;
+    out.push_back(read_upload(PostgresRow(result, 0)));
+  }
+  return out;
+}
+
+void PostgresWriteDb::attach_uploads(std::int64_t message_id,
+                                     std::span<const domain::Upload> uploads,
+                                     const std::string& json) {
+  for (std::size_t i = 0; i < uploads.size(); ++i) {
+    db_.query(
+        "INSERT INTO message_attachments (message_id, position, upload_id) "
+        "VALUES ($1::bigint, $2::integer, $3::bigint)",
+        {message_id, static_cast<std::int64_t>(i), uploads[i].id});
+    db_.query("UPDATE uploads SET attached = TRUE, detached_at = NULL WHERE id = $1::bigint",
+              {uploads[i].id});
+  }
+  db_.query("UPDATE messages SET attachments = $2 WHERE id = $1::bigint", {message_id, json});
+}
+
+void PostgresWriteDb::detach_uploads(std::int64_t message_id, std::int64_t now_ms) {
+  auto gone =
+      db_.query("DELETE FROM message_attachments WHERE message_id = $1::bigint RETURNING upload_id",
+                {message_id});
+  if (gone.empty()) return;
+  db_.query("UPDATE messages SET attachments = NULL WHERE id = $1::bigint", {message_id});
+  for (int i = 0; i < gone.rows(); ++i) {
+    db_.query(
+        "UPDATE uploads SET detached_at = $2::bigint WHERE id = $1::bigint AND NOT EXISTS "
+        "(SELECT 1 FROM message_attachments WHERE upload_id = $1::bigint)",
+        {gone.int64(i, 0), now_ms});
+  }
+}
+
+}  // namespace parley::store

@@ -47,6 +47,11 @@ class PostgresWriteDb : public WriteDb {
                  std::int64_t last_read) override;
   domain::ReadState read_state(std::int64_t room_id, std::int64_t user_id) override;
   std::optional<domain::Message> find_message(std::int64_t id) override;
+  std::optional<std::vector<domain::Upload>> own_uploads(
+      std::int64_t user_id, std::span<const std::int64_t> ids) override;
+  void attach_uploads(std::int64_t message_id, std::span<const domain::Upload> uploads,
+                      const std::string& json) override;
+  void detach_uploads(std::int64_t message_id, std::int64_t now_ms) override;
 
  private:
   PostgresConnection& db_;

@@ -14,7 +14,7 @@ namespace {
 // AUTOINCREMENT on rooms and messages: ids are never reused, even after the newest room or
 // message was deleted, so a larger message id was always stored later.
 // rooms.member_count is kept by triggers so that listing rooms never counts members.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     R"sql(
 CREATE TABLE users (
   id INTEGER PRIMARY KEY,
@@ -173,6 +173,56 @@ CREATE TABLE recovery_codes (
   used_at INTEGER,
   PRIMARY KEY (user_id, code_hash)
 ) WITHOUT ROWID;
+)sql",
+    // Search (v1.1): an external-content FTS5 index of the bodies of messages not deleted, built
+    // here for the messages already stored. The triggers keep it in step inside the transaction of
+    // every write (a send, an edit, a deletion, a room's cascade), and give FTS5's 'delete' the
+    // exact text it indexed, which an external-content table requires.
+    R"sql(
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+  body, content = 'messages', content_rowid = 'id',
+  tokenize = "unicode61 remove_diacritics 2"
+);
+INSERT INTO messages_fts (rowid, body) SELECT id, body FROM messages WHERE deleted = 0;
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN NEW.deleted = 0 BEGIN
+  INSERT INTO messages_fts (rowid, body) VALUES (NEW.id, NEW.body);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN OLD.deleted = 0 BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', OLD.id, OLD.body);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF body, deleted ON messages BEGIN
+  INSERT INTO messages_fts (messages_fts, rowid, body)
+    SELECT 'delete', OLD.id, OLD.body WHERE OLD.deleted = 0;
+  INSERT INTO messages_fts (rowid, body) SELECT NEW.id, NEW.body WHERE NEW.deleted = 0;
+END;
+)sql",
+    // Files (v1.1): uploads, and the messages carrying them (messages.attachments: their wire
+    // array, written with the message). `attached` says whether a message
+    // ever carried it; detached_at when the last one let go (both for garbage collection).
+    R"sql(
+CREATE TABLE uploads (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  file TEXT NOT NULL UNIQUE,
+  width INTEGER,
+  height INTEGER,
+  created_at INTEGER NOT NULL,
+  attached INTEGER NOT NULL DEFAULT 0,
+  detached_at INTEGER
+);
+CREATE INDEX uploads_unattached ON uploads (created_at) WHERE attached = 0;
+CREATE INDEX uploads_detached ON uploads (detached_at) WHERE detached_at IS NOT NULL;
+CREATE TABLE message_attachments (
+  message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  upload_id INTEGER NOT NULL REFERENCES uploads (id),
+  PRIMARY KEY (message_id, position)
+) WITHOUT ROWID;
+CREATE INDEX message_attachments_upload ON message_attachments (upload_id);
+ALTER TABLE messages ADD COLUMN attachments TEXT;
 )sql",
 };
 

@@ -3,9 +3,11 @@
 #include <limits>
 #include <stdexcept>
 
+#include "common/clock.hpp"
 #include "common/text.hpp"
 #include "domain/direct_room.hpp"
 #include "store/row_mappers.hpp"
+#include "store/search_terms.hpp"
 #include "store/sqlite/sqlite_migrations.hpp"
 #include "store/sqlite/sqlite_read_state.hpp"
 #include "store/sqlite/sqlite_snapshot.hpp"
@@ -61,6 +63,16 @@ const std::string kChangedBefore =
 const std::string kReplies = kMessagesFrom +
                              "WHERE m.reply_to = ?2 AND m.room_id = ?1 AND m.id > ?3 "
                              "ORDER BY m.id LIMIT ?4";
+
+// ?1 = FTS5 expression, ?2 = viewer, ?3 = before, ?4 = room or NULL, ?5 = limit. The index is the
+// outer loop, walked newest first from `before`; membership is a join, so a room the viewer is
+// not in yields no row at any stage.
+const std::string kSearch = std::string("SELECT ") + kMessageColumns +
+                            " FROM messages_fts f CROSS JOIN messages m ON m.id = f.rowid "
+                            "CROSS JOIN members mb ON mb.room_id = m.room_id AND mb.user_id = ?2 "
+                            "CROSS JOIN users u ON u.id = m.user_id "
+                            "WHERE messages_fts MATCH ?1 AND f.rowid < ?3 AND m.deleted = 0 "
+                            "AND (?4 IS NULL OR m.room_id = ?4) ORDER BY f.rowid DESC LIMIT ?5";
 
 // Every row `statement` steps through, read by `read` (one of the row mappers).
 template <typename Read>
@@ -303,11 +315,22 @@ std::vector<Member> SqliteStore::members(std::int64_t room_id) {
 
 bool SqliteStore::delete_room(std::int64_t room_id) {
   std::lock_guard lock(write_mutex_);
-  // Members and messages go by ON DELETE CASCADE, in the same implicit transaction.
+  SqliteTransaction transaction(writer_);
+  // The files its messages carried are detached (collected once no other message carries them).
+  writer_
+      .statement(
+          "UPDATE uploads SET detached_at = ?2 WHERE id IN (SELECT a.upload_id FROM "
+          "message_attachments a JOIN messages m ON m.id = a.message_id WHERE m.room_id = ?1)")
+      .bind(1, room_id)
+      .bind(2, now_ms())
+      .run();
+  // Members and messages go by ON DELETE CASCADE.
   writer_.statement("DELETE FROM rooms WHERE id = ?1").bind(1, room_id).run();
+  const bool deleted = writer_.changes() > 0;
+  transaction.commit();
   pending_keys_.erase_room(room_id);
   room_seqs_.erase(room_id);
-  return writer_.changes() > 0;
+  return deleted;
 }
 
 Room SqliteStore::get_or_create_dm(const User& a, const User& b, std::int64_t now_ms) {
@@ -419,6 +442,23 @@ std::optional<Message> SqliteStore::find_message(std::int64_t room_id, std::int6
   statement.bind(1, room_id).bind(2, message_id);
   if (!statement.step()) return std::nullopt;
   return read_message(statement);
+}
+
+std::vector<Message> SqliteStore::search_messages(const SearchQuery& query) {
+  if (query.limit <= 0 || query.words.empty()) return {};
+  auto reader = readers_.acquire();
+  // Bound without a copy: the text must outlive the statement's use.
+  const std::string match = fts5_match(query.words);
+  auto statement = reader->statement(kSearch);
+  statement.bind(1, match).bind(2, query.viewer_id);
+  statement.bind(3, query.before.value_or(std::numeric_limits<std::int64_t>::max()));
+  if (query.room_id) {
+    statement.bind(4, *query.room_id);
+  } else {
+    statement.bind_null(4);
+  }
+  statement.bind(5, static_cast<std::int64_t>(query.limit));
+  return read_rows(statement, [](const SqliteStatement& row) { return read_message(row); });
 }
 
 domain::ReadState SqliteStore::read_state(std::int64_t room_id, std::int64_t user_id) {

@@ -91,7 +91,16 @@ class SqliteStore : public Store {
                                        std::int64_t after, int limit) override;
   std::optional<domain::Message> find_message(std::int64_t room_id,
                                               std::int64_t message_id) override;
+  std::vector<domain::Message> search_messages(const SearchQuery& query) override;
   domain::ReadState read_state(std::int64_t room_id, std::int64_t user_id) override;
+
+  domain::Upload insert_upload(const domain::Upload& upload) override;
+  std::optional<domain::Upload> find_upload(std::int64_t upload_id) override;
+  bool may_download(std::int64_t upload_id, std::int64_t user_id) override;
+  std::vector<domain::Upload> collectable_uploads(std::int64_t detached_before_ms,
+                                                  std::int64_t unattached_before_ms,
+                                                  int limit) override;
+  bool delete_upload(std::int64_t upload_id) override;
 
  protected:
   std::int64_t count_rows(std::string_view table) override;

@@ -131,6 +131,12 @@ WriteResult SqliteStore::write_message(SqliteWriteDb& db, const NewMessage& in, 
     if (auto* refused = std::get_if<WriteResult>(&thread)) return std::move(*refused);
     parent_id = std::get<std::int64_t>(thread);
   }
+  std::vector<domain::Upload> uploads;
+  if (!in.attachments.empty()) {
+    auto attached = rules::attachments_of(db, in);
+    if (auto* refused = std::get_if<WriteResult>(&attached)) return std::move(*refused);
+    uploads = std::move(std::get<std::vector<domain::Upload>>(attached));
+  }
   std::vector<std::int64_t> mentions = db.resolve_mentions(in.room_id, in.user_id, in.body);
   const std::int64_t room_seq = next_room_seq(in.room_id);
   const auto mentions_text = join_ids(mentions);
@@ -173,6 +179,7 @@ WriteResult SqliteStore::write_message(SqliteWriteDb& db, const NewMessage& in, 
   m.reply_to = parent_id;
   m.mentions = mentions;
   result.new_mentions = std::move(mentions);
+  rules::attach(db, result, uploads);
   if (parent_id) rules::add_reply(db, result, *parent_id, now_ms);
   return result;
 }

@@ -235,3 +235,58 @@ std::optional<domain::Message> SqliteWriteDb::find_message(std::int64_t id) {
 }
 
 }  // namespace parley::store
+
+namespace parley::store {
+
+std::optional<std::vector<domain::Upload>> SqliteWriteDb::own_uploads(
+    std::int64_t user_id, std::span<const std::int64_t> ids) {
+  std::vector<domain::Upload> out;
+  for (std::int64_t id : ids) {
+    auto row = db_.statement(std::string(kSelectUploads) + "WHERE u.id = ?1 AND u.user_id = ?2");
+    row.bind(1, id).bind(2, user_id);
+    if (!row.step()) return std::nullopt;
+    out.push_back(read_upload(row));
+  }
+  return out;
+}
+
+void SqliteWriteDb::attach_uploads(std::int64_t message_id, std::span<const domain::Upload> uploads,
+                                   const std::string& json) {
+  for (std::size_t i = 0; i < uploads.size(); ++i) {
+    db_.statement(
+           "INSERT INTO message_attachments (message_id, position, upload_id) VALUES (?1, ?2, ?3)")
+        .bind(1, message_id)
+        .bind(2, static_cast<std::int64_t>(i))
+        .bind(3, uploads[i].id)
+        .run();
+    db_.statement("UPDATE uploads SET attached = 1, detached_at = NULL WHERE id = ?1")
+        .bind(1, uploads[i].id)
+        .run();
+  }
+  db_.statement("UPDATE messages SET attachments = ?2 WHERE id = ?1")
+      .bind(1, message_id)
+      .bind(2, json)
+      .run();
+}
+
+void SqliteWriteDb::detach_uploads(std::int64_t message_id, std::int64_t now_ms) {
+  std::vector<std::int64_t> uploads;
+  {
+    auto read = db_.statement("SELECT upload_id FROM message_attachments WHERE message_id = ?1");
+    read.bind(1, message_id);
+    while (read.step()) uploads.push_back(read.int64(0));
+  }
+  if (uploads.empty()) return;
+  db_.statement("DELETE FROM message_attachments WHERE message_id = ?1").bind(1, message_id).run();
+  db_.statement("UPDATE messages SET attachments = NULL WHERE id = ?1").bind(1, message_id).run();
+  for (std::int64_t id : uploads) {
+    db_.statement(
+           "UPDATE uploads SET detached_at = ?2 WHERE id = ?1 AND NOT EXISTS "
+           "(SELECT 1 FROM message_attachments WHERE upload_id = ?1)")
+        .bind(1, id)
+        .bind(2, now_ms)
+        .run();
+  }
+}
+
+}  // namespace parley::store

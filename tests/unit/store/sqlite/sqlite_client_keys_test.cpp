@@ -136,6 +136,10 @@ TEST(SqliteClientKeys, UpgradingFromSchemaOneKeepsEveryKey) {
     // none of the later migrations' tables and columns.
     RawConnection raw(path);
     raw.exec(
+        "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete; "
+        "DROP TRIGGER messages_fts_update; DROP TABLE messages_fts; "
+        "DROP TABLE message_attachments; DROP TABLE uploads; "
+        "ALTER TABLE messages DROP COLUMN attachments; "
         "DROP TABLE sessions; DROP TABLE totp; DROP TABLE recovery_codes; "
         "ALTER TABLE users DROP COLUMN deactivated; "
         "DROP INDEX messages_changed; DROP INDEX messages_deleted; DROP INDEX messages_replies; "

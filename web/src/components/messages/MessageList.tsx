@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { RoomView } from '../../chat/chatState';
 import type { ChatStore } from '../../chat/chatStore';
 import { dayLabel, groupMessages } from '../../format/grouping';
@@ -14,11 +14,35 @@ import { useMessageScroll } from './useMessageScroll';
 /** A room's messages by day and sender, with infinite scroll back through the history. */
 export function MessageList({ chat, view, user }: { chat: ChatStore; view: RoomView; user: User | null }) {
   const { t, lang } = useI18n();
-  const { ref, onScroll, showJump, jumpToLatest } = useMessageScroll(chat, view);
+  const { ref, onScroll, showJump, jumpToLatest, reveal } = useMessageScroll(chat, view);
+  const focus = useSyncExternalStore(chat.subscribe, () => chat.getState().focus);
+  const revealed = useRef<{ id: number; timer: ReturnType<typeof setTimeout> | null } | null>(null);
   const items = useMemo(() => roomItems(view.timeline), [view.timeline]);
   const groups = useMemo(() => groupMessages(items), [items]);
   const ctx = useMessageContextValue(chat, view, user, false);
   const last = items[items.length - 1];
+
+  // A search result opened here: once its row is shown, scroll to it and mark it for a while.
+  const roomId = view.room.id;
+  useEffect(() => {
+    if (!focus || focus.room !== roomId) return;
+    if (revealed.current?.id === focus.id) return;
+    if (!reveal(focus.id)) return;
+    const row = ref.current?.querySelector<HTMLElement>(`.msg[data-id="${focus.id}"]`);
+    row?.setAttribute('data-focused', '');
+    const timer = setTimeout(() => {
+      row?.removeAttribute('data-focused');
+      chat.clearFocus();
+      revealed.current = null;
+    }, 6000);
+    revealed.current = { id: focus.id, timer };
+  });
+  useEffect(
+    () => () => {
+      if (revealed.current?.timer) clearTimeout(revealed.current.timer);
+    },
+    [],
+  );
 
   const now = new Date();
   return (

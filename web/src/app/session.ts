@@ -45,7 +45,7 @@ export function createChat(): ChatStore {
     // v1.1: the token travels in the subprotocol list, so a connection is ready on open.
     subprotocolAuth: { currentUser: () => tokens.user },
     lastSeen: (room) => store?.lastSeen(room),
-    createSocket: countingSocketFactory(health, (url) => new WebSocket(url) as unknown as SocketLike),
+    createSocket: countingSocketFactory(health, (url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike),
   });
   store = new ChatStore({
     api,

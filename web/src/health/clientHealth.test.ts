@@ -52,4 +52,13 @@ describe('ClientHealth', () => {
     make('ws://x/ws');
     expect(h.counts.ws_reconnects).toBe(2);
   });
+
+  it('passes the subprotocol list (the v1.1 token) through to the socket', () => {
+    const h = new ClientHealth(async () => 204);
+    const make = countingSocketFactory(h, (url, protocols) => ({ url, protocols }));
+    expect(make('ws://x/ws', ['parley.v1', 'parley.bearer.t'])).toEqual({
+      url: 'ws://x/ws',
+      protocols: ['parley.v1', 'parley.bearer.t'],
+    });
+  });
 });

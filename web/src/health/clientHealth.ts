@@ -68,10 +68,14 @@ export class ClientHealth {
  * Wraps a WebSocket factory: every socket after the page's first is a reconnect (the chat client
  * opens a new one only to reconnect).
  */
-export function countingSocketFactory<S>(health: ClientHealth, create: (url: string) => S): (url: string) => S {
+export function countingSocketFactory<S>(
+  health: ClientHealth,
+  create: (url: string, protocols?: string[]) => S,
+): (url: string, protocols?: string[]) => S {
   let opened = 0;
-  return (url: string) => {
+  return (url: string, protocols?: string[]) => {
     if (opened++ > 0) health.wsReconnected();
-    return create(url);
+    // The subprotocol list carries the v1.1 token: it must reach the socket unchanged.
+    return create(url, protocols);
   };
 }

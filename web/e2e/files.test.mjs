@@ -7,7 +7,7 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { api, launchBrowser, loginUi, newPage, registerApi, reportOnFailure, startServer, uniq, waitFor } from './helpers.mjs';
+import { api, launchBrowser, loginUi, newPage, registerApi, reportOnFailure, startServer, steerSockets, uniq, waitFor } from './helpers.mjs';
 
 /** A PNG of the given size drawn by the browser (a canvas), as bytes. */
 async function pngBytes(page, width, height) {
@@ -148,6 +148,28 @@ describe('attachments in the browser', () => {
       await cdp.detach();
     }
     assert.equal(await composerFiles(ann.page).count(), 0);
+  });
+
+  test('a message with a file, written while offline, survives a reload and is sent once', async () => {
+    const cy = await person('cy');
+    await api(server.url, 'POST', `/api/rooms/${roomId}/join`, {}, cy.token);
+    const ctl = await steerSockets(cy.context);
+    await loginUi(cy.page, cy.user.username, { path: `/rooms/${roomId}` });
+    await cy.page.getByRole('textbox', { name: 'Message text' }).waitFor();
+    await ctl.cut();
+    await cy.page.getByTestId('composer-file').setInputFiles({ name: 'offline.txt', mimeType: 'text/plain', buffer: Buffer.from('written offline') });
+    await sendAttached(cy.page, 'sent while offline');
+    const pending = cy.page.locator('.msg.msg-pending', { hasText: 'sent while offline' });
+    await pending.locator('.attachment-file', { hasText: 'offline.txt' }).waitFor();
+    await cy.page.reload();
+    await pending.locator('.attachment-file', { hasText: 'offline.txt' }).waitFor();
+    ctl.restore();
+    const card = bob.page.locator('.msg', { hasText: 'sent while offline' }).locator('.attachment-file', { hasText: 'offline.txt' });
+    await card.waitFor({ timeout: 40_000 });
+    await cy.page.locator('.msg:not(.msg-pending)', { hasText: 'sent while offline' }).waitFor({ timeout: 40_000 });
+    await bob.page.waitForTimeout(500);
+    assert.equal(await bob.page.locator('.msg', { hasText: 'sent while offline' }).count(), 1);
+    await cy.context.close();
   });
 
   test('an SVG or HTML upload opened by its URL in its own tab is downloaded, its script never runs', async () => {

@@ -16,7 +16,7 @@ export function MessageList({ chat, view, user }: { chat: ChatStore; view: RoomV
   const { t, lang } = useI18n();
   const { ref, onScroll, showJump, jumpToLatest, reveal } = useMessageScroll(chat, view);
   const focus = useSyncExternalStore(chat.subscribe, () => chat.getState().focus);
-  const revealed = useRef<{ id: number; timer: ReturnType<typeof setTimeout> | null } | null>(null);
+  const revealed = useRef<{ seq: number; timer: ReturnType<typeof setTimeout> | null } | null>(null);
   const items = useMemo(() => roomItems(view.timeline), [view.timeline]);
   const groups = useMemo(() => groupMessages(items), [items]);
   const ctx = useMessageContextValue(chat, view, user, false);
@@ -26,16 +26,19 @@ export function MessageList({ chat, view, user }: { chat: ChatStore; view: RoomV
   const roomId = view.room.id;
   useEffect(() => {
     if (!focus || focus.room !== roomId) return;
-    if (revealed.current?.id === focus.id) return;
+    if (revealed.current?.seq === focus.seq) return;
     if (!reveal(focus.id)) return;
-    const row = ref.current?.querySelector<HTMLElement>(`.msg[data-id="${focus.id}"]`);
+    if (revealed.current?.timer) clearTimeout(revealed.current.timer);
+    const list = ref.current;
+    list?.querySelectorAll('.msg[data-focused]').forEach((el) => el.removeAttribute('data-focused'));
+    const row = list?.querySelector<HTMLElement>(`.msg[data-id="${focus.id}"]`);
     row?.setAttribute('data-focused', '');
+    const seq = focus.seq;
     const timer = setTimeout(() => {
       row?.removeAttribute('data-focused');
-      chat.clearFocus();
-      revealed.current = null;
+      if (chat.getState().focus?.seq === seq) chat.clearFocus();
     }, 6000);
-    revealed.current = { id: focus.id, timer };
+    revealed.current = { seq, timer };
   });
   useEffect(
     () => () => {

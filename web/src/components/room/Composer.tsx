@@ -141,6 +141,8 @@ export function Composer({ chat, roomId, roomTitle, replyTo, members }: { chat: 
         onPaste={(e) => {
           const pasted = [...e.clipboardData.files];
           if (!pasted.length) return;
+          // Text copied with a picture of itself (office apps) pastes as text; a file alone attaches.
+          if (e.clipboardData.types.includes('text/plain')) return;
           e.preventDefault();
           files.add(pasted);
         }}

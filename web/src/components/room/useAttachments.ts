@@ -24,6 +24,8 @@ function nameOf(file: File): string {
 /** The composer's attachments: each file uploaded at once with progress, cancellable, removable. */
 export function useAttachments(chat: ChatStore) {
   const [items, setItems] = useState<DraftAttachment[]>([]);
+  const count = useRef(0);
+  count.current = items.length;
   const next = useRef(1);
   const live = useRef(new Map<number, UploadTask>());
 
@@ -37,11 +39,14 @@ export function useAttachments(chat: ChatStore) {
   const add = useCallback(
     (files: Iterable<File>) => {
       for (const file of files) {
+        // The contract's limit: at most 10 attachments on a message; further files are not uploaded.
+        if (count.current >= MAX_ATTACHMENTS) break;
+        count.current++;
         const key = next.current++;
         const name = nameOf(file);
         const task = chat.upload(file, name, (p) => update(key, { progress: p }));
         live.current.set(key, task);
-        setItems((list) => (list.length >= MAX_ATTACHMENTS ? list : [...list, { key, name, progress: 0, task }]));
+        setItems((list) => [...list, { key, name, progress: 0, task }]);
         task.done.then(
           (upload) => update(key, { upload, progress: 1, task: undefined }),
           (e: { code?: string; message?: string }) => {

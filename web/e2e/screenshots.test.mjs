@@ -1,7 +1,7 @@
 // Screenshots of the main screens at desktop (1280x800) and phone (360x740) sizes, light and dark,
 // saved under web/test-results/screenshots/ (listed in web/README.md): the login, a room, the
 // members panel, dialogs, the dashboard, and a conversation's message menu, emoji picker, thread,
-// mention and "seen by".
+// mention and "seen by"; the search box and attachments (an image thumbnail, a file card).
 
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,6 +27,7 @@ describe('screenshots', () => {
   let server;
   let browser;
   let roomId;
+  let filesRoomId;
 
   before(async () => {
     server = await startServer();
@@ -64,6 +65,43 @@ describe('screenshots', () => {
     await api(server.url, 'POST', '/api/rooms', { name: 'random', private: false }, bob.access_token);
     await api(server.url, 'POST', '/api/rooms', { name: 'team-secret', private: true, access_code: 'x' }, ann.access_token);
     await api(server.url, 'POST', '/api/dms', { username: 'bob' }, ann.access_token);
+
+    // Attachments: a picture (drawn by the browser) and a PDF, in a room of their own.
+    filesRoomId = (await api(server.url, 'POST', '/api/rooms', { name: 'launch-assets', private: false }, bob.access_token)).id;
+    await api(server.url, 'POST', `/api/rooms/${filesRoomId}/join`, {}, ann.access_token);
+    const painter = await browser.newPage();
+    const png = Buffer.from(
+      await painter.evaluate(async () => {
+        const c = document.createElement('canvas');
+        c.width = 960;
+        c.height = 600;
+        const g = c.getContext('2d');
+        const grad = g.createLinearGradient(0, 0, 960, 600);
+        grad.addColorStop(0, '#4f46e5');
+        grad.addColorStop(1, '#06b6d4');
+        g.fillStyle = grad;
+        g.fillRect(0, 0, 960, 600);
+        g.fillStyle = 'rgba(255,255,255,0.9)';
+        g.fillRect(120, 140, 720, 320);
+        g.fillStyle = '#1b1e28';
+        g.font = 'bold 64px sans-serif';
+        g.fillText('Launch banner v3', 200, 320);
+        const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+        return [...new Uint8Array(await blob.arrayBuffer())];
+      }),
+    );
+    await painter.close();
+    const upload = async (who, name, type, body) => {
+      const res = await fetch(`${server.url}/api/uploads?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { Authorization: `Bearer ${who.access_token}`, 'Content-Type': type }, body });
+      assert.equal(res.status, 201);
+      return (await res.json()).upload;
+    };
+    const banner = await upload(bob, 'launch-banner.png', 'image/png', png);
+    const pdf = await upload(bob, 'launch-plan-q3.pdf', 'application/pdf', Buffer.from('%PDF-1.4\n' + 'x'.repeat(48_000)));
+    const post = (who, body, attachments) => api(server.url, 'POST', `/api/rooms/${filesRoomId}/messages`, { body, attachments }, who.access_token);
+    await post(bob, 'Here is the banner for the launch page.', [banner.id]);
+    await post(bob, 'And the plan, for the record.', [pdf.id]);
+    await api(server.url, 'POST', `/api/rooms/${filesRoomId}/messages`, { body: 'Thanks! The mock-ups and the banner match nicely.' }, ann.access_token);
   });
 
   after(async () => {
@@ -109,6 +147,26 @@ describe('screenshots', () => {
     await context.close();
   }
 
+  /** The search box with results, and a room with an image thumbnail and a file card. */
+  async function searchAndFiles(size, viewport, scheme) {
+    const { page, context } = await newPage(browser, server.url, { viewport, colorScheme: scheme });
+    await loginUi(page, 'ann', { path: `/rooms/${filesRoomId}` });
+    const img = page.locator('.attachment-image img');
+    await waitFor(async () => (await img.evaluate((el) => el.complete && el.naturalWidth).catch(() => 0)) > 0, 'the thumbnail');
+    await page.locator('.attachment-file').waitFor();
+    await page.mouse.move(0, viewport.height - 1);
+    await screenshot(page, `attachments-${size}-${scheme}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page wider than the viewport by ${overflow}px with attachments`);
+
+    await page.getByRole('button', { name: 'Search messages' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Search messages' });
+    await dialog.getByRole('searchbox').fill('mock');
+    await dialog.locator('.search-group').nth(1).waitFor();
+    await screenshot(page, `search-${size}-${scheme}`);
+    await context.close();
+  }
+
   for (const [size, viewport] of [
     ['desktop', DESKTOP],
     ['phone', PHONE],
@@ -144,6 +202,7 @@ describe('screenshots', () => {
         await context.close();
 
         await conversation(size, viewport, scheme);
+        await searchAndFiles(size, viewport, scheme);
 
         const adminPage = await newPage(browser, server.url, { viewport, colorScheme: scheme });
         await loginUi(adminPage.page, 'admin', { path: '/admin' });

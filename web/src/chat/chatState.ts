@@ -69,6 +69,8 @@ export interface ChatState {
   activeRoomId: number | null;
   notices: readonly Notice[];
   editing: Editing | null;
+  /** A message to scroll into view and highlight (a search result opened); `seq` tells repeats apart. */
+  focus: { room: number; id: number; seq: number } | null;
 }
 
 export const initialChatState: ChatState = {
@@ -79,6 +81,7 @@ export const initialChatState: ChatState = {
   activeRoomId: null,
   notices: [],
   editing: null,
+  focus: null,
 };
 
 /** A room as first seen: no messages fetched yet. */

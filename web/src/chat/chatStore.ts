@@ -6,9 +6,11 @@
 
 import type { Api } from '../net/api';
 import type { ChatSocket } from '../net/chatSocket';
-import type { Member, Room, User } from '../protocol/types';
+import type { UploadTask } from '../net/uploads';
+import type { Member, MessagePage, Room, Upload, User } from '../protocol/types';
 import type { EnumerableStorage, KeyValueStorage } from '../storage/keyValueStorage';
 import { CatchUp } from './catchUp';
+import { Files } from './files';
 import { ChatStateCore } from './chatStateCore';
 import { MessageChanges } from './messageChanges';
 import { Notices } from './notices';
@@ -18,6 +20,7 @@ import { Receipts } from './receipts';
 import { RoomHistory } from './roomHistory';
 import { RoomMembers } from './roomMembers';
 import { Rooms } from './rooms';
+import { Search } from './search';
 import { routeServerEvents } from './serverEvents';
 import { ServerReadState } from './serverReadState';
 import { Threads } from './threads';
@@ -51,6 +54,8 @@ export class ChatStore {
   private readonly threads: Threads;
   private readonly roomMembers: RoomMembers;
   private readonly rooms: Rooms;
+  private readonly searcher: Search;
+  private readonly files: Files;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private started = false;
   private stopped = false;
@@ -74,6 +79,8 @@ export class ChatStore {
     this.roomMembers = new RoomMembers(core, api);
     const members = this.roomMembers;
     this.rooms = new Rooms(core, { api, socket, readState: this.readState, history: this.history, catchUp: this.catchUp, members, unsent: this.unsent, notices: this.notices });
+    this.searcher = new Search(core, api, this.history);
+    this.files = new Files(api);
     routeServerEvents(socket, {
       core,
       notices: this.notices,
@@ -129,7 +136,8 @@ export class ChatStore {
     this.pollTimer = null;
     this.typingState.stop();
     this.readState.stop();
-    this.core.set({ user: null, rooms: {}, roomsLoaded: false, activeRoomId: null, connection: { state: 'closed' }, editing: null });
+    this.files.stop();
+    this.core.set({ user: null, rooms: {}, roomsLoaded: false, activeRoomId: null, connection: { state: 'closed' }, editing: null, focus: null });
   }
 
   /** The `since` to join a room with: its catch-up cursor (the largest id or rev seen), or the start of a gap. */
@@ -190,8 +198,8 @@ export class ChatStore {
 
   // --- writing ---
   /** Sends a message, or with `replyTo` a reply in that message's thread. */
-  send(roomId: number, body: string, replyTo?: number): void {
-    if (this.unsent.send(roomId, body, replyTo)) this.typingState.sent(roomId);
+  send(roomId: number, body: string, replyTo?: number, attachments: readonly Upload[] = []): void {
+    if (this.unsent.send(roomId, body, replyTo, attachments)) this.typingState.sent(roomId);
   }
   /** Sends a failed message again with the same client_id, so the server stores it at most once. */
   retry(roomId: number, clientId: string): void {
@@ -235,6 +243,25 @@ export class ChatStore {
   }
   closeThread(roomId: number): void {
     this.threads.close(roomId);
+  }
+
+  // --- search and files ---
+  search(q: string, before?: number): Promise<MessagePage> {
+    return this.searcher.run(q, before);
+  }
+  /** Opens a room at a message: marks it to be shown and loads the history back to it. */
+  jumpTo(roomId: number, id: number): Promise<void> {
+    return this.searcher.jumpTo(roomId, id);
+  }
+  clearFocus(): void {
+    this.searcher.clearFocus();
+  }
+  upload(file: Blob, name: string, onProgress: (fraction: number) => void): UploadTask {
+    return this.opts.api.upload(file, name, onProgress);
+  }
+  /** An object URL of an attachment's bytes, fetched with the access token. */
+  fileUrl(url: string): Promise<string> {
+    return this.files.objectUrl(url);
   }
 
   // --- notices ---

@@ -2,7 +2,7 @@
 // whichever way they arrived (history page, live frame, catch-up, ack), followed by the user's
 // own messages that are still pending or failed. Pure functions over immutable values.
 
-import type { Message } from '../protocol/types';
+import type { Message, Upload } from '../protocol/types';
 
 export type SendStatus = 'pending' | 'failed';
 
@@ -17,6 +17,8 @@ export interface PendingMessage {
   error?: string;
   /** The thread it answers (a reply), or absent. */
   replyTo?: number;
+  /** Files uploaded already, sent with it (v1.1). */
+  attachments?: readonly Upload[];
 }
 
 export interface Timeline {

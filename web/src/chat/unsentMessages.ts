@@ -4,7 +4,7 @@
 // ones resent with their client_id (the server stores each once). Another open tab's are left to it.
 
 import type { ChatSocket } from '../net/chatSocket';
-import type { Message } from '../protocol/types';
+import type { Message, Upload } from '../protocol/types';
 import type { EnumerableStorage } from '../storage/keyValueStorage';
 import type { ChatStateCore } from './chatStateCore';
 import { newClientId } from './clientId';
@@ -43,9 +43,9 @@ export class UnsentMessages {
   }
 
   /** Shows a new message (a reply in `replyTo`'s thread) as pending and sends it. False when there is nothing to send. */
-  send(roomId: number, body: string, replyTo?: number): boolean {
+  send(roomId: number, body: string, replyTo?: number, attachments: readonly Upload[] = []): boolean {
     const user = this.core.state.user;
-    if (!user || !body.trim()) return false;
+    if (!user || (!body.trim() && !attachments.length)) return false;
     if (!this.core.state.rooms[roomId]) return false;
     const clientId = newClientId();
     const p: PendingMessage = {
@@ -57,6 +57,7 @@ export class UnsentMessages {
       status: 'pending',
     };
     if (replyTo !== undefined) p.replyTo = replyTo;
+    if (attachments.length) p.attachments = attachments;
     this.core.updateRoom(roomId, (rv) => ({ ...rv, timeline: addPending(rv.timeline, p) }));
     this.persist(p);
     if (this.restored) this.transmit(p);
@@ -145,6 +146,7 @@ export class UnsentMessages {
         error: e.error,
       };
       if (e.replyTo !== undefined) p.replyTo = e.replyTo;
+      if (e.attachments?.length) p.attachments = e.attachments;
       this.core.updateRoom(e.room, (r) => ({ ...r, timeline: addPending(r.timeline, p) }));
       if (e.status === 'pending') this.transmit(p);
     }
@@ -159,7 +161,10 @@ export class UnsentMessages {
   }
 
   private transmit(p: PendingMessage): void {
-    this.opts.socket.send(p.room, p.body, p.clientId, p.replyTo !== undefined ? { replyTo: p.replyTo } : {});
+    const extra: { replyTo?: number; attachments?: number[] } = {};
+    if (p.replyTo !== undefined) extra.replyTo = p.replyTo;
+    if (p.attachments?.length) extra.attachments = p.attachments.map((a) => a.id);
+    this.opts.socket.send(p.room, p.body, p.clientId, extra);
   }
 
   private persist(p: PendingMessage): void {
@@ -174,6 +179,7 @@ export class UnsentMessages {
       error: p.error,
       tab: this.opts.tabs.id,
       ...(p.replyTo !== undefined ? { replyTo: p.replyTo } : {}),
+      ...(p.attachments?.length ? { attachments: [...p.attachments] } : {}),
     });
   }
 }

@@ -27,6 +27,15 @@ describe('UnsentStore', () => {
     expect(new UnsentStore(storage, 1, { now: () => T0 }).list().map((e) => [e.clientId, e.replyTo])).toEqual([['c-1', 40]]);
   });
 
+  it('keeps the uploaded files of a message, and drops an entry whose attachments are malformed', () => {
+    const storage = new MemoryStorage();
+    const a = new UnsentStore(storage, 1, { now: () => T0 });
+    const file = { id: 5, name: 'a.png', size: 3, content_type: 'image/png', url: '/api/uploads/5', width: 2, height: 1 };
+    a.put(entry(1, { body: '', attachments: [file] }));
+    a.put(entry(2, { attachments: [{ id: 'x' }] as unknown as UnsentEntry['attachments'] }));
+    expect(new UnsentStore(storage, 1, { now: () => T0 }).list().map((e) => [e.clientId, e.attachments])).toEqual([['c-1', [file]]]);
+  });
+
   it('keeps entries across instances (a reload), oldest first, and updates and removes them', () => {
     const storage = new MemoryStorage();
     const a = new UnsentStore(storage, 1, { now: () => T0 });

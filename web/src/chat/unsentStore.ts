@@ -3,6 +3,7 @@
 // each other's entries with a stale read-modify-write. Every storage call may throw (storage
 // disabled, quota full); this module then degrades to "not persisted" and never breaks the app.
 
+import type { Upload } from '../protocol/types';
 import type { EnumerableStorage } from '../storage/keyValueStorage';
 import type { SendStatus } from './timeline';
 
@@ -20,6 +21,8 @@ export interface UnsentEntry {
   tab: string;
   /** The thread it replies in, if any. */
   replyTo?: number;
+  /** Files uploaded already, sent with it. */
+  attachments?: Upload[];
 }
 
 export const MAX_UNSENT = 300;
@@ -46,7 +49,8 @@ function isEntry(v: unknown, userId: number): v is UnsentEntry {
     typeof e.username === 'string' &&
     (e.status === 'pending' || e.status === 'failed') &&
     typeof e.tab === 'string' &&
-    (e.replyTo === undefined || Number.isInteger(e.replyTo))
+    (e.replyTo === undefined || Number.isInteger(e.replyTo)) &&
+    (e.attachments === undefined || (Array.isArray(e.attachments) && e.attachments.every((a) => !!a && Number.isInteger(a.id) && typeof a.url === 'string')))
   );
 }
 

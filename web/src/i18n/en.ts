@@ -158,6 +158,22 @@ export const en = {
   seen: 'Seen',
   seenBy: 'Seen by {names}',
   seenByMore: 'Seen by {names} and {n} more',
+  search: 'Search',
+  searchTitle: 'Search messages',
+  searchLabel: 'Search messages',
+  searchPlaceholder: 'Words to find…',
+  searchNoResults: 'No messages found.',
+  searchMore: 'More results',
+  searchShortcut: 'Search (Ctrl+K)',
+  attachFile: 'Attach a file',
+  cancelUpload: 'Cancel upload of {name}',
+  removeAttachment: 'Remove {name}',
+  uploadProgress: 'Uploading {name}',
+  download: 'Download {name}',
+  openImage: 'Open {name} full size',
+  closeImage: 'Close',
+  dropHere: 'Drop files to attach them',
+  attachmentsLabel: 'Attachments',
 };
 
 export type Strings = typeof en;

@@ -6,6 +6,7 @@ import type { TokenManager } from '../auth/tokenManager';
 import type { AuthResponse, ChangesPage, Member, Message, MessagePage, ReadState, Room, User } from '../protocol/types';
 import { ApiError, errorFromResponse } from './apiError';
 import { plainJson, type FetchFn } from './plainJson';
+import { uploadFile, type UploadTask } from './uploads';
 
 export class Api {
   private readonly fetchFn: FetchFn;
@@ -122,6 +123,32 @@ export class Api {
   }
   markRead(room: number, upTo: number): Promise<ReadState> {
     return this.request('POST', `/api/rooms/${room}/read`, { up_to: upTo });
+  }
+  // --- v1.1 search and files ---
+  /** Messages of the caller's rooms (or of `room`) holding every word of `q`, newest first. */
+  search(q: string, opts: { before?: number; room?: number; limit?: number } = {}): Promise<MessagePage> {
+    const p = new URLSearchParams({ q, limit: String(opts.limit ?? 20) });
+    if (opts.before !== undefined) p.set('before', String(opts.before));
+    if (opts.room !== undefined) p.set('room', String(opts.room));
+    return this.request('GET', `/api/search?${p.toString()}`);
+  }
+  upload(file: Blob, name: string, onProgress: (fraction: number) => void): UploadTask {
+    return uploadFile(this.tokens, this.base, file, name, onProgress);
+  }
+  /** A file's bytes (an Upload's `url`), fetched with the access token. */
+  async fileBlob(url: string): Promise<Blob> {
+    for (let attempt = 0; ; attempt++) {
+      const token = attempt === 0 ? await this.tokens.getAccessToken() : await this.tokens.refresh();
+      let res: Response;
+      try {
+        res = await this.fetchFn(this.base + url, { headers: { Authorization: `Bearer ${token}` } });
+      } catch (e) {
+        throw new ApiError(0, 'network', (e as Error).message || 'network error');
+      }
+      if (res.status === 401 && attempt === 0) continue;
+      if (!res.ok) throw await errorFromResponse(res);
+      return res.blob();
+    }
   }
   adminStats(): Promise<Record<string, unknown>> {
     return this.request('GET', '/api/admin/stats');

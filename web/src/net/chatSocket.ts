@@ -178,9 +178,10 @@ export class ChatSocket {
    * Queues a message; it is sent now when connected, otherwise after the next connection.
    * `replyTo` makes it a reply in the thread of that message.
    */
-  send(room: number, body: string, clientId: string, extra: { meta?: Record<string, unknown>; replyTo?: number } = {}): void {
+  send(room: number, body: string, clientId: string, extra: { meta?: Record<string, unknown>; replyTo?: number; attachments?: readonly number[] } = {}): void {
     const frame: Record<string, unknown> = { type: 'send', room, body, client_id: clientId, ref: `send:${clientId}` };
     if (extra.meta) frame.meta = extra.meta;
+    if (extra.attachments?.length) frame.attachments = extra.attachments;
     if (extra.replyTo !== undefined) frame.reply_to = extra.replyTo;
     const old = this.outbox.get(clientId);
     if (old?.timer) this.timers.clearTimeout(old.timer);

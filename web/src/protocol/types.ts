@@ -59,6 +59,20 @@ export interface Message {
   last_reply_at?: string;
   /** Ids of the room members named as `@username`, without the sender. */
   mentions?: number[];
+  // v1.1 — search and files
+  attachments?: Upload[];
+}
+
+/** A stored file (v1.1): `url` is a path on the server, read with the access token. */
+export interface Upload {
+  id: number;
+  name: string;
+  size: number;
+  content_type: string;
+  url: string;
+  /** Images: read from the file's header, so clients can reserve space. */
+  width?: number;
+  height?: number;
 }
 
 export interface Reaction {

@@ -3,6 +3,7 @@ import type { ChatStore } from '../../chat/chatStore';
 import { useI18n } from '../../i18n/i18nContext';
 import { JoinCodeDialog } from '../dialogs/JoinCodeDialog';
 import { RoomPane } from '../room/RoomPane';
+import { SearchDialog } from '../search/SearchDialog';
 import { Sidebar } from '../sidebar/Sidebar';
 import { ChatTopBar } from './ChatTopBar';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -26,9 +27,22 @@ export function ChatLayout({
   const { t } = useI18n();
   const state = useChatState(chat);
   const [drawer, setDrawer] = useState(false);
+  const [searching, setSearching] = useState(false);
   const { routeRoom, invite, clearInvite } = useRoomRoute(chat, state, path, navigate);
   useEffect(() => setDrawer(false), [routeRoom]);
   const totalUnread = useUnreadTitle(state, t.appName);
+
+  // Ctrl+K (Cmd+K on a Mac) opens the search box from anywhere in the chat.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setSearching(true);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 
   const active = routeRoom !== null ? state.rooms[routeRoom] : undefined;
   const user = state.user;
@@ -44,6 +58,7 @@ export function ChatLayout({
         totalUnread={totalUnread}
         drawer={drawer}
         onToggleDrawer={() => setDrawer(!drawer)}
+        onSearch={() => setSearching(true)}
         navigate={navigate}
         onLogout={onLogout}
       />
@@ -59,6 +74,18 @@ export function ChatLayout({
           </section>
         )}
       </div>
+      {searching && (
+        <SearchDialog
+          chat={chat}
+          state={state}
+          onClose={() => setSearching(false)}
+          onOpen={(room, id) => {
+            setSearching(false);
+            navigate(`/rooms/${room}`);
+            void chat.jumpTo(room, id);
+          }}
+        />
+      )}
       <Notices notices={state.notices} onDismiss={(id) => chat.dismiss(id)} />
       {invite !== null && (
         <JoinCodeDialog

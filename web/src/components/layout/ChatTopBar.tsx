@@ -11,6 +11,7 @@ export function ChatTopBar({
   totalUnread,
   drawer,
   onToggleDrawer,
+  onSearch,
   navigate,
   onLogout,
 }: {
@@ -19,6 +20,7 @@ export function ChatTopBar({
   totalUnread: number;
   drawer: boolean;
   onToggleDrawer: () => void;
+  onSearch: () => void;
   navigate: (p: string) => void;
   onLogout: () => void;
 }) {
@@ -43,6 +45,13 @@ export function ChatTopBar({
       </span>
       <ConnectionBanner state={connection} compact />
       <span className="spacer" />
+      <button type="button" className="ghost search-button" onClick={onSearch} aria-label={t.searchTitle} aria-keyshortcuts="Control+K Meta+K" title={t.searchShortcut}>
+        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+          <circle cx="10.5" cy="10.5" r="6.5" stroke="currentColor" strokeWidth="2" fill="none" />
+          <path d="M15.5 15.5L21 21" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+        </svg>
+        <span className="search-button-text">{t.search}</span>
+      </button>
       {user?.role === 'admin' && (
         <a
           href="/admin"

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { RoomView } from '../../chat/chatState';
 import type { ChatStore } from '../../chat/chatStore';
 import { dayLabel, groupMessages } from '../../format/grouping';
@@ -14,11 +14,38 @@ import { useMessageScroll } from './useMessageScroll';
 /** A room's messages by day and sender, with infinite scroll back through the history. */
 export function MessageList({ chat, view, user }: { chat: ChatStore; view: RoomView; user: User | null }) {
   const { t, lang } = useI18n();
-  const { ref, onScroll, showJump, jumpToLatest } = useMessageScroll(chat, view);
+  const { ref, onScroll, showJump, jumpToLatest, reveal } = useMessageScroll(chat, view);
+  const focus = useSyncExternalStore(chat.subscribe, () => chat.getState().focus);
+  const revealed = useRef<{ seq: number; timer: ReturnType<typeof setTimeout> | null } | null>(null);
   const items = useMemo(() => roomItems(view.timeline), [view.timeline]);
   const groups = useMemo(() => groupMessages(items), [items]);
   const ctx = useMessageContextValue(chat, view, user, false);
   const last = items[items.length - 1];
+
+  // A search result opened here: once its row is shown, scroll to it and mark it for a while.
+  const roomId = view.room.id;
+  useEffect(() => {
+    if (!focus || focus.room !== roomId) return;
+    if (revealed.current?.seq === focus.seq) return;
+    if (!reveal(focus.id)) return;
+    if (revealed.current?.timer) clearTimeout(revealed.current.timer);
+    const list = ref.current;
+    list?.querySelectorAll('.msg[data-focused]').forEach((el) => el.removeAttribute('data-focused'));
+    const row = list?.querySelector<HTMLElement>(`.msg[data-id="${focus.id}"]`);
+    row?.setAttribute('data-focused', '');
+    const seq = focus.seq;
+    const timer = setTimeout(() => {
+      row?.removeAttribute('data-focused');
+      if (chat.getState().focus?.seq === seq) chat.clearFocus();
+    }, 6000);
+    revealed.current = { seq, timer };
+  });
+  useEffect(
+    () => () => {
+      if (revealed.current?.timer) clearTimeout(revealed.current.timer);
+    },
+    [],
+  );
 
   const now = new Date();
   return (

@@ -6,6 +6,7 @@ import { fmt } from '../../i18n/strings';
 import type { Message } from '../../protocol/types';
 import { ReactionChips } from '../reactions/ReactionChips';
 import { RepliesLink } from '../threads/RepliesLink';
+import { Attachments } from './Attachments';
 import { DeleteMessageDialog } from './DeleteMessageDialog';
 import { MessageBody } from './MessageBody';
 import { MessageEditor } from './MessageEditor';
@@ -60,7 +61,7 @@ export function MessageRow({ item }: { item: MessageItem }) {
           <span className="tombstone">{t.deletedMessage}</span>
         ) : (
           <>
-            <MessageBody text={item.body} mentionNames={mentionNames} me={me?.username} />
+            {item.body && <MessageBody text={item.body} mentionNames={mentionNames} me={me?.username} />}
             {m?.edited_at && (
               <span className="edited-marker" title={fmt(t.editedAt, { time: timeLabel(new Date(m.edited_at), lang) })}>
                 ({t.edited})
@@ -69,6 +70,7 @@ export function MessageRow({ item }: { item: MessageItem }) {
           </>
         )}
       </div>
+      {!m?.deleted && <Attachments chat={chat} attachments={m?.attachments ?? item.pending?.attachments ?? []} />}
       {m && !m.deleted && <ReactionChips message={m} />}
       {m && !inThread && <RepliesLink message={m} />}
       {item.pending && <PendingStatus chat={chat} pending={item.pending} />}

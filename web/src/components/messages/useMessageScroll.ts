@@ -71,5 +71,19 @@ export function useMessageScroll(chat: ChatStore, view: RoomView) {
     report(true);
   }
 
-  return { ref, onScroll, showJump, jumpToLatest };
+  /** Shows the message `id` (a search result): scrolled to the middle, no longer following the bottom. */
+  function reveal(id: number): boolean {
+    const el = ref.current;
+    const row = el?.querySelector<HTMLElement>(`.msg[data-id="${id}"]`);
+    if (!el || !row) return false;
+    stick.current = false;
+    row.scrollIntoView({ block: 'center' });
+    prev.current.height = el.scrollHeight;
+    const distance = el.scrollHeight - el.scrollTop - el.clientHeight;
+    setShowJump(distance > SHOW_JUMP_PX);
+    report(distance < NEAR_BOTTOM_PX);
+    return true;
+  }
+
+  return { ref, onScroll, showJump, jumpToLatest, reveal };
 }

@@ -232,8 +232,8 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
   if (bus || listener)
     settings.readiness_failures = [&bus, &listener]() -> std::vector<std::string> {
       std::vector<std::string> failing;
-      if (bus && !bus->connected()) failing.push_back("bus");
-      if (listener && !listener->listening()) failing.push_back("listen");
+      if (bus && !bus->connected()) failing.emplace_back("bus");
+      if (listener && !listener->listening()) failing.emplace_back("listen");
       return failing;
     };
   http::Api api(services, std::move(settings));

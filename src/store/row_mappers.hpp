@@ -4,6 +4,9 @@
 // its current row or a PostgresRow. Every query whose rows are read here selects the columns in
 // the order given.
 
+#include <optional>
+#include <string>
+
 #include "domain/message.hpp"
 #include "domain/room.hpp"
 #include "domain/upload.hpp"
@@ -111,6 +114,12 @@ domain::Message read_message(const Row& row, int first = 0) {
   m.reactions_json = row.optional_text(first + 15);
   m.attachments_json = row.optional_text(first + 16);
   return m;
+}
+
+// An optional integer as the text both backends bind for a nullable column.
+inline std::optional<std::string> optional_number(const std::optional<std::int64_t>& n) {
+  if (!n) return std::nullopt;
+  return std::to_string(*n);
 }
 
 }  // namespace parley::store

@@ -5,15 +5,6 @@
 #include "store/row_mappers.hpp"
 
 namespace parley::store {
-namespace {
-
-std::optional<std::string> optional_number(const std::optional<std::int64_t>& n) {
-  if (!n) return std::nullopt;
-  return std::to_string(*n);
-}
-
-}  // namespace
-
 domain::Upload PostgresStore::insert_upload(const domain::Upload& upload) {
   auto connection = pool_.acquire();
   auto result = connection->query(

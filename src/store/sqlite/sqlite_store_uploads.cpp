@@ -6,15 +6,6 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace parley::store {
-namespace {
-
-std::optional<std::string> optional_number(const std::optional<std::int64_t>& n) {
-  if (!n) return std::nullopt;
-  return std::to_string(*n);
-}
-
-}  // namespace
-
 domain::Upload SqliteStore::insert_upload(const domain::Upload& upload) {
   std::lock_guard lock(write_mutex_);
   // width and height go as text: SQLite's type affinity stores them as integers.

@@ -12,6 +12,7 @@
 #include "cluster/event_codec.hpp"
 #include "common/thread_name.hpp"
 #include "observability/log.hpp"
+#include "observability/metrics.hpp"
 
 namespace parley::cluster {
 
@@ -122,6 +123,7 @@ std::size_t RedisBus::forward(const realtime::RemoteEvent& event) {
   std::string payload = encode_event(instance_id_, event);
   if (held_events != nullptr) {
     held_events->push_back(std::move(payload));
+    obs::metrics().bus_queued.add(1);
     return 0;
   }
   std::lock_guard lock(publisher_mutex_);
@@ -141,6 +143,7 @@ void RedisBus::end_batch() {
   if (events == nullptr || events->empty()) return;
   std::lock_guard lock(publisher_mutex_);
   publish_all_locked(*events);
+  obs::metrics().bus_queued.add(-static_cast<std::int64_t>(events->size()));
   events->clear();
 }
 
@@ -148,8 +151,11 @@ void RedisBus::publish_all_locked(std::span<const std::string> payloads) {
   std::size_t done = publish_pipelined_locked(payloads, 0);
   // The connection may have died since its last use (a Redis restart): one fresh attempt.
   if (done < payloads.size()) done += publish_pipelined_locked(payloads, done);
-  if (done < payloads.size())
+  obs::metrics().bus_published.add(done);
+  if (done < payloads.size()) {
+    obs::metrics().bus_dropped.add(payloads.size() - done);
     obs::log_warn("cluster events not published", {obs::field("events", payloads.size() - done)});
+  }
 }
 
 bool RedisBus::ensure_publisher_locked() {
@@ -212,6 +218,7 @@ bool RedisBus::wait_stopping(std::chrono::milliseconds delay) {
 
 void RedisBus::run_subscriber() {
   std::chrono::milliseconds backoff = kBackoffMin;
+  bool subscribed_before = false;
   while (!stop_requested_) {
     redisContext* context = connect(kConnectTimeout);
     if (context != nullptr) {
@@ -219,6 +226,8 @@ void RedisBus::run_subscriber() {
           redisCommand(context, "SUBSCRIBE %b", channel_.data(), channel_.size())));
       if (reply && !context->err && reply->type == REDIS_REPLY_ARRAY) {
         subscribed_ = true;
+        if (subscribed_before) obs::metrics().bus_reconnects.add();
+        subscribed_before = true;
         backoff = kBackoffMin;
         obs::log_info("cluster bus subscribed", {obs::field("channel", channel_)});
         reopen_publisher();

@@ -100,6 +100,18 @@ std::string Metrics::render_prometheus() const {
   render_histogram(out, "parley_delivery_latency_seconds",
                    "Message commit to its frame queued to one network thread's subscribers.",
                    delivery_latency);
+  render_counter(out, "parley_bus_events_published_total", "Cluster events published to Redis.",
+                 bus_published.value());
+  render_counter(out, "parley_bus_events_dropped_total",
+                 "Cluster events not published: Redis could not take them (clients catch up).",
+                 bus_dropped.value());
+  render_counter(out, "parley_bus_reconnects_total",
+                 "Cluster bus subscriptions re-established after a lost connection.",
+                 bus_reconnects.value());
+  out +=
+      "# HELP parley_bus_queued_events Cluster events held for the batch's pipeline.\n"
+      "# TYPE parley_bus_queued_events gauge\n";
+  append_line(out, "parley_bus_queued_events %lld\n", static_cast<long long>(bus_queued.value()));
   render_counter(out, "parley_notify_events_total",
                  "Notifications taken from PostgreSQL NOTIFY (--listen-channel) and delivered.",
                  notify_events.value());

@@ -96,7 +96,13 @@ struct Metrics {
   Counter admin_disconnects;    // connections closed from the admin page
   // WebSocket connections refused by a cap (ConnectionLimits): total, per address, per user.
   std::array<Counter, 3> connection_refusals;
-  Counter notify_events;   // --listen-channel notifications delivered
+  Counter notify_events;  // --listen-channel notifications delivered
+  // The cluster bus (Redis): events published, events lost while Redis could not take them,
+  // subscriber reconnections, and events held for the commit batch's pipeline (its queue).
+  Counter bus_published;
+  Counter bus_dropped;
+  Counter bus_reconnects;
+  Gauge bus_queued;
   Counter notify_invalid;  // --listen-channel payloads refused
 
   void count_close(std::uint16_t code) noexcept;

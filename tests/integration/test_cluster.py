@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 
 import pytest
 import requests
@@ -357,8 +358,20 @@ def test_readyz_reports_the_bus_while_redis_is_down_and_recovers(both):
     def readyz(server):
         return requests.get(server.url("/readyz"), timeout=5)
 
+    def metric(server, name):
+        m = re.search(rf"^{name} (\d+)$", requests.get(server.url("/metrics"), timeout=5).text,
+                      re.M)
+        assert m, f"{name} not exported"
+        return int(m.group(1))
+
     for s in (both.a, both.b):
         assert readyz(s).status_code == 200
+    reconnects = {s: metric(s, "parley_bus_reconnects_total") for s in (both.a, both.b)}
+    published = metric(both.a, "parley_bus_events_published_total")
+    (carol, dave), quiet_room = room_with_members(both, 2)
+    both.a.api.send_ok(carol, quiet_room["id"], "before the bus goes down")
+    wait_for(lambda: metric(both.a, "parley_bus_events_published_total") > published, 10,
+             "the message's event published")
     both.redis.stop()
     try:
         for s in (both.a, both.b):
@@ -367,10 +380,17 @@ def test_readyz_reports_the_bus_while_redis_is_down_and_recovers(both):
                 return r.json() if r.status_code == 503 else None  # a 503 Response is falsy
             body = wait_for(failing, 20, "/readyz to report the bus down")
             assert body == {"status": "unavailable", "failing": ["bus"]}
+        # Sends go on being acked (they are stored); their events cannot cross and are counted.
+        dropped = metric(both.a, "parley_bus_events_dropped_total")
+        both.a.api.send_ok(carol, quiet_room["id"], "while the bus is down")
+        wait_for(lambda: metric(both.a, "parley_bus_events_dropped_total") > dropped, 10,
+                 "the lost event counted")
     finally:
         both.redis.start()
     for s in (both.a, both.b):
         wait_for(lambda s=s: readyz(s).status_code == 200, 30, "/readyz to recover")
+        assert metric(s, "parley_bus_reconnects_total") > reconnects[s]
+        assert metric(s, "parley_bus_queued_events") == 0
 
     # And the bus carries messages again.
     (alice, bob), room = room_with_members(both, 2)

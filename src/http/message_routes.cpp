@@ -1,6 +1,7 @@
 // GET and POST /api/rooms/{id}/messages: history pages and REST sends (delivered live too); the
 // thread and change pages.
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "http/api.hpp"
@@ -19,15 +20,44 @@ constexpr int kMaxLimit = 100;
 constexpr int kDefaultChangesLimit = 100;
 constexpr int kMaxChangesLimit = 500;
 
+// ?around=<id>: the message and its neighbours, newest first, `limit` in all: half older, half
+// newer, the other side filling in where one runs out (a documented addition, for opening a
+// search result in its place).
+void reply_around(Api& api, const ExchangePtr& ex, std::int64_t room_id, std::int64_t around,
+                  int limit) {
+  auto& store = api.services().store;
+  auto older = store.messages_before(room_id, around + 1, limit + 1);  // the message first
+  if (older.empty() || older.front().id != around)
+    throw ApiError(ErrorCode::not_found,
+                   "no message " + std::to_string(around) + " in room " + std::to_string(room_id));
+  auto newer = store.messages_after(room_id, around, limit);  // oldest first
+  const std::size_t room_left = static_cast<std::size_t>(limit) - 1;
+  const std::size_t older_left = older.size() - 1;
+  const std::size_t want_older =
+      std::max(room_left / 2, room_left - std::min(room_left, newer.size()));
+  const std::size_t n_old = std::min(older_left, want_older);
+  const std::size_t n_new = std::min(newer.size(), room_left - n_old);
+  std::vector<domain::Message> page(newer.rend() - static_cast<std::ptrdiff_t>(n_new),
+                                    newer.rend());
+  page.insert(page.end(), older.begin(), older.begin() + static_cast<std::ptrdiff_t>(n_old + 1));
+  std::optional<std::int64_t> next_before, next_after;
+  if (older_left > n_old) next_before = page.back().id;
+  if (newer.size() > n_new) next_after = page.front().id;
+  ex->reply_json_text(200, protocol::message_window_text(page, next_before, next_after));
+}
+
 void list_messages(Api& api, const ExchangePtr& ex) {
   const auto& user = require_user(ex);
   std::int64_t room_id = ex->id_param(0);
   auto before = id_query(ex, "before", 1);
   auto after = id_query(ex, "after", 0);
+  auto around = id_query(ex, "around", 1);
   int limit = limit_query(ex, kDefaultLimit, kMaxLimit);
-  if (before && after) throw ApiError(ErrorCode::bad_request, "give 'before' or 'after', not both");
+  if ((before ? 1 : 0) + (after ? 1 : 0) + (around ? 1 : 0) > 1)
+    throw ApiError(ErrorCode::bad_request, "give one of 'before', 'after' and 'around'");
   auto& store = api.services().store;
   member_room(store, room_id, user.user_id);
+  if (around) return reply_around(api, ex, room_id, *around, limit);
   auto rows = after ? store.messages_after(room_id, *after, limit + 1)
                     : store.messages_before(room_id, before, limit + 1);
   auto cursor = trim_page(rows, limit, id_of);

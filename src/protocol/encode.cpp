@@ -169,6 +169,19 @@ std::string message_page_text(std::span<const domain::Message> messages,
   return out;
 }
 
+std::string message_window_text(std::span<const domain::Message> messages,
+                                std::optional<std::int64_t> next_before,
+                                std::optional<std::int64_t> next_after) {
+  std::string out = "{\"messages\":";
+  append_messages(out, messages);
+  out += ",\"next_before\":";
+  out += next_before ? std::to_string(*next_before) : "null";
+  out += ",\"next_after\":";
+  out += next_after ? std::to_string(*next_after) : "null";
+  out += '}';
+  return out;
+}
+
 std::string message_frame(const domain::Message& m) {
   std::string out;
   out.reserve(160 + m.body.size() + (m.meta_json ? m.meta_json->size() : 0));

@@ -25,6 +25,10 @@ boost::json::object room_json(const domain::Room& room);
 boost::json::object upload_json(const domain::Upload& upload);
 // A Message object as JSON text (meta spliced in as stored, never re-parsed).
 std::string message_text(const domain::Message& message);
+// A page around one message: `{"messages", "next_before", "next_after"}` (null: no more that way).
+std::string message_window_text(std::span<const domain::Message> messages,
+                                std::optional<std::int64_t> next_before,
+                                std::optional<std::int64_t> next_after);
 // {"messages":[...],"<cursor_name>":cursor|null}: a history page.
 std::string message_page_text(std::span<const domain::Message> messages,
                               std::string_view cursor_name, std::optional<std::int64_t> cursor);

@@ -4,7 +4,8 @@
 # start from an empty server; the history room is seeded once and kept in $HISTORY_DIR.
 # Usage: bench/run-all.sh [BUILD_DIR] [OUT_DIR]
 # Env: DURATION (s per run, default 10), DURABILITY (normal|full, default normal),
-#      SCENARIOS (default "fanout rooms idle history connect publish"; also conversation, roomlist), RAMP=1 to ramp fanout
+#      SCENARIOS (default "fanout rooms idle history connect publish"; also conversation, roomlist,
+#      search with SEARCH_SENDS msg/s of rooms traffic beside it, default 1000), RAMP=1 to ramp fanout
 #      and rooms (RAMP_DURATION s per step, default 5), HISTORY_DIR (default /tmp/parley-bench-history), BENCH_ARGS (extra flags).
 set -euo pipefail
 
@@ -59,6 +60,19 @@ for s in $scenarios; do
     roomlist) start_server "$tmp"; run roomlist roomlist --duration "$duration" ;;
     idle) start_server "$tmp"; run idle idle --duration "$duration" ;;
     history) start_server "$history_dir"; run history history --duration "$duration" ;;
+    search)
+      # On the history room, with rooms traffic in the background (SEARCH_SENDS msg/s, 0: none).
+      start_server "$history_dir"
+      background=""
+      if [[ "${SEARCH_SENDS:-1000}" != 0 ]]; then
+        timeout 900 "$build/parley-bench" rooms --rate "${SEARCH_SENDS:-1000}" \
+          --duration "$((duration + 10))" --url "http://127.0.0.1:$port" --api-key "$key" \
+          >"$out/search-background.txt" 2>&1 &
+        background=$!
+      fi
+      run search search --duration "$duration"
+      [[ -n "$background" ]] && { wait "$background" || true; }
+      ;;
     connect) start_server "$tmp"; run connect connect --duration "$duration" ;;
     publish) start_server "$tmp"; run publish publish --duration "$duration" ;;
     *) echo "unknown scenario $s" >&2 ;;

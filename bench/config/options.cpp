@@ -54,11 +54,12 @@ Options parse_options(int argc, char** argv) {
       "cross the Redis bus; bench/run-cluster.sh starts such a cluster and runs it),\n"
       "conversation (rooms traffic where every 19 operations of a sender are 10 sends, 1 edit,\n"
       "3 reactions and 5 read positions), roomlist (GET /api/rooms of a member of 200 rooms\n"
-      "holding 1M messages, with unread messages and mentions in each).\n"
+      "holding 1M messages, with unread messages and mentions in each), search (GET /api/search\n"
+      "over the history room: its numbers whole or as prefixes, with \"history\", 1-3 words).\n"
       "Several --url: REST setup goes to the first; WebSocket connections are spread over all."};
   app.add_option("scenario", o.scenario, "scenario to run")
       ->check(CLI::IsMember({"fanout", "rooms", "idle", "history", "connect", "publish", "cluster",
-                             "conversation", "roomlist"}));
+                             "conversation", "roomlist", "search"}));
   app.add_option("--url", o.urls, "server base URL; repeat or comma-separate for several instances")
       ->delimiter(',')
       ->allow_extra_args(false)
@@ -152,7 +153,7 @@ void apply_scenario_defaults(Options& o) {
   } else if (o.scenario == "idle") {
     set_default<std::size_t>(o.connections, s ? 200 : 15000);
     set_default<std::size_t>(o.rooms, 1);
-  } else if (o.scenario == "history") {
+  } else if (o.scenario == "history" || o.scenario == "search") {
     if (s) o.history_messages = std::min<std::size_t>(o.history_messages, 2000);
     set_default<std::size_t>(o.concurrency, 1);
   } else if (o.scenario == "connect") {

@@ -25,8 +25,8 @@ int run_smoke(const bench::Options& base) {
   const std::vector<std::string> names =
       base.scenario == "cluster"
           ? std::vector<std::string>{"cluster"}
-          : std::vector<std::string>{"fanout",  "rooms",   "conversation", "idle",
-                                     "history", "connect", "publish",      "roomlist"};
+          : std::vector<std::string>{"fanout",  "rooms",   "conversation", "idle",  "history",
+                                     "connect", "publish", "roomlist",     "search"};
   for (const auto& name : names) {
     bench::Options o = base;
     o.scenario = name;
@@ -44,7 +44,7 @@ int run_smoke(const bench::Options& base) {
       clean = false;
     }
     const bool moved = o.scenario == "idle" || o.scenario == "connect" || o.scenario == "history" ||
-                       o.scenario == "roomlist";
+                       o.scenario == "search" || o.scenario == "roomlist";
     // A scenario that moved nothing is not a pass either.
     if (clean && !moved && r.contains("delivered") && r.at("delivered").to_number<double>() == 0)
       clean = false;

@@ -19,7 +19,7 @@ std::string Runner::title() const {
          " subscribers, " + std::to_string(o_.senders) + " senders)";
   } else if (s == "idle" || s == "publish") {
     t += " (" + std::to_string(o_.connections) + " connections)";
-  } else if (s == "history") {
+  } else if (s == "history" || s == "search") {
     t += " (" + std::to_string(o_.history_messages) + "-message room, " +
          std::to_string(o_.concurrency) + " reader(s) per process)";
   } else if (s == "connect") {

@@ -26,6 +26,7 @@ int count_messages(std::string_view body) {
 }  // namespace
 
 void HistoryScenario::prepare() {
+  // The search scenario reads the same seeded room as history.
   const ScenarioSetup setup =
       ScenarioSetup::create(o_, 1, "history" + std::to_string(o_.history_messages), 1);
   reader_ = setup.accounts.front();
@@ -43,8 +44,22 @@ void HistoryScenario::prepare() {
 Result HistoryScenario::open(std::size_t worker, std::size_t) {
   worker_ = worker;
   Result r;
-  r.scenario = "history";
+  r.scenario = name_;
   return r;
+}
+
+std::string HistoryScenario::next_target(std::mt19937_64& rng) const {
+  // Any `before` that leaves a full page below it, spread over the whole room.
+  std::uniform_int_distribution<std::int64_t> pick(oldest_ + page_size, newest_ + 1);
+  return "/api/rooms/" + std::to_string(room_) +
+         "/messages?limit=50&before=" + std::to_string(pick(rng));
+}
+
+void HistoryScenario::count_answer(std::string_view body, Result& mine) const {
+  const int got = count_messages(body);
+  mine.delivered += static_cast<std::uint64_t>(got);
+  // Ids of other rooms may interleave, so a page can hold fewer only at the very end.
+  if (got != page_size) mine.extra["short_pages"] += 1;
 }
 
 Result HistoryScenario::run_phase(double rate, double seconds) {
@@ -55,11 +70,8 @@ Result HistoryScenario::run_phase(double rate, double seconds) {
   const std::int64_t end = start + static_cast<std::int64_t>(seconds * 1e9);
   Result total = run_rest_callers(o_, readers, [&](std::size_t t, ApiClient& api, Result& mine) {
     std::mt19937_64 rng(static_cast<std::uint64_t>(start) + t * 7919 + worker_ * 104729);
-    // Any `before` that leaves a full page below it, spread over the whole room.
-    std::uniform_int_distribution<std::int64_t> pick(oldest_ + page_size, newest_ + 1);
-    const std::string base = "/api/rooms/" + std::to_string(room_) + "/messages?limit=50&before=";
     for (CallPacer pacer(per_reader, start, end); pacer.wait_turn();) {
-      const std::string target = base + std::to_string(pick(rng));
+      const std::string target = next_target(rng);
       const std::int64_t sent_at = now_ns();
       HttpResponse res = api.http().request("GET", target, "", reader_.token);
       mine.latency.record(now_ns() - sent_at);
@@ -69,13 +81,10 @@ Result HistoryScenario::run_phase(double rate, double seconds) {
         continue;
       }
       ++mine.acked;
-      const int got = count_messages(res.body);
-      mine.delivered += static_cast<std::uint64_t>(got);
-      // Ids of other rooms may interleave, so a page can hold fewer only at the very end.
-      if (got != page_size) mine.extra["short_pages"] += 1;
+      count_answer(res.body, mine);
     }
   });
-  total.scenario = "history";
+  total.scenario = name_;
   total.seconds = static_cast<double>(now_ns() - start) / 1e9;
   total.target_rate = rate;
   total.extra["pages"] = static_cast<double>(total.acked);

@@ -7,6 +7,7 @@
 #include "scenarios/publish_scenario.hpp"
 #include "scenarios/room_list_scenario.hpp"
 #include "scenarios/scenario.hpp"
+#include "scenarios/search_scenario.hpp"
 #include "scenarios/traffic_scenario.hpp"
 
 namespace parley::bench {
@@ -17,6 +18,7 @@ std::unique_ptr<Scenario> make_scenario(const Options& o) {
     return std::make_unique<TrafficScenario>(o, o.scenario);
   if (o.scenario == "idle") return std::make_unique<IdleScenario>(o);
   if (o.scenario == "history") return std::make_unique<HistoryScenario>(o);
+  if (o.scenario == "search") return std::make_unique<SearchScenario>(o);
   if (o.scenario == "connect") return std::make_unique<ConnectScenario>(o);
   if (o.scenario == "publish") return std::make_unique<PublishScenario>(o);
   if (o.scenario == "roomlist") return std::make_unique<RoomListScenario>(o);

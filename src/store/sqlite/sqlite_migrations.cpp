@@ -181,7 +181,7 @@ CREATE TABLE recovery_codes (
     R"sql(
 CREATE VIRTUAL TABLE messages_fts USING fts5 (
   body, content = 'messages', content_rowid = 'id',
-  tokenize = "unicode61 remove_diacritics 2"
+  tokenize = "unicode61 remove_diacritics 2", prefix = '1 2 3'
 );
 INSERT INTO messages_fts (rowid, body) SELECT id, body FROM messages WHERE deleted = 0;
 CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN NEW.deleted = 0 BEGIN

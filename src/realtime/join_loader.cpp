@@ -1,6 +1,7 @@
 #include "realtime/join_loader.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "common/clock.hpp"
 
@@ -48,6 +49,12 @@ JoinResult load_join(store::Store& store, std::int64_t room_id, std::int64_t use
       if (r.missed_truncated) covered = std::min(covered, r.missed.back().id);
       if (r.changed_truncated) covered = std::min(covered, r.changed.back().position());
       r.covered = std::max(covered, *since);
+    } else {
+      // Without `since` the live stream starts at this snapshot: an event committed before it
+      // (whose fan-out may still be on its way) is history, not news, and is not sent after
+      // `joined`, so what a client sees after joining does not depend on timing.
+      r.covered =
+          store.catch_up(room_id, std::numeric_limits<std::int64_t>::max(), 0, 0).newest_position;
     }
     auto overview = store.room_overview(room_id, user_id);
     if (!overview) {  // deleted meanwhile

@@ -14,8 +14,8 @@
 namespace parley::bench {
 namespace {
 constexpr int page_size = 50;
+}  // namespace
 
-// Messages in a page body: each message object carries exactly one "from".
 int count_messages(std::string_view body) {
   int n = 0;
   for (auto pos = body.find("\"from\":"); pos != std::string_view::npos;
@@ -23,7 +23,6 @@ int count_messages(std::string_view body) {
     ++n;
   return n;
 }
-}  // namespace
 
 void HistoryScenario::prepare() {
   // The search scenario reads the same seeded room as history.

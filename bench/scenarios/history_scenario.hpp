@@ -13,6 +13,9 @@
 
 namespace parley::bench {
 
+// Messages in a page body (history or search results): each message object carries one "from".
+int count_messages(std::string_view body);
+
 class HistoryScenario : public Scenario {
  public:
   explicit HistoryScenario(const Options& o, std::string name = "history")

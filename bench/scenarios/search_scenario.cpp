@@ -34,10 +34,7 @@ std::string SearchScenario::next_target(std::mt19937_64& rng) const {
 }
 
 void SearchScenario::count_answer(std::string_view body, Result& mine) const {
-  std::uint64_t results = 0;
-  for (auto pos = body.find("\"from\":"); pos != std::string_view::npos;
-       pos = body.find("\"from\":", pos + 7))
-    ++results;
+  const auto results = static_cast<std::uint64_t>(count_messages(body));
   mine.delivered += results;
   if (results == 0) mine.extra["empty_results"] += 1;
 }

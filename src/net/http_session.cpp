@@ -188,6 +188,18 @@ template <class Stream>
 void HttpSession<Stream>::on_header(error_code ec) {
   if (phase_ == Phase::done) return;
   if (ec) return on_read(ec);
+  // Here, before any body is read, so that streamed bodies meet the cap too.
+  if (auto& head = parser_->get();
+      static_cast<std::size_t>(std::distance(head.begin(), head.end())) >
+      server_.config.max_header_count) {
+    timer_.cancel();
+    version_ = head.version();
+    head_request_ = head.method() == http::verb::head;
+    HttpRequest request;
+    request.remote_address = remote_;
+    fill_request(request, head, false);
+    return reply_error(request, ErrorCode::bad_request, "too many header fields");
+  }
   {
     // Only the request line: asked of every request, so it copies no header.
     HttpRequest line;
@@ -352,11 +364,6 @@ void HttpSession<Stream>::on_read(error_code ec) {
   version_ = message.version();
   head_request_ = message.method() == http::verb::head;
   keep_alive_ = message.keep_alive() && ++requests_ < server_.config.max_requests_per_connection;
-  if (static_cast<std::size_t>(std::distance(message.begin(), message.end())) >
-      server_.config.max_header_count) {
-    fill_request(request, message, false);
-    return reply_error(request, ErrorCode::bad_request, "too many header fields");
-  }
   const bool ws = is_websocket_upgrade(message);
   fill_request(request, message, true);
   parser_.reset();

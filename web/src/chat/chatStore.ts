@@ -184,6 +184,14 @@ export class ChatStore {
   loadOlder(roomId: number): Promise<void> {
     return this.history.loadOlder(roomId);
   }
+  /** The next newer page while a window far back is shown (a search result opened). */
+  loadNewer(roomId: number): Promise<void> {
+    return this.history.loadNewer(roomId);
+  }
+  /** Leaves a window far back for the newest messages. */
+  showLatest(roomId: number): Promise<void> {
+    return this.history.showLatest(roomId);
+  }
   /** Reads the open room when the user can see it (the page became visible or focused). */
   markReadIfVisible(roomId?: number | null): void {
     this.readState.markReadIfReading(roomId);
@@ -199,6 +207,8 @@ export class ChatStore {
   // --- writing ---
   /** Sends a message, or with `replyTo` a reply in that message's thread. */
   send(roomId: number, body: string, replyTo?: number, attachments: readonly Upload[] = []): void {
+    // Written below a window far back: the room goes back to its newest messages, where it lands.
+    if (replyTo === undefined && this.core.state.rooms[roomId]?.gapAfter != null) void this.history.showLatest(roomId);
     if (this.unsent.send(roomId, body, replyTo, attachments)) this.typingState.sent(roomId);
   }
   /** Sends a failed message again with the same client_id, so the server stores it at most once. */
@@ -249,7 +259,7 @@ export class ChatStore {
   search(q: string, before?: number): Promise<MessagePage> {
     return this.searcher.run(q, before);
   }
-  /** Opens a room at a message: marks it to be shown and loads the history back to it. */
+  /** Opens a room at a message: marks it to be shown and loads it with its neighbours. */
   jumpTo(roomId: number, id: number): Promise<void> {
     return this.searcher.jumpTo(roomId, id);
   }

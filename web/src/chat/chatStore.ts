@@ -9,7 +9,9 @@ import type { ChatSocket } from '../net/chatSocket';
 import type { UploadTask } from '../net/uploads';
 import type { Member, MessagePage, Room, Upload, User } from '../protocol/types';
 import type { EnumerableStorage, KeyValueStorage } from '../storage/keyValueStorage';
+import { memoryRecordStore, type RecordStore } from '../storage/recordStore';
 import { CatchUp } from './catchUp';
+import { DraftFiles, type DraftFileRecord } from './draftFiles';
 import { Files } from './files';
 import { ChatStateCore } from './chatStateCore';
 import { MessageChanges } from './messageChanges';
@@ -33,6 +35,8 @@ export interface ChatStoreOptions {
   storage: KeyValueStorage;
   /** Where unsent messages survive a reload (null: memory only). */
   unsentStorage?: EnumerableStorage | null;
+  /** Where the composer's files not yet sent survive a reload (absent or null: memory only). */
+  draftFileStore?: RecordStore<DraftFileRecord> | null;
   /** Which tabs are alive, so that each unsent message is resent by one tab. */
   tabs?: TabRegistry;
   /** Whether the user can see the page (visible and focused): only then is the open room read. */
@@ -43,6 +47,8 @@ export interface ChatStoreOptions {
 
 export class ChatStore {
   private readonly core = new ChatStateCore();
+  /** The composer's files not yet sent, kept across reloads. */
+  readonly draftFiles: DraftFiles;
   private readonly notices: Notices;
   private readonly readState: ServerReadState;
   private readonly unsent: UnsentMessages;
@@ -69,6 +75,7 @@ export class ChatStore {
     const core = this.core;
     this.notices = new Notices(core);
     this.readState = new ServerReadState(core, socket, api, isReading, now);
+    this.draftFiles = new DraftFiles(opts.draftFileStore ?? memoryRecordStore<DraftFileRecord>(), () => this.core.state.user?.id ?? null, now);
     this.unsent = new UnsentMessages(core, { socket, storage: opts.unsentStorage ?? null, tabs: opts.tabs ?? soloTab(), now });
     this.typingState = new Typing(core, socket, now);
     this.history = new RoomHistory(core, api, this.readState, this.unsent, this.notices);

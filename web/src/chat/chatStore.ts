@@ -238,7 +238,12 @@ export class ChatStore {
   }
   /** Up arrow in an empty composer: edits the user's newest message in the room (or the thread). */
   editLast(roomId: number, threadParent: number | null = null): boolean {
-    return this.changes.editLast(roomId, threadParent);
+    const edits = this.changes.editLast(roomId, threadParent);
+    // That message is among the newest, below a window far back: the window gives way to them.
+    const gap = this.core.state.rooms[roomId]?.gapAfter;
+    const id = this.core.state.editing?.id;
+    if (edits && threadParent === null && gap != null && id !== undefined && id > gap) void this.history.showLatest(roomId);
+    return edits;
   }
   /** Saves an edit; rejects (the editor stays open) when the server refuses it. */
   saveEdit(roomId: number, id: number, body: string): Promise<void> {

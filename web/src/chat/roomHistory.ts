@@ -99,7 +99,11 @@ export class RoomHistory {
     try {
       page = await this.api.messagesAround(roomId, id, PAGE_SIZE);
     } catch (e) {
-      if (epoch === this.epoch(roomId)) this.core.updateRoom(roomId, (r) => ({ ...r, loadingOlder: false, loadingNewer: false }));
+      if (epoch === this.epoch(roomId)) {
+        this.core.updateRoom(roomId, (r) => ({ ...r, loadingOlder: false, loadingNewer: false }));
+        // Opening the room waited for this window: show its newest messages instead.
+        if (this.core.state.activeRoomId === roomId && !this.core.state.rooms[roomId]?.historyLoaded) void this.loadNewest(roomId);
+      }
       this.notices.handleError(e);
       return false;
     }

@@ -116,4 +116,15 @@ describe('Search.jumpTo', () => {
     expect(core.state.rooms[7].loadingOlder).toBe(false);
     expect(core.state.notices.length).toBe(1);
   });
+
+  it('an open room whose window failed to load shows its newest messages instead', async () => {
+    const { api, core, search } = setup(60);
+    core.set({ activeRoomId: 7 });
+    await search.jumpTo(7, 999_999);
+    // The newest page is asked for after the failure; the fake answers within a few microtasks.
+    for (let i = 0; i < 100 && !core.state.rooms[7].historyLoaded; i++) await Promise.resolve();
+    expect(api.calls).toEqual(['around 999999', 'before -']);
+    expect(core.state.rooms[7].historyLoaded).toBe(true);
+    expect(core.state.rooms[7].timeline.messages.length).toBe(50);
+  });
 });

@@ -127,11 +127,15 @@ class Fixture {
     std::size_t pos = 0;
     while (!parser.is_done() && pos < bytes.size()) {
       const std::size_t n = std::min(chunk, bytes.size() - pos);
-      pos += parser.put(boost::asio::buffer(bytes.data() + pos, n), ec);
+      const std::size_t used = parser.put(boost::asio::buffer(bytes.data() + pos, n), ec);
+      pos += used;
       if (ec == http::error::need_more) {
         ec = {};
-        // The parser took nothing of a short chunk: give it more at once, as a socket read would.
-        if (chunk < bytes.size() - pos + n) chunk *= 2;
+        // The parser needs more than it was given: a socket read would add to what is buffered.
+        if (used == 0) {
+          if (n == bytes.size() - pos) break;  // there is no more: the client stopped here
+          chunk = n * 2;
+        }
         continue;
       }
       if (ec) break;

@@ -18,7 +18,7 @@ for t in "${targets[@]}"; do
   log=$(mktemp)
   start=$(date +%s)
   rc=0
-  "build-fuzz/tests/fuzz/$t" -max_total_time="$seconds" -print_final_stats=1 \
+  "build-fuzz/tests/fuzz/$t" -max_total_time="$seconds" -timeout=60 -print_final_stats=1 \
     -artifact_prefix="$artifacts/$t-" "$corpus" >"$log" 2>&1 || rc=$?
   elapsed=$(($(date +%s) - start))
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")

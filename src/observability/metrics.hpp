@@ -101,6 +101,7 @@ struct Metrics {
   // subscriber reconnections, and events held for the commit batch's pipeline (its queue).
   Counter bus_published;
   Counter bus_dropped;
+  Counter bus_shed;  // best-effort events (typing, presence) not queued: the queue was full
   Counter bus_reconnects;
   Gauge bus_queued;
   Counter notify_invalid;  // --listen-channel payloads refused

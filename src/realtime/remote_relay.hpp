@@ -35,9 +35,9 @@ class RemoteRelay {
  public:
   virtual ~RemoteRelay() = default;
 
-  // Thread-safe and quick: it runs on the message writer's thread and on network threads. (The
-  // Redis bus publishes synchronously, as the cross-instance order of messages rests on it; within
-  // a commit batch it holds the events and publishes them as one pipeline in end_batch.) Returns
+  // Thread-safe and quick: it runs on the message writer's thread and on network threads, so it
+  // must never wait for the network (the Redis bus queues to its own publisher thread; within a
+  // commit batch it holds the events and queues them together in end_batch). Returns
   // how many connections on other instances the event was queued for, when the relay knows (0
   // otherwise).
   virtual std::size_t forward(const RemoteEvent& event) = 0;

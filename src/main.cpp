@@ -172,10 +172,13 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
   auto store = store::open_store(c.database, c.data_dir, durability);
   // A cluster publishes messages in id order across instances (cluster/ordered_publisher.hpp).
   std::unique_ptr<cluster::OrderedPublisher> ordered;
-  if (clustered)
-    ordered =
-        std::make_unique<cluster::OrderedPublisher>(std::make_unique<store::PostgresAdvisoryLock>(
-            c.database, cluster::OrderedPublisher::kLockKey));
+  if (clustered) {
+    auto cluster_lock = std::make_unique<store::PostgresAdvisoryLock>(
+        c.database, cluster::OrderedPublisher::kLockKey);
+    store::PostgresAdvisoryLock* held = cluster_lock.get();
+    ordered = std::make_unique<cluster::OrderedPublisher>(
+        std::move(cluster_lock), [held] { return held->message_position_high_water(); });
+  }
   store::MessageWriter writer(*store);
   WorkerPool workers(c.workers);
   auth::JwtCodec jwt(secret);
@@ -188,13 +191,18 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
   // What one commit batch sends is posted (and relayed) at once, see Hub::begin_batch.
   store::MessageWriter::BatchHooks hooks;
   hooks.before_callbacks = [&hub] { hub.begin_batch(); };
-  hooks.after_callbacks = [&hub] { hub.end_batch(); };
+  hooks.after_callbacks = [&hub, &ordered] { hub.end_batch(ordered ? ordered->batch_after() : 0); };
   if (ordered) hooks = ordered->wrap(std::move(hooks));
   writer.set_batch_hooks(std::move(hooks));
   std::unique_ptr<cluster::RedisBus> bus;
   if (clustered) {
     bus = std::make_unique<cluster::RedisBus>(c.redis, hub);
     hub.set_remote_relay(bus.get());
+    // Local connections get a batch's room events from the commit, remote ones through the bus;
+    // every instance orders them by position and fills gaps from the store.
+    hub.order_deliveries([&store](std::int64_t room, std::int64_t since,
+                                  int limit) { return store->changes_since(room, since, limit); },
+                         [&bus] { return bus->connected(); });
   }
   realtime::RealtimeSettings rt;
   rt.rate_limits = {c.rate_limit_per_second, c.rate_limit_burst, c.rate_limit_abuse_count,
@@ -273,6 +281,7 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
   if (listener) listener->stop();
   // After the writer: its last batches still publish. The hub's relay is not used after this.
   if (bus) bus->stop();
+  hub.stop_delivery_order();
   obs::log_info("stopped");
   return 0;
 }

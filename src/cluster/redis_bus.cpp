@@ -157,6 +157,18 @@ void RedisBus::begin_batch() {
   held_events = &events;
 }
 
+void RedisBus::forward_batch(const realtime::OrderedBatch& batch) {
+  std::string payload = encode_batch(instance_id_, batch);
+  if (held_events != nullptr) {
+    held_events->push_back(std::move(payload));
+    obs::metrics().bus_queued.add(1);
+    return;
+  }
+  Queued item;
+  item.payloads.push_back(std::move(payload));
+  enqueue(std::move(item), false);
+}
+
 void RedisBus::end_batch() {
   std::vector<std::string>* events = held_events;
   held_events = nullptr;
@@ -166,12 +178,8 @@ void RedisBus::end_batch() {
   obs::metrics().bus_queued.add(-static_cast<std::int64_t>(events->size()));
   item.payloads = std::move(*events);
   events->clear();
-  item.done = std::make_shared<std::promise<void>>();
-  std::future<void> published = item.done->get_future();
-  // Messages are never shed: the writer waits here (bounded by the publish timeout per try),
-  // which is what keeps the channel in commit order.
+  // Never shed, whatever the queue holds: it is bounded by the writer's own queue.
   enqueue(std::move(item), false);
-  published.wait();
 }
 
 bool RedisBus::enqueue(Queued item, bool best_effort) {
@@ -182,7 +190,6 @@ bool RedisBus::enqueue(Queued item, bool best_effort) {
     if (!accepting_) {
       // Stopped (or never started): nothing will publish it.
       obs::metrics().bus_dropped.add(n);
-      if (item.done) item.done->set_value();
       return true;
     }
     queued_events_ += n;
@@ -218,8 +225,6 @@ void RedisBus::run_publisher() {
       publish_all_locked(payloads);
     }
     obs::metrics().bus_queued.add(-static_cast<std::int64_t>(payloads.size()));
-    for (auto& item : taken)
-      if (item.done) item.done->set_value();
     taken.clear();
     payloads.clear();
   }
@@ -306,7 +311,11 @@ void RedisBus::run_subscriber() {
           redisCommand(context, "SUBSCRIBE %b", channel_.data(), channel_.size())));
       if (reply && !context->err && reply->type == REDIS_REPLY_ARRAY) {
         subscribed_ = true;
-        if (subscribed_before) obs::metrics().bus_reconnects.add();
+        if (subscribed_before) {
+          obs::metrics().bus_reconnects.add();
+          // What was published meanwhile is lost to this instance: fill it from the store.
+          hub_.bus_resubscribed();
+        }
         subscribed_before = true;
         backoff = kBackoffMin;
         obs::log_info("cluster bus subscribed", {obs::field("channel", channel_)});
@@ -352,12 +361,13 @@ void RedisBus::on_message(const char* data, std::size_t size) {
     obs::log_warn("malformed cluster event ignored", {obs::field("bytes", size)});
     return;
   }
-  // Our own events were delivered locally already, except room messages (loops_back_messages).
-  bool own_message = message->event.target == realtime::RemoteEvent::Target::room &&
-                     message->event.delivery.kind == realtime::Delivery::Kind::room_event;
-  if (message->origin == instance_id_ && !own_message) return;
+  // Our own events were delivered locally already.
+  if (message->origin == instance_id_) return;
   try {
-    hub_.apply_remote(message->event);
+    if (message->batch)
+      hub_.apply_remote_batch(std::move(*message->batch));
+    else
+      hub_.apply_remote(message->event);
   } catch (const std::exception& e) {
     obs::log_error("cluster event failed", {obs::field("error", e.what())});
   }

@@ -7,7 +7,6 @@
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -45,27 +44,23 @@ class RedisBus : public realtime::RemoteRelay {
   // Never touches Redis on the caller's thread: the event is queued (FIFO) to the bus's one
   // publisher thread, which publishes everything queued meanwhile as one pipeline, so the order
   // of forward calls is the order on the channel. A failed publish reconnects and retries once;
-  // while Redis is unreachable, events are dropped and counted (connections catch up through
-  // history). Thread-safe. Returns 0: counts on other instances are not known.
+  // while Redis is unreachable, events are dropped and counted (a commit batch's room events are
+  // filled in from the store by every instance's DeliveryOrder once the bus is back). Thread-safe.
+  // Returns 0: counts on other instances are not known.
   // Inside a batch (on the thread that began it), events are held and queued together in
-  // end_batch, which waits until they were published (or dropped): the cluster's message order
-  // rests on publishing before the ordering lock is released (cluster/ordered_publisher.hpp).
+  // end_batch. The writer never waits for Redis: local connections get the batch from the hub.
   std::size_t forward(const realtime::RemoteEvent& event) override;
+  void forward_batch(const realtime::OrderedBatch& batch) override;
   void begin_batch() override;
   void end_batch() override;
-  // Room messages come back through Redis to this instance too: every instance then delivers
-  // them in the one order Redis saw, which is commit (id) order.
-  bool loops_back_messages() const noexcept override { return true; }
 
   // Subscribed to the channel and the publisher not failing: for /readyz. Thread-safe.
   bool connected() const noexcept { return subscribed_ && !publisher_failed_; }
 
  private:
-  // What the publisher thread takes from the queue: one event, or one batch's events; `done` is
-  // set once they were published or dropped (batches, whose writer waits for it).
+  // What the publisher thread takes from the queue: one event, or one batch's events.
   struct Queued {
     std::vector<std::string> payloads;
-    std::shared_ptr<std::promise<void>> done;
   };
   // Queues an item; false (and nothing queued) when `best_effort` and the queue is full.
   bool enqueue(Queued item, bool best_effort);

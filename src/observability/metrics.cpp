@@ -108,6 +108,10 @@ std::string Metrics::render_prometheus() const {
   render_counter(out, "parley_bus_events_shed_total",
                  "Typing and presence events not queued to the bus: its queue was full.",
                  bus_shed.value());
+  render_counter(out, "parley_bus_gap_fills_total",
+                 "Cluster deliveries filled from the store: a batch missing on the bus, or the "
+                 "bus back after an outage.",
+                 bus_gap_fills.value());
   render_counter(out, "parley_bus_reconnects_total",
                  "Cluster bus subscriptions re-established after a lost connection.",
                  bus_reconnects.value());

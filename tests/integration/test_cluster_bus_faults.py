@@ -1,10 +1,13 @@
 """The cluster bus's faults seen from the clients: a Redis that stops answering (SIGSTOP) never
-stalls a network thread, so local typing, joins and health checks keep their millisecond
-latencies; the cluster recovers by itself once Redis answers again."""
+stalls a network thread, so local typing, messages, joins and health checks keep their
+millisecond latencies; with Redis stopped, local subscribers still get each other's messages live
+and sends are acked; once Redis is back (restarted under load from senders on both instances),
+every subscriber on every instance has every acked message exactly once and in order."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 import requests
@@ -24,7 +27,7 @@ def readyz(server):
 def test_a_hung_redis_does_not_stall_local_typing_joins_or_health(both):
     (alice, bob, carol), room = room_with_members(both, 3)
     rid = room["id"]
-    timings = {"typing": [], "join": [], "healthz": []}
+    timings = {"typing": [], "message": [], "join": [], "healthz": []}
 
     async def scenario():
         a = await joined(both.a, alice, rid, "alice@A")
@@ -39,6 +42,14 @@ def test_a_hung_redis_does_not_stall_local_typing_joins_or_health(both):
                 timings["typing"].append(time.monotonic() - start)
                 assert t["user"]["id"] == alice.id
                 await asyncio.sleep(0.25)  # within the typing rate limit (5/s)
+            # Messages: local subscribers get them from the commit, not through Redis.
+            for i in range(5):
+                start = time.monotonic()
+                ack = await a.send_msg(rid, f"paused {i}")
+                assert ack["type"] == "ack", ack
+                f = await b.recv_until("message", lambda f: f["id"] == ack["id"], timeout=5)
+                timings["message"].append(time.monotonic() - start)
+                assert f["body"] == f"paused {i}"
             # A join (which relays presence) is answered at once; its presence reaches the room.
             start = time.monotonic()
             c = await joined(both.a, carol, rid, "carol@A")
@@ -78,3 +89,131 @@ def test_a_hung_redis_does_not_stall_local_typing_joins_or_health(both):
         await b.close()
 
     arun(crossing())
+
+
+def metric(server, name):
+    m = re.search(rf"^{name} (\d+)$", requests.get(server.url("/metrics"), timeout=5).text, re.M)
+    assert m, f"{name} not exported"
+    return int(m.group(1))
+
+
+def wait_readyz(server, status, what):
+    wait_for(lambda: readyz(server).status_code == status, 30, what)
+
+
+async def collect_until(ws, wanted, seen=None, timeout=30):
+    """The ids of the `message` frames ws receives (after `seen`, those it had already) until it
+    has seen every id in `wanted`."""
+    seen = list(seen or [])
+    while not wanted.issubset(seen):
+        f = await ws.recv_until("message", timeout=timeout)
+        seen.append(f["id"])
+    return seen
+
+
+def test_local_delivery_goes_on_while_redis_is_down_and_the_gap_is_filled_after(both):
+    (alice, bob, carol, dave), room = room_with_members(both, 4)
+    rid = room["id"]
+
+    async def scenario():
+        alice_a = await joined(both.a, alice, rid, "alice@A")
+        bob_a = await joined(both.a, bob, rid, "bob@A")
+        carol_b = await joined(both.b, carol, rid, "carol@B")
+        dave_b = await joined(both.b, dave, rid, "dave@B")
+        acked = []
+        seen = {}  # ws -> ids of the messages taken from it meanwhile
+
+        async def take(ws, message_id):
+            while True:
+                f = await ws.recv_until("message", timeout=5)
+                seen.setdefault(ws, []).append(f["id"])
+                if f["id"] == message_id:
+                    return f
+
+        both.redis.stop()
+        try:
+            for s in (both.a, both.b):
+                await asyncio.to_thread(wait_readyz, s, 503, "/readyz to report the bus down")
+            # Sent on A while Redis is down: acked, and live on A.
+            for i in range(5):
+                start = time.monotonic()
+                ack = await alice_a.send_msg(rid, f"down A {i}")
+                assert ack["type"] == "ack", ack
+                acked.append(ack["id"])
+                await take(bob_a, ack["id"])
+                assert time.monotonic() - start < FAST_S
+            # And on B: its subscribers get A's messages from the store, then B's own.
+            for i in range(3):
+                ack = await carol_b.send_msg(rid, f"down B {i}")
+                assert ack["type"] == "ack", ack
+                acked.append(ack["id"])
+                await take(dave_b, ack["id"])
+        finally:
+            both.redis.start()
+        for s in (both.a, both.b):
+            await asyncio.to_thread(wait_readyz, s, 200, "/readyz to recover")
+        wanted = set(acked)
+        for ws in (alice_a, bob_a, carol_b, dave_b):
+            got = await collect_until(ws, wanted, seen.get(ws))
+            assert got == sorted(acked), f"{ws.name}: {got} != {sorted(acked)}"
+        for ws in (alice_a, bob_a, carol_b, dave_b):
+            await ws.close()
+
+    fills = {s: metric(s, "parley_bus_gap_fills_total") for s in (both.a, both.b)}
+    arun(scenario(), timeout=90)
+    for s in (both.a, both.b):  # B filled A's messages during the outage, A B's after it
+        assert metric(s, "parley_bus_gap_fills_total") > fills[s]
+
+
+def test_redis_restarted_under_load_loses_nothing_acked_on_any_instance(both):
+    per_sender = 150
+    (s_a, s_b, w_a1, w_a2, w_b1, w_b2), room = room_with_members(both, 6)
+    rid = room["id"]
+
+    async def scenario():
+        sender_a = await joined(both.a, s_a, rid, "sender@A")
+        sender_b = await joined(both.b, s_b, rid, "sender@B")
+        watchers = [await joined(both.a, w_a1, rid, "watcher1@A"),
+                    await joined(both.a, w_a2, rid, "watcher2@A"),
+                    await joined(both.b, w_b1, rid, "watcher1@B"),
+                    await joined(both.b, w_b2, rid, "watcher2@B")]
+        acked = {"a": [], "b": []}
+
+        async def send_all(ws, tag):
+            for i in range(per_sender):
+                ref = ws.next_ref()
+                await ws.send({"type": "send", "room": rid, "body": f"{tag}-{i}", "ref": ref})
+                ack = await ws.recv_until(None, lambda f, ref=ref: f.get("ref") == ref, timeout=30)
+                assert ack["type"] == "ack", ack
+                acked[tag].append(ack["id"])
+                await asyncio.sleep(0.005)  # pacing: the sends span the restart
+
+        async def restart_redis():
+            def total():
+                return len(acked["a"]) + len(acked["b"])
+            while total() < 60:
+                await asyncio.sleep(0.01)
+            both.redis.stop()
+            for s in (both.a, both.b):
+                await asyncio.to_thread(wait_readyz, s, 503, "/readyz to report the bus down")
+            down_at = total()
+            while total() < down_at + 40:  # sends go on being acked
+                await asyncio.sleep(0.01)
+            both.redis.start()
+            for s in (both.a, both.b):
+                await asyncio.to_thread(wait_readyz, s, 200, "/readyz to recover")
+            return down_at, total()
+
+        down_at, up_at = (await asyncio.gather(send_all(sender_a, "a"), send_all(sender_b, "b"),
+                                               restart_redis()))[2]
+        assert up_at < 2 * per_sender, "the restart was not under load"
+        all_ids = sorted(acked["a"] + acked["b"])
+        assert len(set(all_ids)) == 2 * per_sender
+        for ws in watchers + [sender_a, sender_b]:
+            seen = await collect_until(ws, set(all_ids))
+            assert seen == all_ids, (f"{ws.name} saw {len(seen)} of {len(all_ids)} "
+                                     "messages, out of order or not once")
+        for ws in watchers + [sender_a, sender_b]:
+            await ws.close()
+
+    arun(scenario(), timeout=120)

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "store/store_unavailable.hpp"
+
 namespace parley::store {
 
 namespace {
@@ -33,6 +35,22 @@ void PostgresAdvisoryLock::acquire() {
     connection_->exec(lock_sql_.c_str());
     held_ = true;
   } catch (...) {
+    connection_.reset();
+    throw;
+  }
+}
+
+std::int64_t PostgresAdvisoryLock::message_position_high_water() {
+  if (!held_ || !connection_) throw StoreUnavailable("the cluster lock is not held");
+  try {
+    return connection_
+        ->query(
+            "SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('messages', "
+            "'id')::regclass), 0)")
+        .int64(0, 0);
+  } catch (...) {
+    // A lock whose connection failed may be gone: the batch fails, the next one reconnects.
+    held_ = false;
     connection_.reset();
     throw;
   }

@@ -24,7 +24,8 @@ DeliveryOrder::~DeliveryOrder() {
   stop();
 }
 
-void DeliveryOrder::start() {
+void DeliveryOrder::start(std::optional<std::int64_t> watermark) {
+  watermark_ = watermark;
   thread_ = std::thread([this] {
     name_this_thread("parley-order");
     run();
@@ -88,7 +89,7 @@ void DeliveryOrder::run() {
     const auto now = Clock::now();
     if (retry && timed && now >= deadline) resync = true;
     for (auto& batch : taken) {
-      // The first batch since start: what came before it is what joins showed.
+      // Without a watermark from the start, the first batch sets it.
       if (!watermark_) watermark_ = batch.after;
       const std::int64_t after = batch.after;
       held_.emplace(after, Held{std::move(batch), now});

@@ -54,7 +54,9 @@ class DeliveryOrder {
   DeliveryOrder(const DeliveryOrder&) = delete;
   DeliveryOrder& operator=(const DeliveryOrder&) = delete;
 
-  void start();
+  // `watermark`: the position sequence's value at start (every batch up to it is history that
+  // joins show); unknown, the first batch received sets it.
+  void start(std::optional<std::int64_t> watermark = std::nullopt);
   void stop();  // idempotent; what is still queued is dropped (the process is stopping)
 
   // Thread-safe; each only queues.

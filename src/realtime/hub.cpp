@@ -36,11 +36,11 @@ void Hub::begin_batch() {
 }
 
 void Hub::order_deliveries(DeliveryOrder::Changes changes, DeliveryOrder::Healthy bus_healthy,
-                           std::chrono::milliseconds hold) {
+                           std::optional<std::int64_t> watermark, std::chrono::milliseconds hold) {
   order_ = std::make_unique<DeliveryOrder>(
       [this](Delivery d) { fan_out_to_room(std::move(d)); }, std::move(changes),
       [this] { return presence_.active_rooms(); }, std::move(bus_healthy), hold);
-  order_->start();
+  order_->start(watermark);
 }
 
 void Hub::stop_delivery_order() {

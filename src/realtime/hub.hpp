@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,7 @@ class Hub {
   // to the local connections through it, and to the relay as one OrderedBatch. Started here;
   // stopped by stop_delivery_order() or the destructor.
   void order_deliveries(DeliveryOrder::Changes changes, DeliveryOrder::Healthy bus_healthy,
+                        std::optional<std::int64_t> watermark = std::nullopt,
                         std::chrono::milliseconds hold = DeliveryOrder::kHold);
   void stop_delivery_order();
   DeliveryOrder* delivery_order() noexcept { return order_.get(); }

@@ -2,8 +2,6 @@
 
 #include <utility>
 
-#include "store/store_unavailable.hpp"
-
 namespace parley::store {
 
 namespace {
@@ -41,8 +39,9 @@ void PostgresAdvisoryLock::acquire() {
 }
 
 std::int64_t PostgresAdvisoryLock::message_position_high_water() {
-  if (!held_ || !connection_) throw StoreUnavailable("the cluster lock is not held");
   try {
+    if (!connection_ || connection_->broken())
+      connection_ = std::make_unique<PostgresConnection>(url_);
     return connection_
         ->query(
             "SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('messages', "

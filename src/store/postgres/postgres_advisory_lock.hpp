@@ -26,7 +26,8 @@ class PostgresAdvisoryLock : public DatabaseLock {
   void release() noexcept override;
 
   // The message position sequence's current value (0 before its first use), on the lock's
-  // connection; only while the lock is held. Throws StoreUnavailable.
+  // connection (connecting if need be). While the lock is held, every position up to it is
+  // committed. Throws StoreUnavailable.
   std::int64_t message_position_high_water();
 
  private:

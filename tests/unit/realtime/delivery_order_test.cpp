@@ -16,7 +16,8 @@ using namespace std::chrono_literals;
 // What the order handed out, (room, position), and a store of messages to fill from.
 class Harness {
  public:
-  explicit Harness(std::chrono::milliseconds hold = 10s)
+  explicit Harness(std::chrono::milliseconds hold = 10s,
+                   std::optional<std::int64_t> watermark = std::nullopt)
       : order_([this](Delivery d) { record(d); },
                [this](std::int64_t room, std::int64_t since, int limit) {
                  return changes(room, since, limit);
@@ -30,7 +31,7 @@ class Harness {
                  return healthy_;
                },
                hold) {
-    order_.start();
+    order_.start(watermark);
   }
 
   DeliveryOrder& order() { return order_; }
@@ -114,6 +115,13 @@ TEST(DeliveryOrder, ChainedBatchesGoOutAtOnceInOrder) {
   h.order().remote(batch(12, {{1, 13}}));
   h.order().local(batch(13, {{1, 14}}));
   EXPECT_EQ(h.wait_for(4), (Events{{1, 11}, {2, 12}, {1, 13}, {1, 14}}));
+}
+
+TEST(DeliveryOrder, AWatermarkFromTheStartHoldsAFirstBatchThatIsAheadOfIt) {
+  Harness h(10s, 10);
+  h.order().remote(batch(11, {{1, 12}}));  // the batch drawing 11 is still on its way
+  h.order().local(batch(10, {{1, 11}}));
+  EXPECT_EQ(h.wait_for(2), (Events{{1, 11}, {1, 12}}));
 }
 
 TEST(DeliveryOrder, ABatchAheadOfAGapWaitsForTheMissingOne) {

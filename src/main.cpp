@@ -170,12 +170,17 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
   std::optional<store::ServerLock> lock;
   if (auto path = store::sqlite_path(c.database, c.data_dir)) lock.emplace(*path, kLockWait);
   auto store = store::open_store(c.database, c.data_dir, durability);
-  // A cluster publishes messages in id order across instances (cluster/ordered_publisher.hpp).
+  // A cluster serialises its commits, so positions follow commit order
+  // (cluster/ordered_publisher.hpp).
   std::unique_ptr<cluster::OrderedPublisher> ordered;
-  if (clustered)
-    ordered =
-        std::make_unique<cluster::OrderedPublisher>(std::make_unique<store::PostgresAdvisoryLock>(
-            c.database, cluster::OrderedPublisher::kLockKey));
+  store::PostgresAdvisoryLock* cluster_lock_ptr = nullptr;
+  if (clustered) {
+    auto cluster_lock = std::make_unique<store::PostgresAdvisoryLock>(
+        c.database, cluster::OrderedPublisher::kLockKey);
+    store::PostgresAdvisoryLock* held = cluster_lock_ptr = cluster_lock.get();
+    ordered = std::make_unique<cluster::OrderedPublisher>(
+        std::move(cluster_lock), [held] { return held->message_position_high_water(); });
+  }
   store::MessageWriter writer(*store);
   WorkerPool workers(c.workers);
   auth::JwtCodec jwt(secret);
@@ -188,13 +193,28 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
   // What one commit batch sends is posted (and relayed) at once, see Hub::begin_batch.
   store::MessageWriter::BatchHooks hooks;
   hooks.before_callbacks = [&hub] { hub.begin_batch(); };
-  hooks.after_callbacks = [&hub] { hub.end_batch(); };
+  hooks.after_callbacks = [&hub, &ordered] { hub.end_batch(ordered ? ordered->batch_after() : 0); };
   if (ordered) hooks = ordered->wrap(std::move(hooks));
   writer.set_batch_hooks(std::move(hooks));
   std::unique_ptr<cluster::RedisBus> bus;
   if (clustered) {
     bus = std::make_unique<cluster::RedisBus>(c.redis, hub);
     hub.set_remote_relay(bus.get());
+    // Local connections get a batch's room events from the commit, remote ones through the bus;
+    // every instance orders them by position and fills gaps from the store.
+    // Where the cluster's positions stand now (before any connection): what lies below is what
+    // joins will show. Unknown when the database does not answer yet: the first batch sets it.
+    std::optional<std::int64_t> watermark;
+    try {
+      watermark = cluster_lock_ptr->message_position_high_water();
+    } catch (const std::exception& e) {
+      obs::log_warn("cluster position not read at start", {obs::field("error", e.what())});
+    }
+    auto changes = [&store](std::int64_t room, std::int64_t since, int limit) {
+      return store->changes_since(room, since, limit);
+    };
+    hub.order_deliveries(
+        changes, [&bus] { return bus->connected(); }, watermark);
   }
   realtime::RealtimeSettings rt;
   rt.rate_limits = {c.rate_limit_per_second, c.rate_limit_burst, c.rate_limit_abuse_count,
@@ -273,6 +293,7 @@ int serve(const config::Config& c, const std::vector<std::string>& args) {
   if (listener) listener->stop();
   // After the writer: its last batches still publish. The hub's relay is not used after this.
   if (bus) bus->stop();
+  hub.stop_delivery_order();
   obs::log_info("stopped");
   return 0;
 }

@@ -62,12 +62,58 @@ std::string encode_event(std::string_view origin, const RemoteEvent& event) {
   return json::serialize(out);
 }
 
+std::string encode_batch(std::string_view origin, const realtime::OrderedBatch& batch) {
+  json::object out;
+  out["origin"] = origin;
+  out["target"] = "batch";
+  out["after"] = batch.after;
+  out["through"] = batch.through;
+  json::array events;
+  for (const Delivery& d : batch.events) {
+    json::object event;
+    event["room"] = d.room_id;
+    event["position"] = d.position;
+    if (d.frame) event["frame"] = frame_payload(*d.frame);
+    events.push_back(std::move(event));
+  }
+  out["events"] = std::move(events);
+  return json::serialize(out);
+}
+
+namespace {
+
+std::optional<BusMessage> decode_batch(const json::object& in, std::string_view origin) {
+  const json::value* events = in.if_contains("events");
+  if (events == nullptr || !events->is_array()) return std::nullopt;
+  BusMessage out;
+  out.origin = origin;
+  realtime::OrderedBatch batch;
+  batch.after = int_of(in, "after");
+  batch.through = int_of(in, "through");
+  for (const json::value& value : events->get_array()) {
+    if (!value.is_object()) return std::nullopt;
+    const json::object& event = value.get_object();
+    const json::value* frame = event.if_contains("frame");
+    if (frame == nullptr || !frame->is_string()) return std::nullopt;
+    batch.events.push_back(Delivery::room_event(int_of(event, "room"), int_of(event, "position"), 0,
+                                                net::make_text_frame(frame->get_string())));
+  }
+  out.batch = std::move(batch);
+  return out;
+}
+
+}  // namespace
+
 std::optional<BusMessage> decode_event(std::string_view payload) {
   json::error_code ec;
   json::value parsed = json::parse(payload, ec);
   if (ec || !parsed.is_object()) return std::nullopt;
   const json::object& in = parsed.get_object();
   const json::value* origin = in.if_contains("origin");
+  if (const json::value* target = in.if_contains("target");
+      origin != nullptr && origin->is_string() && target != nullptr && target->is_string() &&
+      target->get_string() == "batch")
+    return decode_batch(in, origin->get_string());
   auto target = enum_of<RemoteEvent::Target>(in.if_contains("target"), kTargets);
   auto kind = enum_of<Delivery::Kind>(in.if_contains("kind"), kKinds);
   if (origin == nullptr || !origin->is_string() || !target || !kind) return std::nullopt;

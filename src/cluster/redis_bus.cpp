@@ -20,9 +20,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The publisher runs on the message writer's thread, and on network threads for typing,
-// presence and notifications: while Redis is down it tries again at most this often, so that
-// callers do not each wait for a connect timeout.
+// While Redis is down the publisher thread tries to connect again at most this often, so that
+// what is queued meanwhile is dropped at once rather than each pipeline waiting for a connect.
 constexpr auto kPublisherRetry = 1s;
 constexpr auto kConnectTimeout = 1s;
 constexpr auto kPublishTimeout = 2s;
@@ -94,6 +93,14 @@ void RedisBus::start() {
     name_this_thread("parley-bus");
     run_subscriber();
   });
+  {
+    std::lock_guard lock(queue_mutex_);
+    accepting_ = true;
+  }
+  publisher_thread_ = std::thread([this] {
+    name_this_thread("parley-bus-pub");
+    run_publisher();
+  });
   obs::log_info("cluster bus started",
                 {obs::field("instance", instance_id_), obs::field("redis", url_.host),
                  obs::field("port", url_.port)});
@@ -106,6 +113,12 @@ void RedisBus::stop() {
   }
   stop_requested_ = true;
   stop_wake_.notify_all();
+  {
+    std::lock_guard lock(queue_mutex_);
+    publisher_stopping_ = true;
+  }
+  queue_wake_.notify_all();
+  if (publisher_thread_.joinable()) publisher_thread_.join();
   if (subscriber_.joinable()) subscriber_.join();
   std::lock_guard lock(publisher_mutex_);
   if (publisher_ != nullptr) redisFree(publisher_);
@@ -117,6 +130,12 @@ namespace {
 // The events this thread holds while it runs a batch (one bus per process: no owner needed).
 thread_local std::vector<std::string>* held_events = nullptr;
 
+bool is_best_effort(const realtime::RemoteEvent& event) {
+  using Kind = realtime::Delivery::Kind;
+  return event.target == realtime::RemoteEvent::Target::room &&
+         (event.delivery.kind == Kind::typing || event.delivery.kind == Kind::presence);
+}
+
 }  // namespace
 
 std::size_t RedisBus::forward(const realtime::RemoteEvent& event) {
@@ -126,8 +145,9 @@ std::size_t RedisBus::forward(const realtime::RemoteEvent& event) {
     obs::metrics().bus_queued.add(1);
     return 0;
   }
-  std::lock_guard lock(publisher_mutex_);
-  publish_all_locked({&payload, 1});
+  Queued item;
+  item.payloads.push_back(std::move(payload));
+  if (!enqueue(std::move(item), is_best_effort(event))) obs::metrics().bus_shed.add();
   return 0;
 }
 
@@ -137,14 +157,77 @@ void RedisBus::begin_batch() {
   held_events = &events;
 }
 
+void RedisBus::forward_batch(const realtime::OrderedBatch& batch) {
+  std::string payload = encode_batch(instance_id_, batch);
+  if (held_events != nullptr) {
+    held_events->push_back(std::move(payload));
+    obs::metrics().bus_queued.add(1);
+    return;
+  }
+  Queued item;
+  item.payloads.push_back(std::move(payload));
+  enqueue(std::move(item), false);
+}
+
 void RedisBus::end_batch() {
   std::vector<std::string>* events = held_events;
   held_events = nullptr;
   if (events == nullptr || events->empty()) return;
-  std::lock_guard lock(publisher_mutex_);
-  publish_all_locked(*events);
+  Queued item;
+  // bus_queued counted these as they were held; enqueue counts them again.
   obs::metrics().bus_queued.add(-static_cast<std::int64_t>(events->size()));
+  item.payloads = std::move(*events);
   events->clear();
+  // Never shed, whatever the queue holds: it is bounded by the writer's own queue.
+  enqueue(std::move(item), false);
+}
+
+bool RedisBus::enqueue(Queued item, bool best_effort) {
+  const std::size_t n = item.payloads.size();
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (best_effort && queued_events_ >= kMaxQueued) return false;
+    if (!accepting_) {
+      // Stopped (or never started): nothing will publish it.
+      obs::metrics().bus_dropped.add(n);
+      return true;
+    }
+    queued_events_ += n;
+    queue_.push_back(std::move(item));
+  }
+  obs::metrics().bus_queued.add(static_cast<std::int64_t>(n));
+  queue_wake_.notify_one();
+  return true;
+}
+
+void RedisBus::run_publisher() {
+  std::vector<Queued> taken;
+  std::vector<std::string> payloads;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_wake_.wait(lock, [this] { return publisher_stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {  // stopping, and everything was published
+        accepting_ = false;
+        return;
+      }
+      // Everything queued meanwhile goes out as one pipeline, in queue order.
+      while (!queue_.empty()) {
+        taken.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      queued_events_ = 0;
+    }
+    for (auto& item : taken)
+      for (auto& payload : item.payloads) payloads.push_back(std::move(payload));
+    {
+      std::lock_guard lock(publisher_mutex_);
+      publish_all_locked(payloads);
+    }
+    obs::metrics().bus_queued.add(-static_cast<std::int64_t>(payloads.size()));
+    taken.clear();
+    payloads.clear();
+  }
 }
 
 void RedisBus::publish_all_locked(std::span<const std::string> payloads) {
@@ -153,6 +236,8 @@ void RedisBus::publish_all_locked(std::span<const std::string> payloads) {
   if (done < payloads.size()) done += publish_pipelined_locked(payloads, done);
   obs::metrics().bus_published.add(done);
   if (done < payloads.size()) {
+    // Redis does not answer: what is queued in the next second is dropped at once.
+    if (publisher_ == nullptr) next_attempt_ = std::chrono::steady_clock::now() + kPublisherRetry;
     obs::metrics().bus_dropped.add(payloads.size() - done);
     obs::log_warn("cluster events not published", {obs::field("events", payloads.size() - done)});
   }
@@ -226,7 +311,11 @@ void RedisBus::run_subscriber() {
           redisCommand(context, "SUBSCRIBE %b", channel_.data(), channel_.size())));
       if (reply && !context->err && reply->type == REDIS_REPLY_ARRAY) {
         subscribed_ = true;
-        if (subscribed_before) obs::metrics().bus_reconnects.add();
+        if (subscribed_before) {
+          obs::metrics().bus_reconnects.add();
+          // What was published meanwhile is lost to this instance: fill it from the store.
+          hub_.bus_resubscribed();
+        }
         subscribed_before = true;
         backoff = kBackoffMin;
         obs::log_info("cluster bus subscribed", {obs::field("channel", channel_)});
@@ -272,12 +361,13 @@ void RedisBus::on_message(const char* data, std::size_t size) {
     obs::log_warn("malformed cluster event ignored", {obs::field("bytes", size)});
     return;
   }
-  // Our own events were delivered locally already, except room messages (loops_back_messages).
-  bool own_message = message->event.target == realtime::RemoteEvent::Target::room &&
-                     message->event.delivery.kind == realtime::Delivery::Kind::room_event;
-  if (message->origin == instance_id_ && !own_message) return;
+  // Our own events were delivered locally already.
+  if (message->origin == instance_id_) return;
   try {
-    hub_.apply_remote(message->event);
+    if (message->batch)
+      hub_.apply_remote_batch(std::move(*message->batch));
+    else
+      hub_.apply_remote(message->event);
   } catch (const std::exception& e) {
     obs::log_error("cluster event failed", {obs::field("error", e.what())});
   }

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -28,30 +30,42 @@ class RedisBus : public realtime::RemoteRelay {
   RedisBus(const RedisBus&) = delete;
   RedisBus& operator=(const RedisBus&) = delete;
 
-  // Starts the subscriber thread (which keeps reconnecting) and opens the publisher. Does not
-  // wait for Redis: readiness tells when the bus works.
+  // The publisher thread's queue, in events: past it, best-effort events (typing, presence) are
+  // shed (counted in parley_bus_events_shed_total); everything else is queued anyway.
+  static constexpr std::size_t kMaxQueued = 10'000;
+
+  // Starts the subscriber and publisher threads (both keep reconnecting). Does not wait for
+  // Redis: readiness tells when the bus works.
   void start();
-  // Ends the subscriber thread and closes both connections. Idempotent.
+  // Publishes what is queued (as far as Redis takes it), ends both threads and closes both
+  // connections. Idempotent.
   void stop();
 
-  // Publishes synchronously, so that the caller's order is the order on the channel (the cluster's
-  // message order rests on it, see cluster/ordered_publisher.hpp). A failed publish reconnects
-  // and retries once; while Redis is unreachable, events are dropped (connections catch up
-  // through history). Thread-safe. Returns 0: counts on other instances are not known.
-  // Inside a batch (on the thread that began it), events are held and published in end_batch as
-  // one pipeline: one round trip for the whole commit batch instead of one per message. Outside
-  // one (typing, presence, notifications) an event is a pipeline of one.
+  // Never touches Redis on the caller's thread: the event is queued (FIFO) to the bus's one
+  // publisher thread, which publishes everything queued meanwhile as one pipeline, so the order
+  // of forward calls is the order on the channel. A failed publish reconnects and retries once;
+  // while Redis is unreachable, events are dropped and counted (a commit batch's room events are
+  // filled in from the store by every instance's DeliveryOrder once the bus is back). Thread-safe.
+  // Returns 0: counts on other instances are not known.
+  // Inside a batch (on the thread that began it), events are held and queued together in
+  // end_batch. The writer never waits for Redis: local connections get the batch from the hub.
   std::size_t forward(const realtime::RemoteEvent& event) override;
+  void forward_batch(const realtime::OrderedBatch& batch) override;
   void begin_batch() override;
   void end_batch() override;
-  // Room messages come back through Redis to this instance too: every instance then delivers
-  // them in the one order Redis saw, which is commit (id) order.
-  bool loops_back_messages() const noexcept override { return true; }
 
   // Subscribed to the channel and the publisher not failing: for /readyz. Thread-safe.
   bool connected() const noexcept { return subscribed_ && !publisher_failed_; }
 
  private:
+  // What the publisher thread takes from the queue: one event, or one batch's events.
+  struct Queued {
+    std::vector<std::string> payloads;
+  };
+  // Queues an item; false (and nothing queued) when `best_effort` and the queue is full.
+  bool enqueue(Queued item, bool best_effort);
+  void run_publisher();
+
   redisContext* connect(std::chrono::milliseconds timeout);
   // Publishes in one pipeline, retrying what is left once on a fresh connection.
   void publish_all_locked(std::span<const std::string> payloads);
@@ -74,6 +88,14 @@ class RedisBus : public realtime::RemoteRelay {
   redisContext* publisher_ = nullptr;                     // guarded by publisher_mutex_
   std::chrono::steady_clock::time_point next_attempt_{};  // guarded by publisher_mutex_
   std::atomic<bool> publisher_failed_{false};
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_wake_;
+  std::deque<Queued> queue_;         // guarded by queue_mutex_
+  std::size_t queued_events_ = 0;    // payloads in queue_, guarded by queue_mutex_
+  bool publisher_stopping_ = false;  // guarded by queue_mutex_
+  bool accepting_ = false;           // the publisher thread runs; guarded by queue_mutex_
+  std::thread publisher_thread_;
 
   std::mutex stop_mutex_;
   std::condition_variable stop_wake_;

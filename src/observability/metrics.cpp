@@ -105,11 +105,18 @@ std::string Metrics::render_prometheus() const {
   render_counter(out, "parley_bus_events_dropped_total",
                  "Cluster events not published: Redis could not take them (clients catch up).",
                  bus_dropped.value());
+  render_counter(out, "parley_bus_events_shed_total",
+                 "Typing and presence events not queued to the bus: its queue was full.",
+                 bus_shed.value());
+  render_counter(out, "parley_bus_gap_fills_total",
+                 "Cluster deliveries filled from the store: a batch missing on the bus, or the "
+                 "bus back after an outage.",
+                 bus_gap_fills.value());
   render_counter(out, "parley_bus_reconnects_total",
                  "Cluster bus subscriptions re-established after a lost connection.",
                  bus_reconnects.value());
   out +=
-      "# HELP parley_bus_queued_events Cluster events held for the batch's pipeline.\n"
+      "# HELP parley_bus_queued_events Cluster events queued to the bus's publisher thread.\n"
       "# TYPE parley_bus_queued_events gauge\n";
   append_line(out, "parley_bus_queued_events %lld\n", static_cast<long long>(bus_queued.value()));
   render_counter(out, "parley_notify_events_total",

@@ -76,8 +76,9 @@ struct Metrics {
   Counter store_batches;         // group-commit transactions
   Histogram store_latency;       // submit -> committed, per message
   // A message's commit (its callback on the writer thread) -> its frame queued to the room's
-  // subscribers on one network thread: one sample per thread that has any. Not measured in a
-  // cluster, where every message reaches the hub through the bus, which carries no commit time.
+  // subscribers on one network thread: one sample per thread that has any. In a cluster, for
+  // this instance's own messages only (the bus carries no commit time), the wait of the
+  // delivery order included.
   Histogram delivery_latency;
   std::array<Counter, kErrorCodeCount> errors;  // by ErrorCode
 
@@ -101,6 +102,8 @@ struct Metrics {
   // subscriber reconnections, and events held for the commit batch's pipeline (its queue).
   Counter bus_published;
   Counter bus_dropped;
+  Counter bus_shed;       // best-effort events (typing, presence) not queued: the queue was full
+  Counter bus_gap_fills;  // gaps in the cluster's batch chain filled from the store
   Counter bus_reconnects;
   Gauge bus_queued;
   Counter notify_invalid;  // --listen-channel payloads refused

@@ -1,5 +1,7 @@
 #include "realtime/hub.hpp"
 
+#include <algorithm>
+
 #include "common/clock.hpp"
 #include "observability/metrics.hpp"
 #include "protocol/encode.hpp"
@@ -33,11 +35,30 @@ void Hub::begin_batch() {
   if (relay_) relay_->begin_batch();
 }
 
-void Hub::end_batch() {
+void Hub::order_deliveries(DeliveryOrder::Changes changes, DeliveryOrder::Healthy bus_healthy,
+                           std::optional<std::int64_t> watermark, std::chrono::milliseconds hold) {
+  order_ = std::make_unique<DeliveryOrder>(
+      [this](Delivery d) { fan_out_to_room(std::move(d)); }, std::move(changes),
+      [this] { return presence_.active_rooms(); }, std::move(bus_healthy), hold);
+  order_->start(watermark);
+}
+
+void Hub::stop_delivery_order() {
+  if (order_) order_->stop();
+}
+
+void Hub::end_batch(std::int64_t after) {
   if (batch_ == nullptr) return;
   Batch* batch = batch_;
   batch_ = nullptr;
   if (relay_) relay_->end_batch();
+  if (!batch->ordered.empty()) {
+    OrderedBatch ordered{after, std::max(after, batch->ordered.back().position),
+                         std::move(batch->ordered)};
+    batch->ordered.clear();
+    if (relay_) relay_->forward_batch(ordered);
+    order_->local(std::move(ordered));
+  }
   for (std::size_t i = 0; i < batch->tasks.size(); ++i) {
     auto& tasks = batch->tasks[i];
     if (tasks.empty()) continue;
@@ -53,10 +74,12 @@ void Hub::end_batch() {
 }
 
 void Hub::publish_to_room(Delivery delivery) {
-  if (relay_) {
-    relay({RemoteEvent::Target::room, delivery, {}, {}});
-    if (delivery.kind == Delivery::Kind::room_event && relay_->loops_back_messages()) return;
+  if (order_ && delivery.kind == Delivery::Kind::room_event && batch_ != nullptr &&
+      batch_->hub == this) {
+    batch_->ordered.push_back(std::move(delivery));  // relayed and delivered in end_batch
+    return;
   }
+  if (relay_) relay({RemoteEvent::Target::room, delivery, {}, {}});
   fan_out_to_room(std::move(delivery));
 }
 
@@ -174,6 +197,18 @@ void Hub::fan_out_to_role(const std::string& role, Delivery delivery) {
       obs::metrics().notifications_out.add(shard->deliver_to_role(role, *shared));
     });
   }
+}
+
+void Hub::apply_remote_batch(OrderedBatch batch) {
+  if (order_) {
+    order_->remote(std::move(batch));
+    return;
+  }
+  for (auto& event : batch.events) fan_out_to_room(std::move(event));
+}
+
+void Hub::bus_resubscribed() {
+  if (order_) order_->resync();
 }
 
 void Hub::apply_remote(const RemoteEvent& event) {

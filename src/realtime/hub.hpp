@@ -4,14 +4,17 @@
 // single seam through which every targeted event (room, user, users, role) travels; a cluster
 // bus plugs in as its RemoteRelay to carry the same events to other instances.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "realtime/delivery.hpp"
+#include "realtime/delivery_order.hpp"
 #include "realtime/hub_shard.hpp"
 #include "realtime/presence.hpp"
 #include "realtime/remote_relay.hpp"
@@ -28,6 +31,15 @@ class Hub {
 
   // Set once at startup, before any traffic; nullptr (the default) for a single instance.
   void set_remote_relay(RemoteRelay* relay) noexcept { relay_ = relay; }
+  // A cluster's delivery order (realtime/delivery_order.hpp), set up once at startup before any
+  // traffic: from then on a commit batch's room events (between begin_batch and end_batch) go
+  // to the local connections through it, and to the relay as one OrderedBatch. Started here;
+  // stopped by stop_delivery_order() or the destructor.
+  void order_deliveries(DeliveryOrder::Changes changes, DeliveryOrder::Healthy bus_healthy,
+                        std::optional<std::int64_t> watermark = std::nullopt,
+                        std::chrono::milliseconds hold = DeliveryOrder::kHold);
+  void stop_delivery_order();
+  DeliveryOrder* delivery_order() noexcept { return order_.get(); }
 
   // Must be called on thread `index`.
   HubShard& shard(std::size_t index) { return *shards_[index]; }
@@ -43,7 +55,9 @@ class Hub {
   // posted as one task per thread, in order: everything one commit batch sends (messages, acks)
   // is queued on each connection before its next write, so it leaves in one gathered write.
   void begin_batch();
-  void end_batch();
+  // `after`: with a delivery order, every position up to it was committed before this batch
+  // (cluster/ordered_publisher.hpp reads it under the cluster's lock).
+  void end_batch(std::int64_t after = 0);
 
   // Thread-safe. Deliveries posted from one thread reach each subscriber in posting order.
   void publish_to_room(Delivery delivery);
@@ -66,6 +80,10 @@ class Hub {
   // An event another instance relayed (its frame already re-encoded here, once): the same local
   // fanout as the publish/membership functions above, but never relayed again. Thread-safe.
   void apply_remote(const RemoteEvent& event);
+  // Another instance's commit batch (OrderedBatch), and the bus coming back after it was away
+  // (events may have been lost: the delivery order fills from the store). Thread-safe.
+  void apply_remote_batch(OrderedBatch batch);
+  void bus_resubscribed();
 
  private:
   std::size_t relay(RemoteEvent event);
@@ -81,6 +99,7 @@ class Hub {
   struct Batch {
     const Hub* hub = nullptr;
     std::vector<std::vector<std::function<void()>>> tasks;  // per network thread
+    std::vector<Delivery> ordered;                          // room events, with a delivery order
   };
   static thread_local Batch* batch_;
 
@@ -89,6 +108,7 @@ class Hub {
   std::vector<std::unique_ptr<HubShard>> shards_;
   Presence presence_;
   SessionRegistry sessions_;
+  std::unique_ptr<DeliveryOrder> order_;  // last: its thread uses the members above
 };
 
 }  // namespace parley::realtime

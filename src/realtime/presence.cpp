@@ -105,4 +105,12 @@ std::size_t Presence::rooms_active() const {
   return rooms_.size();
 }
 
+std::vector<std::int64_t> Presence::active_rooms() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::int64_t> out;
+  out.reserve(rooms_.size());
+  for (const auto& [room, users] : rooms_) out.push_back(room);
+  return out;
+}
+
 }  // namespace parley::realtime

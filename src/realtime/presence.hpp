@@ -35,6 +35,8 @@ class Presence {
   std::size_t connections_in(std::int64_t room_id) const;
   std::size_t users_online() const;
   std::size_t rooms_active() const;
+  // The rooms with at least one subscribed connection.
+  std::vector<std::int64_t> active_rooms() const;
 
  private:
   struct Connected {

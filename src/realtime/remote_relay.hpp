@@ -13,6 +13,18 @@
 
 namespace parley::realtime {
 
+// One commit batch's room events (`message`, `message_updated`) with where the batch sits in the
+// cluster's one position sequence (commits are serialised by cluster/ordered_publisher.hpp, so
+// positions follow commit order): every position up to `after` was committed before the batch,
+// which drew positions above it up to `through`. Consecutive batches chain (the next batch's
+// `after` is this one's `through`), which is how an instance sees that one is missing
+// (realtime/delivery_order.hpp).
+struct OrderedBatch {
+  std::int64_t after = 0;
+  std::int64_t through = 0;
+  std::vector<Delivery> events;  // Kind::room_event, in position order
+};
+
 struct RemoteEvent {
   enum class Target {
     room,
@@ -35,21 +47,17 @@ class RemoteRelay {
  public:
   virtual ~RemoteRelay() = default;
 
-  // Thread-safe and quick: it runs on the message writer's thread and on network threads. (The
-  // Redis bus publishes synchronously, as the cross-instance order of messages rests on it; within
-  // a commit batch it holds the events and publishes them as one pipeline in end_batch.) Returns
+  // Thread-safe and quick: it runs on the message writer's thread and on network threads, so it
+  // must never wait for the network (the Redis bus queues to its own publisher thread). Returns
   // how many connections on other instances the event was queued for, when the relay knows (0
   // otherwise).
   virtual std::size_t forward(const RemoteEvent& event) = 0;
-
-  // true when the relay hands room messages back to this instance too (through
-  // Hub::apply_remote), in the one order every instance sees; the hub then does not deliver them
-  // locally first, which could put a local message ahead of an earlier remote one.
-  virtual bool loops_back_messages() const noexcept { return false; }
+  // A commit batch's room events, on the message writer's thread in commit order; the other
+  // instances get it through Hub::apply_remote_batch. Never dropped by a full queue.
+  virtual void forward_batch(const OrderedBatch& batch) = 0;
 
   // Around one commit batch, on the message writer's thread (Hub::begin_batch/end_batch): a
-  // relay may hold what that thread forwards in between and send it all at once in end_batch,
-  // still in order and before the batch's ordering lock is released.
+  // relay may hold what that thread forwards in between and send it all at once in end_batch.
   virtual void begin_batch() {}
   virtual void end_batch() {}
 };

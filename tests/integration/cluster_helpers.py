@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -116,8 +117,17 @@ class Redis:
     def log_tail(self) -> str:
         return (self.dir / "redis.log").read_text(errors="replace")[-2000:]
 
+    def pause(self):
+        """SIGSTOP: Redis keeps its connections open (and the kernel accepts new ones) but
+        answers nothing, as a hung server does."""
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.proc.send_signal(signal.SIGCONT)
+
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)  # a paused server cannot act on SIGTERM
             self.proc.terminate()
             try:
                 self.proc.wait(10)

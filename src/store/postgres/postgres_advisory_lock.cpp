@@ -38,6 +38,23 @@ void PostgresAdvisoryLock::acquire() {
   }
 }
 
+std::int64_t PostgresAdvisoryLock::message_position_high_water() {
+  try {
+    if (!connection_ || connection_->broken())
+      connection_ = std::make_unique<PostgresConnection>(url_);
+    return connection_
+        ->query(
+            "SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('messages', "
+            "'id')::regclass), 0)")
+        .int64(0, 0);
+  } catch (...) {
+    // A lock whose connection failed may be gone: the batch fails, the next one reconnects.
+    held_ = false;
+    connection_.reset();
+    throw;
+  }
+}
+
 void PostgresAdvisoryLock::release() noexcept {
   if (!held_) return;
   held_ = false;

@@ -25,6 +25,11 @@ class PostgresAdvisoryLock : public DatabaseLock {
   // When unlocking fails the connection is closed, which lets go of the lock on the server.
   void release() noexcept override;
 
+  // The message position sequence's current value (0 before its first use), on the lock's
+  // connection (connecting if need be). While the lock is held, every position up to it is
+  // committed. Throws StoreUnavailable.
+  std::int64_t message_position_high_water();
+
  private:
   std::string url_;
   std::string lock_sql_;

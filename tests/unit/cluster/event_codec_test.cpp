@@ -88,5 +88,34 @@ TEST(EventCodec, RejectsMalformedPayloads) {
     EXPECT_FALSE(decode_event(bad)) << bad;
 }
 
+TEST(EventCodec, CommitBatchRoundTripsWithItsPlaceInTheChain) {
+  realtime::OrderedBatch batch;
+  batch.after = 100;
+  batch.through = 103;
+  batch.events.push_back(
+      Delivery::room_event(7, 101, 55, net::make_text_frame(R"({"type":"message","id":101})")));
+  batch.events.push_back(Delivery::room_event(
+      8, 103, 55, net::make_text_frame(R"({"type":"message_updated","id":9})")));
+  auto decoded = decode_event(encode_batch("abc", batch));
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->origin, "abc");
+  ASSERT_TRUE(decoded->batch);
+  EXPECT_EQ(decoded->batch->after, 100);
+  EXPECT_EQ(decoded->batch->through, 103);
+  ASSERT_EQ(decoded->batch->events.size(), 2u);
+  const Delivery& second = decoded->batch->events[1];
+  EXPECT_EQ(second.kind, Delivery::Kind::room_event);
+  EXPECT_EQ(second.room_id, 8);
+  EXPECT_EQ(second.position, 103);
+  EXPECT_EQ(second.committed_us, 0);  // a commit time means nothing on another machine
+  EXPECT_EQ(frame_payload(*second.frame), R"({"type":"message_updated","id":9})");
+}
+
+TEST(EventCodec, ABatchWithAnEventWithoutFrameIsRefused) {
+  EXPECT_FALSE(decode_event(
+      R"({"origin":"a","target":"batch","after":1,"through":2,"events":[{"room":1,"position":2}]})"));
+  EXPECT_FALSE(decode_event(R"({"origin":"a","target":"batch","after":1,"through":2})"));
+}
+
 }  // namespace
 }  // namespace parley::cluster

@@ -124,5 +124,30 @@ TEST_F(OrderedPublisherTest, KeepsTheHooksItWraps) {
   EXPECT_EQ(log_.events, expected);
 }
 
+TEST(OrderedPublisher, ReadsTheBatchsAfterOnceTheLockIsHeld) {
+  Log log;
+  store::test::TempDir dir;
+  store::SqliteStore store(dir.file("parley.db"), store::Durability::normal);
+  auto lock = std::make_unique<FakeLock>(log, store);
+  FakeLock* held = lock.get();
+  std::int64_t next = 41;
+  OrderedPublisher publisher(std::move(lock), [&] {
+    log.add(held->held ? "high water, locked" : "high water");
+    return ++next;
+  });
+  store::MessageWriter::BatchHooks inner;
+  inner.after_callbacks = [&] { log.add("after " + std::to_string(publisher.batch_after())); };
+  auto hooks = publisher.wrap(std::move(inner));
+  for (int batch = 0; batch < 2; ++batch) {
+    hooks.before_append();
+    hooks.after_callbacks();
+    hooks.after_batch();
+  }
+  std::vector<std::string> expected = {
+      "acquire, stored: 0", "high water, locked", "after 42", "release",
+      "acquire, stored: 0", "high water, locked", "after 43", "release"};
+  EXPECT_EQ(log.events, expected);
+}
+
 }  // namespace
 }  // namespace parley::cluster

@@ -14,7 +14,9 @@ class RecordingRelay : public RemoteRelay {
     events.push_back(event);
     return remote_connections;
   }
+  void forward_batch(const OrderedBatch& batch) override { batches.push_back(batch); }
   std::vector<RemoteEvent> events;
+  std::vector<OrderedBatch> batches;
   std::size_t remote_connections = 0;
 };
 

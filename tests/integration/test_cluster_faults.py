@@ -185,19 +185,16 @@ def test_an_instance_killed_loses_nothing_acked_and_its_clients_catch_up_elsewhe
         # B's sender finished its quota; the watcher on B saw all of it live.
         assert len(acked_b) == per_sender
         all_acked = sorted(acked_a + acked_b)
+        # What A acknowledged in its last instant may never have reached the bus: B fills the gap
+        # from the store (its next batch does not follow the chain), so B's watcher gets it live.
         deadline = asyncio.get_running_loop().time() + 20
-        while not set(acked_b) <= set(seen_b):
-            assert asyncio.get_running_loop().time() < deadline, "watcher@B misses B's messages"
+        while not set(all_acked) <= set(seen_b):
+            missing = sorted(set(all_acked) - set(seen_b))
+            assert asyncio.get_running_loop().time() < deadline, f"watcher@B lacks {missing[:10]}"
             await asyncio.sleep(0.01)
         stop.set()
         await asyncio.gather(*watchers)
         assert seen_b == sorted(set(seen_b)), "watcher@B saw a message twice or out of order"
-        # What A acknowledged in its last instant may not have reached the bus before it died:
-        # B's clients have it through a join with `since` (the store has it, asserted below).
-        rejoined = await ws_user(b, watcher_b, name="watcher@B again")
-        late = (await rejoined.join(rid, since=max(seen_b)))["missed"]
-        assert set(all_acked) <= set(seen_b) | {m["id"] for m in late}
-        await rejoined.close()
         # A's watcher reconnects to B and catches up from the last position it had seen.
         last_seen = max(seen_a) if seen_a else 0
         ws_again = await ws_user(b, watcher_a, name="watcher@A->B")

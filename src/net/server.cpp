@@ -220,8 +220,14 @@ void Server::start() {
                      asio::ssl::context::no_tlsv1_1);
     // TLS 1.2 at least, whatever the system's OpenSSL configuration allows.
     SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
-    // OpenSSL's own record buffers are freed while a connection is idle.
-    SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+    // OpenSSL's own record buffers are freed while a connection is idle (see TlsSocket, which
+    // gives OpenSSL the socket itself, so no other buffer sits in between). A write retried after
+    // would_block passes the same bytes, gathered again into a thread's buffer.
+    SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS |
+                                               SSL_MODE_ENABLE_PARTIAL_WRITE |
+                                               SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    // Renegotiation would let a read need a write mid-stream; TLS 1.3 has none anyway.
+    SSL_CTX_set_options(ctx->native_handle(), SSL_OP_NO_RENEGOTIATION);
     load_certificate(*ctx, config);
     im.state.tls = std::move(ctx);
     on_hangup([this] {
@@ -253,6 +259,9 @@ void Server::start() {
   im.drain_timer.emplace(ioc.get_executor());
 
   const rlim_t files = raise_file_limit();
+  // OpenSSL writes TLS records to the socket itself, with write(): a peer gone away must be an
+  // EPIPE for that connection, not the process's death. (Asio's own sends use MSG_NOSIGNAL.)
+  std::signal(SIGPIPE, SIG_IGN);
   obs::log_info("listening",
                 {obs::field("address", config.host), obs::field("port", im.port),
                  obs::field("threads", im.state.threads.size()),

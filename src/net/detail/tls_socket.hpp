@@ -1,0 +1,164 @@
+#pragma once
+// TLS straight on a non-blocking socket: OpenSSL reads and writes the descriptor itself (a socket
+// BIO), so an idle connection holds no record buffer at all. Asio's ssl::stream keeps two 17 KiB
+// buffers per connection for good, plus OpenSSL's BIO pair; here, with SSL_MODE_RELEASE_BUFFERS,
+// OpenSSL's own read and write buffers exist only while a record is in flight.
+//
+// Non-blocking calls (read_some, write_some, shutdown) report would_block and which readiness to
+// wait for (want()); the async_* members wrap them for Beast (AsyncReadStream, AsyncWriteStream).
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/append.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/compose.hpp>
+#include <boost/asio/post.hpp>
+
+#include <cstddef>
+
+#include "net/detail/asio_types.hpp"
+
+namespace parley::net::detail {
+
+class TlsSocket {
+ public:
+  using executor_type = Executor;
+  using next_layer_type = PlainStream;
+  using lowest_layer_type = PlainStream;
+  using error_code = boost::system::error_code;
+
+  // A server-side connection made from `ctx` (which it copies its certificate from). Throws
+  // std::bad_alloc when OpenSSL cannot allocate it.
+  TlsSocket(PlainStream socket, SSL_CTX* ctx);
+  TlsSocket(TlsSocket&& other) noexcept;
+  TlsSocket& operator=(TlsSocket&&) = delete;
+  ~TlsSocket();
+
+  PlainStream& next_layer() noexcept { return socket_; }
+  PlainStream& lowest_layer() noexcept { return socket_; }
+  executor_type get_executor() noexcept { return socket_.get_executor(); }
+
+  // Each returns would_block when it must be called again once want() is ready. Errors: eof for
+  // the peer's close_notify, stream_truncated for a hang-up without one, else the cause.
+  bool handshake(error_code& ec);  // true: done
+  std::size_t read_some(void* data, std::size_t size, error_code& ec);
+  // After would_block, the next call must pass at least `size` bytes that begin with the same
+  // ones (OpenSSL has already encrypted them); a partial write returns fewer than `size`.
+  std::size_t write_some(const void* data, std::size_t size, error_code& ec);
+  // Sends close_notify (once; not waiting for the peer's). True once it is out or cannot be sent.
+  bool shutdown(error_code& ec);
+
+  PlainStream::wait_type want() const noexcept { return want_; }
+  // Decrypted or buffered input that a wait on the socket would not report.
+  bool pending() const noexcept { return SSL_has_pending(ssl_) == 1; }
+  bool handshake_done() const noexcept { return SSL_is_init_finished(ssl_) == 1; }
+  // Whether close_notify can go out now: handshake complete, no failure, not already sent.
+  bool can_close_notify() const noexcept;
+
+  template <class Handler>
+  void async_handshake(Handler&& handler);
+  template <class MutableBuffers, class Token>
+  auto async_read_some(const MutableBuffers& buffers, Token&& token);
+  template <class ConstBuffers, class Token>
+  auto async_write_some(const ConstBuffers& buffers, Token&& token);
+
+ private:
+  // Maps the result of an SSL call; false when it failed or must wait (ec set).
+  bool check(int result, error_code& ec);
+
+  // Runs `attempt(ec) -> std::size_t` until it no longer wants to wait; completes as if posted.
+  template <class Attempt>
+  struct Op {
+    TlsSocket* socket;
+    Attempt attempt;
+    bool waited = false;
+
+    template <class Self>
+    void operator()(Self& self, error_code ec = {}) {
+      if (!ec) {
+        const std::size_t n = attempt(ec);
+        if (ec == boost::asio::error::would_block) {
+          waited = true;
+          socket->socket_.async_wait(socket->want_, std::move(self));
+          return;
+        }
+        if (!waited) {
+          // Finished without waiting: the handler must still not run inside the initiation.
+          waited = true;
+          auto ex = socket->get_executor();
+          return boost::asio::post(ex, boost::asio::append(std::move(self), ec, n));
+        }
+        return self.complete(ec, n);
+      }
+      self.complete(ec, 0);
+    }
+    template <class Self>
+    void operator()(Self& self, error_code ec, std::size_t n) {
+      self.complete(ec, n);  // the posted result of an immediate completion
+    }
+  };
+
+  template <class Attempt, class Token>
+  auto run(Attempt attempt, Token&& token) {
+    return boost::asio::async_compose<Token, void(error_code, std::size_t)>(
+        Op<Attempt>{this, std::move(attempt)}, token, socket_);
+  }
+
+  PlainStream socket_;
+  SSL* ssl_;
+  PlainStream::wait_type want_ = PlainStream::wait_read;
+  bool failed_ = false;  // a fatal error: no close_notify
+};
+
+template <class Handler>
+void TlsSocket::async_handshake(Handler&& handler) {
+  run(
+      [this](error_code& ec) -> std::size_t {
+        handshake(ec);
+        return 0;
+      },
+      [h = std::forward<Handler>(handler)](error_code ec, std::size_t) mutable { h(ec); });
+}
+
+template <class MutableBuffers, class Token>
+auto TlsSocket::async_read_some(const MutableBuffers& buffers, Token&& token) {
+  // Into the first non-empty buffer, as Asio's ssl::stream does.
+  boost::asio::mutable_buffer into;
+  for (auto it = boost::asio::buffer_sequence_begin(buffers);
+       it != boost::asio::buffer_sequence_end(buffers); ++it) {
+    if (boost::asio::mutable_buffer b(*it); b.size() > 0) {
+      into = b;
+      break;
+    }
+  }
+  return run(
+      [this, into](error_code& ec) -> std::size_t {
+        if (into.size() == 0) return 0;
+        return read_some(into.data(), into.size(), ec);
+      },
+      std::forward<Token>(token));
+}
+
+template <class ConstBuffers, class Token>
+auto TlsSocket::async_write_some(const ConstBuffers& buffers, Token&& token) {
+  boost::asio::const_buffer from;
+  for (auto it = boost::asio::buffer_sequence_begin(buffers);
+       it != boost::asio::buffer_sequence_end(buffers); ++it) {
+    if (boost::asio::const_buffer b(*it); b.size() > 0) {
+      from = b;
+      break;
+    }
+  }
+  // A retry after would_block passes the same buffer again, as write_some requires.
+  return run(
+      [this, from](error_code& ec) -> std::size_t {
+        if (from.size() == 0) return 0;
+        return write_some(from.data(), from.size(), ec);
+      },
+      std::forward<Token>(token));
+}
+
+using TlsStream = TlsSocket;
+
+}  // namespace parley::net::detail

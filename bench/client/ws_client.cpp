@@ -98,10 +98,9 @@ void WsClient::on_connect(const boost::system::error_code& ec) {
   socket_.set_option(tcp::no_delay(true), ignored);
   if (auto* ctx = client_tls()) {
     tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *ctx);
-    tls_->async_handshake(asio::ssl::stream_base::client,
-                          [self = shared_from_this()](const boost::system::error_code& e) {
-                            self->on_secure(e);
-                          });
+    tls_->async_handshake(
+        asio::ssl::stream_base::client,
+        [self = shared_from_this()](const boost::system::error_code& e) { self->on_secure(e); });
     return;
   }
   on_secure({});

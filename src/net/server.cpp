@@ -19,6 +19,7 @@
 #include "net/detail/asio_types.hpp"
 #include "net/detail/http_session.hpp"
 #include "net/detail/server_state.hpp"
+#include "net/detail/tls_socket.hpp"
 #include "observability/log.hpp"
 
 namespace parley::net {
@@ -228,6 +229,12 @@ void Server::start() {
                                                SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     // Renegotiation would let a read need a write mid-stream; TLS 1.3 has none anyway.
     SSL_CTX_set_options(ctx->native_handle(), SSL_OP_NO_RENEGOTIATION);
+    // TLS 1.3 connections hand their records to Parley once the handshake is done and free the
+    // SSL object (TlsSocket): that needs the traffic secrets, and no ticket sealed by OpenSSL
+    // with them (so that Parley's first record is number 0). Without tickets a returning TLS 1.3
+    // client makes a full handshake.
+    SSL_CTX_set_keylog_callback(ctx->native_handle(), &detail::TlsSocket::keylog);
+    SSL_CTX_set_num_tickets(ctx->native_handle(), 0);
     load_certificate(*ctx, config);
     im.state.tls = std::move(ctx);
     on_hangup([this] {

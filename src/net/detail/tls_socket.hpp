@@ -4,6 +4,11 @@
 // buffers per connection for good, plus OpenSSL's BIO pair; here, with SSL_MODE_RELEASE_BUFFERS,
 // OpenSSL's own read and write buffers exist only while a record is in flight.
 //
+// Once a TLS 1.3 handshake is done the SSL object itself (~14 KiB) is freed too: the application
+// traffic secrets (from OpenSSL's key-log callback) go to Tls13Records, which frames the records
+// with OpenSSL's AEAD. Buffers then exist only while a record is partly read or written. TLS 1.2
+// connections keep OpenSSL's record layer.
+//
 // Non-blocking calls (read_some, write_some, shutdown) report would_block and which readiness to
 // wait for (want()); the async_* members wrap them for Beast (AsyncReadStream, AsyncWriteStream).
 
@@ -16,8 +21,11 @@
 #include <boost/asio/post.hpp>
 
 #include <cstddef>
+#include <memory>
+#include <string>
 
 #include "net/detail/asio_types.hpp"
+#include "net/detail/tls13_records.hpp"
 
 namespace parley::net::detail {
 
@@ -51,8 +59,13 @@ class TlsSocket {
 
   PlainStream::wait_type want() const noexcept { return want_; }
   // Decrypted or buffered input that a wait on the socket would not report.
-  bool pending() const noexcept { return SSL_has_pending(ssl_) == 1; }
-  bool handshake_done() const noexcept { return SSL_is_init_finished(ssl_) == 1; }
+  bool pending() const noexcept;
+  bool handshake_done() const noexcept { return records_ || SSL_is_init_finished(ssl_) == 1; }
+  // Whether the connection's records are Parley's own (TLS 1.3, SSL object freed).
+  bool own_records() const noexcept { return records_ != nullptr; }
+
+  // For SSL_CTX_set_keylog_callback: keeps a handshake's application traffic secrets.
+  static void keylog(const SSL* ssl, const char* line);
   // Whether close_notify can go out now: handshake complete, no failure, not already sent.
   bool can_close_notify() const noexcept;
 
@@ -66,6 +79,16 @@ class TlsSocket {
  private:
   // Maps the result of an SSL call; false when it failed or must wait (ec set).
   bool check(int result, error_code& ec);
+  // After the handshake: hands TLS 1.3 records to Tls13Records and frees the SSL object.
+  void take_over_records();
+  std::size_t own_read(char* data, std::size_t size, error_code& ec);
+  std::size_t own_write(const char* data, std::size_t size, error_code& ec);
+  bool own_shutdown(error_code& ec);
+  // Sends out_; false with ec set when it must wait or failed.
+  bool flush_out(error_code& ec);
+  void fail(error_code& ec, error_code cause);
+
+  struct Secrets;
 
   // Runs `attempt(ec) -> std::size_t` until it no longer wants to wait; completes as if posted.
   template <class Attempt>
@@ -106,9 +129,17 @@ class TlsSocket {
   }
 
   PlainStream socket_;
-  SSL* ssl_;
+  SSL* ssl_;                          // null once records_ took over
+  std::unique_ptr<Secrets> secrets_;  // during the handshake
+  std::unique_ptr<Tls13Records> records_;
+  std::string in_;             // own records: a partial record (or more) not yet opened
+  std::string plain_;          // own records: opened bytes the caller had no room for
+  std::string out_;            // own records: sealed bytes the socket has not taken yet
+  std::size_t out_plain_ = 0;  // application bytes out_ carries, reported once it is sent
   PlainStream::wait_type want_ = PlainStream::wait_read;
-  bool failed_ = false;  // a fatal error: no close_notify
+  bool failed_ = false;      // a fatal error: no close_notify
+  bool eof_ = false;         // own records: the peer's close_notify arrived
+  bool sent_close_ = false;  // own records: our close_notify is sealed
 };
 
 template <class Handler>

@@ -148,8 +148,8 @@ TEST(TlsServer, ServesHttpsAndWss) {
 
 // After a TLS 1.3 handshake the server frames records itself (TlsSocket, Tls13Records): messages
 // of many records both ways, KeyUpdates either side asks for, every cipher suite, and the
-// close_notify that ends it.
-void echo_over_tls13(const char* suite) {
+// close_notify that ends it. TLS 1.2 (suite null) keeps OpenSSL's records: the same but KeyUpdate.
+void echo_over_tls(const char* suite) {
   TempCertificate certificate;
   ServerConfig config;
   config.port = 0;
@@ -164,12 +164,19 @@ void echo_over_tls13(const char* suite) {
   asio::io_context ioc;
   asio::ssl::context ctx(asio::ssl::context::tls_client);
   ctx.set_verify_mode(asio::ssl::verify_none);
-  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_3_VERSION);
-  SSL_CTX_set_ciphersuites(ctx.native_handle(), suite);
+  if (suite) {
+    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_3_VERSION);
+    SSL_CTX_set_ciphersuites(ctx.native_handle(), suite);
+  } else {
+    SSL_CTX_set_max_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+  }
   asio::ssl::stream<asio::ip::tcp::socket> stream(ioc, ctx);
   stream.next_layer().connect({asio::ip::make_address("127.0.0.1"), server.port()});
   stream.handshake(asio::ssl::stream_base::client);
-  ASSERT_STREQ(SSL_CIPHER_get_name(SSL_get_current_cipher(stream.native_handle())), suite);
+  if (suite)
+    ASSERT_STREQ(SSL_CIPHER_get_name(SSL_get_current_cipher(stream.native_handle())), suite);
+  else
+    ASSERT_EQ(SSL_version(stream.native_handle()), TLS1_2_VERSION);
 
   asio::write(stream,
               asio::buffer(std::string(
@@ -197,12 +204,14 @@ void echo_over_tls13(const char* suite) {
   std::string big(50'000, 'x');  // four records each way
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
   EXPECT_TRUE(echo(big));
-  // The client's KeyUpdate asks for the server's: both directions move to new keys.
-  ASSERT_EQ(SSL_key_update(stream.native_handle(), SSL_KEY_UPDATE_REQUESTED), 1);
-  EXPECT_TRUE(echo("after a requested key update"));
-  EXPECT_TRUE(echo(big));
-  ASSERT_EQ(SSL_key_update(stream.native_handle(), SSL_KEY_UPDATE_NOT_REQUESTED), 1);
-  EXPECT_TRUE(echo("after a key update"));
+  if (suite) {
+    // The client's KeyUpdate asks for the server's: both directions move to new keys.
+    ASSERT_EQ(SSL_key_update(stream.native_handle(), SSL_KEY_UPDATE_REQUESTED), 1);
+    EXPECT_TRUE(echo("after a requested key update"));
+    EXPECT_TRUE(echo(big));
+    ASSERT_EQ(SSL_key_update(stream.native_handle(), SSL_KEY_UPDATE_NOT_REQUESTED), 1);
+    EXPECT_TRUE(echo("after a key update"));
+  }
 
   // A close handshake, then the server's close_notify: a clean end of stream, not a truncation.
   asio::write(stream, asio::buffer(test::client_frame("\x03\xe8", {.opcode = 0x8})));
@@ -217,13 +226,16 @@ void echo_over_tls13(const char* suite) {
 }
 
 TEST(TlsServer, Tls13RecordsAes128Gcm) {
-  echo_over_tls13("TLS_AES_128_GCM_SHA256");
+  echo_over_tls("TLS_AES_128_GCM_SHA256");
 }
 TEST(TlsServer, Tls13RecordsAes256Gcm) {
-  echo_over_tls13("TLS_AES_256_GCM_SHA384");
+  echo_over_tls("TLS_AES_256_GCM_SHA384");
 }
 TEST(TlsServer, Tls13RecordsChaCha20Poly1305) {
-  echo_over_tls13("TLS_CHACHA20_POLY1305_SHA256");
+  echo_over_tls("TLS_CHACHA20_POLY1305_SHA256");
+}
+TEST(TlsServer, Tls12KeepsOpenSslRecords) {
+  echo_over_tls(nullptr);
 }
 
 TEST(TlsServer, MissingKeyFailsAtStart) {

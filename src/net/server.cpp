@@ -221,20 +221,7 @@ void Server::start() {
                      asio::ssl::context::no_tlsv1_1);
     // TLS 1.2 at least, whatever the system's OpenSSL configuration allows.
     SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
-    // OpenSSL's own record buffers are freed while a connection is idle (see TlsSocket, which
-    // gives OpenSSL the socket itself, so no other buffer sits in between). A write retried after
-    // would_block passes the same bytes, gathered again into a thread's buffer.
-    SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS |
-                                               SSL_MODE_ENABLE_PARTIAL_WRITE |
-                                               SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-    // Renegotiation would let a read need a write mid-stream; TLS 1.3 has none anyway.
-    SSL_CTX_set_options(ctx->native_handle(), SSL_OP_NO_RENEGOTIATION);
-    // TLS 1.3 connections hand their records to Parley once the handshake is done and free the
-    // SSL object (TlsSocket): that needs the traffic secrets, and no ticket sealed by OpenSSL
-    // with them (so that Parley's first record is number 0). Without tickets a returning TLS 1.3
-    // client makes a full handshake.
-    SSL_CTX_set_keylog_callback(ctx->native_handle(), &detail::TlsSocket::keylog);
-    SSL_CTX_set_num_tickets(ctx->native_handle(), 0);
+    detail::TlsSocket::prepare_context(ctx->native_handle());
     load_certificate(*ctx, config);
     im.state.tls = std::move(ctx);
     on_hangup([this] {

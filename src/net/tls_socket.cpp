@@ -59,6 +59,22 @@ bool decode_hex(std::string_view hex, std::string& out) {
 
 }  // namespace
 
+void TlsSocket::prepare_context(SSL_CTX* ctx) {
+  // OpenSSL's own record buffers are freed while a connection is idle (it writes the socket
+  // itself, so no other buffer sits in between). A write retried after would_block passes the
+  // same bytes, gathered again into a thread's buffer.
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
+                            SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  // Renegotiation would let a read need a write mid-stream; TLS 1.3 has none anyway.
+  SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+  // TLS 1.3 connections take their records over once the handshake is done and free the SSL
+  // object: that needs the traffic secrets, and no ticket sealed by OpenSSL with them (so that
+  // the first record of ours is number 0). Without tickets a returning TLS 1.3 client makes a
+  // full handshake.
+  SSL_CTX_set_keylog_callback(ctx, &TlsSocket::keylog);
+  SSL_CTX_set_num_tickets(ctx, 0);
+}
+
 void TlsSocket::keylog(const SSL* ssl, const char* line) {
   auto* secrets = static_cast<Secrets*>(SSL_get_app_data(ssl));
   if (!secrets) return;

@@ -111,7 +111,8 @@ class WsSession final : public SessionBase, public WsConnection {
   Timer timer_;  // liveness (ping, idle) while open; the close deadline while closing
   std::shared_ptr<WsHandler> handler_;
   WsFrameParser parser_;
-  // TLS: [head_, write_end_) in the record OpenSSL holds after would_block; the rest waiting.
+  // TLS: [head_, write_end_) in the record sealed but not all sent after would_block; the rest
+  // waiting.
   std::vector<SharedFrame> queue_;
   std::size_t head_ = 0;
   std::size_t head_offset_ = 0;  // bytes of queue_[head_] already written (plain sockets)
@@ -163,7 +164,7 @@ void WsSession<Stream>::start(std::string_view leftover) {
 }
 
 // Wait for readability, then read into the thread's scratch buffer: an idle connection holds no
-// read buffer at all (TLS included: OpenSSL frees its record buffer once a record is read).
+// read buffer at all (TLS included: TlsSocket keeps no record buffer between records).
 template <class Stream>
 void WsSession<Stream>::do_read() {
   if (state_ == State::closed) return;
@@ -192,7 +193,7 @@ void WsSession<Stream>::on_readable(error_code ec) {
     if constexpr (kTls) read_wait_ = PlainStream::wait_read;
     if (n < kScratchBytes) {
       if constexpr (kTls) {
-        if (stream_.pending()) continue;  // OpenSSL holds input the socket will not report
+        if (stream_.pending()) continue;  // TLS holds input the socket will not report
       }
       break;
     }
@@ -415,7 +416,7 @@ void WsSession<Stream>::begin_close(std::uint16_t code, std::string_view reason,
   state_ = State::closing;
   close_code_ = code != 0 ? code : 1005;
   if (drop_unsent) {
-    // OpenSSL's pending TLS record holds [head_, write_end_); a partly written frame must finish.
+    // The pending TLS record holds [head_, write_end_); a partly written frame must finish.
     const std::size_t keep = kTls && writing_ ? write_end_ : head_ + (head_offset_ > 0 ? 1 : 0);
     for (std::size_t i = keep; i < queue_.size(); ++i) queued_bytes_ -= queue_[i]->size();
     queue_.resize(keep);
@@ -492,7 +493,7 @@ template <class Stream>
 void WsSession<Stream>::close_transport() {
   error_code ec;
   if constexpr (kTls) {
-    // After a write that would block, OpenSSL still holds its record: no alert can follow it.
+    // After a write that would block, its record is still unsent: no alert can follow it.
     if (!terminating_ && !writing_ && stream_.can_close_notify() && !stream_.shutdown(ec)) {
       // The peer's receive window is full: give the alert a bounded wait, then close anyway.
       timer_.expires_after(kCloseNotifyTimeout);

@@ -64,8 +64,9 @@ class TlsSocket {
   // Whether the connection's records are Parley's own (TLS 1.3, SSL object freed).
   bool own_records() const noexcept { return records_ != nullptr; }
 
-  // For SSL_CTX_set_keylog_callback: keeps a handshake's application traffic secrets.
-  static void keylog(const SSL* ssl, const char* line);
+  // What connections made from `ctx` rely on: released buffers, retried writes, no
+  // renegotiation, and for TLS 1.3 the traffic secrets and no session tickets.
+  static void prepare_context(SSL_CTX* ctx);
   // Whether close_notify can go out now: handshake complete, no failure, not already sent.
   bool can_close_notify() const noexcept;
 
@@ -89,6 +90,8 @@ class TlsSocket {
   void fail(error_code& ec, error_code cause);
 
   struct Secrets;
+  // For SSL_CTX_set_keylog_callback: keeps a handshake's application traffic secrets.
+  static void keylog(const SSL* ssl, const char* line);
 
   // Runs `attempt(ec) -> std::size_t` until it no longer wants to wait; completes as if posted.
   template <class Attempt>

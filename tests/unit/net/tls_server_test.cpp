@@ -238,6 +238,41 @@ TEST(TlsServer, Tls12KeepsOpenSslRecords) {
   echo_over_tls(nullptr);
 }
 
+// A record that does not authenticate (here: bytes no TLS stack sealed) ends the connection, and
+// no answer follows it.
+TEST(TlsServer, Tls13ForgedRecordClosesTheConnection) {
+  TempCertificate certificate;
+  ServerConfig config;
+  config.port = 0;
+  config.threads = 1;
+  config.tls_cert_file = certificate.cert_file();
+  config.tls_key_file = certificate.key_file();
+  Handler handler;
+  Server server(config, handler);
+  server.start();
+  std::thread runner([&] { server.run({}); });
+
+  asio::io_context ioc;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_verify_mode(asio::ssl::verify_none);
+  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_3_VERSION);
+  asio::ssl::stream<asio::ip::tcp::socket> stream(ioc, ctx);
+  stream.next_layer().connect({asio::ip::make_address("127.0.0.1"), server.port()});
+  stream.handshake(asio::ssl::stream_base::client);
+  std::string forged("\x17\x03\x03\x00\x20", 5);
+  forged += std::string(32, '\x5a');
+  forged += "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";  // never read as a request
+  asio::write(stream.next_layer(), asio::buffer(forged));
+  asio::streambuf buffer;
+  boost::system::error_code ec;
+  asio::read(stream, buffer, asio::transfer_all(), ec);
+  EXPECT_TRUE(ec) << "the connection stayed open";
+  EXPECT_EQ(buffer.size(), 0u);
+
+  server.request_shutdown();
+  runner.join();
+}
+
 TEST(TlsServer, MissingKeyFailsAtStart) {
   ServerConfig config;
   config.port = 0;

@@ -347,7 +347,7 @@ std::size_t WsSession<Stream>::write_some(error_code& ec) {
     for (; i < queue_.size() && used < kScratchBytes; ++i, skip = 0) {
       const std::string& frame = *queue_[i];
       const std::size_t take = std::min(frame.size() - skip, kScratchBytes - used);
-      std::memcpy(out + used, frame.data() + skip, take);
+      std::copy_n(frame.data() + skip, take, out + used);
       used += take;
     }
     write_end_ = i;

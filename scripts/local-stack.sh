@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# What deploy/docker-compose.yml describes, without Docker: PostgreSQL, Redis, two parley
-# instances forming a cluster, and nginx in front with the shipped site pieces
+# What deploy/docker-compose.yml describes, without Docker: PostgreSQL, Redis, parley instances
+# forming a cluster (two, or INSTANCES), and nginx in front with the shipped site pieces
 # (deploy/nginx/parley-http.conf, parley-locations.conf), all on 127.0.0.1.
 #   scripts/local-stack.sh start [DIR]   start everything; DIR (default /tmp/parley-local-stack)
 #                                       holds data, logs and DIR/stack.env (the ports and URLs)
+#   INSTANCES=3 scripts/local-stack.sh start [DIR]   three instances (any number from 1)
 #   scripts/local-stack.sh stop [DIR]    stop everything started there and remove DIR
-#   scripts/local-stack.sh nginx-config UPSTREAM1 UPSTREAM2 LISTEN   print the nginx config
+#   scripts/local-stack.sh nginx-config UPSTREAM1 UPSTREAM2 LISTEN [DIR]   print the nginx config
+#                                       (UPSTREAM2 may be a comma-separated list of the rest)
 # PARLEY_BIN selects the server binary (default build/parley). Prometheus and Grafana are not
 # started: the Prometheus config is checked with promtool (scripts/check-deploy.sh).
 set -euo pipefail
@@ -20,7 +22,10 @@ free_port() {
 # The nginx.conf of the stack: the shipped http-level and server-level pieces around an upstream
 # of the two instances. Also used by check-deploy.sh for `nginx -t`.
 nginx_config() {
-  local upstream1=$1 upstream2=$2 listen=$3 dir=${4:-/tmp}
+  local upstreams="$1,$2" listen=$3 dir=${4:-/tmp} servers="" u
+  for u in ${upstreams//,/ }; do
+    servers+="        server $u max_fails=3 fail_timeout=10s;"$'\n'
+  done
   cat <<CONF
 worker_processes 1;
 pid $dir/nginx.pid;
@@ -36,9 +41,7 @@ http {
     include $repo/deploy/nginx/parley-http.conf;
     upstream parley {
         least_conn;
-        server $upstream1 max_fails=3 fail_timeout=10s;
-        server $upstream2 max_fails=3 fail_timeout=10s;
-        keepalive 32;
+${servers}        keepalive 32;
     }
     server {
         listen $listen;
@@ -102,9 +105,10 @@ start() {
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
   wait_for_file "$dir/redis.pid" redis
 
-  # Two instances of one cluster: same database, Redis, JWT secret and API key.
-  local i
-  for i in 1 2; do
+  # The instances of one cluster: same database, Redis, JWT secret and API key.
+  local i instances=${INSTANCES:-2} upstreams=()
+  echo "$instances" >"$dir/instances"
+  for i in $(seq 1 "$instances"); do
     mkdir -p "$dir/parley-$i"
     "$parley_bin" --listen 127.0.0.1:0 --port-file "$dir/parley-$i.port" \
       --data-dir "$dir/parley-$i" --database "postgres://parley@127.0.0.1:$pg_port/parley" \
@@ -114,18 +118,23 @@ start() {
       >"$dir/parley-$i.log" 2>&1 </dev/null &
     echo $! >"$dir/parley-$i.pid"
     wait_for_file "$dir/parley-$i.port" "parley-$i"
+    upstreams+=("127.0.0.1:$(cat "$dir/parley-$i.port")")
   done
 
-  nginx_config "127.0.0.1:$(cat "$dir/parley-1.port")" "127.0.0.1:$(cat "$dir/parley-2.port")" \
-    "127.0.0.1:$nginx_port" "$dir" >"$dir/nginx.conf"
+  local rest
+  rest=$(IFS=,; echo "${upstreams[*]:1}")
+  nginx_config "${upstreams[0]}" "$rest" "127.0.0.1:$nginx_port" "$dir" >"$dir/nginx.conf"
   nginx -c "$dir/nginx.conf" -e "$dir/nginx-error.log"
   wait_for_file "$dir/nginx.pid" nginx
 
-  cat >"$dir/stack.env" <<ENV
-STACK_DIR=$dir
-NGINX_URL=http://127.0.0.1:$nginx_port
-PARLEY_1_URL=http://127.0.0.1:$(cat "$dir/parley-1.port")
-PARLEY_2_URL=http://127.0.0.1:$(cat "$dir/parley-2.port")
+  {
+    echo "STACK_DIR=$dir"
+    echo "NGINX_URL=http://127.0.0.1:$nginx_port"
+    for i in $(seq 1 "$instances"); do
+      echo "PARLEY_${i}_URL=http://127.0.0.1:$(cat "$dir/parley-$i.port")"
+    done
+  } >"$dir/stack.env"
+  cat >>"$dir/stack.env" <<ENV
 POSTGRES_PORT=$pg_port
 REDIS_PORT=$redis_port
 API_KEY=$key
@@ -140,7 +149,9 @@ stop() {
   if [ -s "$dir/nginx.pid" ]; then
     nginx -c "$dir/nginx.conf" -e "$dir/nginx-error.log" -s quit 2>/dev/null || true
   fi
-  for name in parley-1 parley-2; do
+  local instances
+  instances=$(cat "$dir/instances" 2>/dev/null || echo 2)
+  for name in $(seq -f "parley-%g" 1 "$instances"); do
     if [ -s "$dir/$name.pid" ]; then
       pid=$(cat "$dir/$name.pid")
       kill -TERM "$pid" 2>/dev/null || true
@@ -165,7 +176,7 @@ case "$command" in
   stop) stop "${2:-/tmp/parley-local-stack}" ;;
   nginx-config) nginx_config "$2" "$3" "$4" "${5:-/tmp}" ;;
   *)
-    echo "usage: $0 start|stop [DIR] | nginx-config UPSTREAM1 UPSTREAM2 LISTEN [DIR]" >&2
+    echo "usage: [INSTANCES=N] $0 start|stop [DIR] | nginx-config UPSTREAM1 UPSTREAM2[,...] LISTEN [DIR]" >&2
     exit 2
     ;;
 esac

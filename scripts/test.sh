@@ -61,7 +61,7 @@ fuzz() {
     corpus=$(mktemp -d)
     if [ -d "tests/fuzz/corpus/$t" ]; then cp "tests/fuzz/corpus/$t"/* "$corpus"/; fi
     echo "-- $t (${FUZZ_SECONDS:-20} s)"
-    "build-fuzz/tests/fuzz/$t" -max_total_time="${FUZZ_SECONDS:-20}" -print_final_stats=0 \
+    "build-fuzz/tests/fuzz/$t" -max_total_time="${FUZZ_SECONDS:-20}" -timeout=60 -print_final_stats=0 \
       "$corpus" 2>&1 | tail -n 2
     local rc=${PIPESTATUS[0]}
     rm -rf "$corpus"

@@ -142,24 +142,6 @@ std::optional<ByteRange> byte_range(std::string_view header, std::int64_t size) 
   return ByteRange{*first, std::min(last.value_or(size - 1), size - 1)};
 }
 
-// `length` bytes at `offset` of the file; throws when it cannot be read whole.
-std::string read_file(const std::filesystem::path& path, std::int64_t offset, std::int64_t length) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot open " + path.string());
-  std::string out(static_cast<std::size_t>(length), '\0');
-  std::size_t done = 0;
-  while (done < out.size()) {
-    const ssize_t n = ::pread(fd, out.data() + done, out.size() - done,
-                              static_cast<off_t>(offset) + static_cast<off_t>(done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  if (done != out.size()) throw std::runtime_error("short read of " + path.string());
-  return out;
-}
-
 void download(Api& api, const ExchangePtr& ex) {
   const auto& user = require_user(ex);
   const std::int64_t id = ex->id_param(0);
@@ -197,9 +179,12 @@ void download(Api& api, const ExchangePtr& ex) {
     response.set_header("Content-Range", "bytes " + std::to_string(range->first) + "-" +
                                              std::to_string(range->last) + "/" +
                                              std::to_string(size));
-    response.body = read_file(path, range->first, range->last - range->first + 1);
+    response.file =
+        net::FileSlice::open(path, static_cast<std::uint64_t>(range->first),
+                             static_cast<std::uint64_t>(range->last - range->first + 1));
   } else {
-    response.body = read_file(path, 0, size);
+    // Sent from the file as the client reads it: never held in memory whole.
+    response.file = net::FileSlice::open(path, 0, static_cast<std::uint64_t>(size));
   }
   ex->reply_raw(std::move(response));
 }

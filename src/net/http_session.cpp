@@ -13,6 +13,8 @@
 #include <optional>
 #include <shared_mutex>
 
+#include "net/detail/file_slice_body.hpp"
+#include "net/detail/http_request_fill.hpp"
 #include "net/detail/http_session.hpp"
 #include "net/detail/server_state.hpp"
 #include "net/detail/tls_socket.hpp"
@@ -37,28 +39,6 @@ constexpr std::size_t kLingerMaxBytes = 1 << 20;
 constexpr std::size_t kKeepBufferBytes = 4096;
 // A streamed body is read in chunks of this size, each handed to the BodySink in place.
 constexpr std::size_t kStreamChunkBytes = 64 << 10;
-
-bool is_websocket_upgrade(const http::request<http::string_body>& req) {
-  if (req.method() != http::verb::get || req.version() < 11) return false;
-  const auto upgrade = req[http::field::upgrade];
-  const auto connection = req[http::field::connection];
-  return http::token_list(upgrade).exists("websocket") &&
-         http::token_list(connection).exists("upgrade");
-}
-
-// Copies method, target and headers; moves the body when `with_body`.
-void fill_request(HttpRequest& out, http::request<http::string_body>& in, bool with_body) {
-  out.method = std::string(in.method_string());
-  out.target = std::string(in.target());
-  const auto q = out.target.find('?');
-  out.path = out.target.substr(0, q);
-  out.query = q == std::string::npos ? std::string() : out.target.substr(q + 1);
-  out.version = in.version();
-  out.headers.reserve(std::distance(in.begin(), in.end()));
-  for (const auto& field : in)
-    out.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-  if (with_body) out.body = std::move(in.body());
-}
 
 // One HTTP connection; lives on one network thread, its members touched only there.
 template <class Stream>
@@ -100,6 +80,8 @@ class HttpSession final : public SessionBase {
   void upgrade(HttpRequest request);
   void reply_error(const HttpRequest& request, ErrorCode code, std::string_view message,
                    int status = 0);
+  void respond_with_file(HttpResponse response);
+  void write_file_part();
   void on_write(error_code ec);
   void linger();
   // TLS: sends close_notify (waiting, within the linger deadline, for room to), then `next`.
@@ -118,6 +100,9 @@ class HttpSession final : public SessionBase {
   std::unique_ptr<char[]> chunk_;   // the chunk being read, while streaming
   HttpHandler::Respond stream_respond_;
   std::optional<http::response<http::string_body>> response_;
+  // A response whose body is a file: written a part at a time, the timeout re-armed for each.
+  std::optional<http::response<FileSliceBody>> file_response_;
+  std::optional<http::response_serializer<FileSliceBody>> file_serializer_;
   std::shared_ptr<WsHandler> ws_handler_;  // set while the 101 is being written
   std::string remote_;
   std::size_t lingered_ = 0;
@@ -448,15 +433,39 @@ void HttpSession<Stream>::respond(HttpResponse response, bool keep_alive) {
   phase_ = Phase::writing;
   stream_respond_ = nullptr;
   keep_alive_ = keep_alive && !shutting_down_;
+  if (response.file && !head_request_) return respond_with_file(std::move(response));
   response_.emplace(static_cast<http::status>(response.status), version_);
   for (auto& h : response.headers) response_->set(h.name, h.value);
   response_->body() = std::move(response.body);
   response_->keep_alive(keep_alive_);
   response_->prepare_payload();
   if (head_request_) response_->body().clear();  // HEAD: the length of the body it would get
+  if (head_request_ && response.file) response_->content_length(response.file->length());
   arm_timer(kWriteTimeout);
   http::async_write(stream_, *response_,
                     [self = self()](error_code ec, std::size_t) { self->on_write(ec); });
+}
+
+template <class Stream>
+void HttpSession<Stream>::respond_with_file(HttpResponse response) {
+  file_response_.emplace(static_cast<http::status>(response.status), version_);
+  for (auto& h : response.headers) file_response_->set(h.name, h.value);
+  file_response_->body() = std::move(response.file);
+  file_response_->keep_alive(keep_alive_);
+  file_response_->prepare_payload();
+  file_serializer_.emplace(*file_response_);
+  write_file_part();
+}
+
+template <class Stream>
+void HttpSession<Stream>::write_file_part() {
+  // Each part has the write timeout: a slow reader of a large file is not cut off while it reads.
+  arm_timer(kWriteTimeout);
+  http::async_write_some(stream_, *file_serializer_, [self = self()](error_code ec, std::size_t) {
+    if (self->phase_ == Phase::done) return;
+    if (ec || self->file_serializer_->is_done()) return self->on_write(ec);
+    self->write_file_part();
+  });
 }
 
 template <class Stream>
@@ -464,6 +473,8 @@ void HttpSession<Stream>::on_write(error_code ec) {
   if (phase_ == Phase::done) return;
   timer_.cancel();
   response_.reset();
+  file_serializer_.reset();
+  file_response_.reset();
   if (ec && ec != http::error::end_of_stream) return finish();
   if (ws_handler_) {
     // Hand the socket and any bytes read past the request to the WebSocket session.

@@ -1,7 +1,12 @@
 #include "net/http_types.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 namespace parley::net {
 namespace {
@@ -36,6 +41,21 @@ void HttpResponse::set_header(std::string name, std::string value) {
     }
   }
   headers.push_back({std::move(name), std::move(value)});
+}
+
+std::shared_ptr<const FileSlice> FileSlice::open(const std::filesystem::path& path,
+                                                 std::uint64_t offset, std::uint64_t length) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot open " + path.string());
+  std::shared_ptr<const FileSlice> slice(new FileSlice(fd, offset, length));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || static_cast<std::uint64_t>(st.st_size) < offset + length)
+    throw std::runtime_error("short file " + path.string());
+  return slice;
+}
+
+FileSlice::~FileSlice() {
+  ::close(fd_);
 }
 
 }  // namespace parley::net

@@ -2,7 +2,8 @@
 // bar and cancel; an image shows as a thumbnail for the other person (space reserved from the
 // server's width and height, fetched with the token) and opens full size; another file shows as a
 // card whose button downloads it; an SVG or HTML upload opened by its URL in a tab of its own is
-// downloaded, never run in Parley's origin.
+// downloaded, never run in Parley's origin. Files attached but not sent survive a reload (kept in
+// IndexedDB): uploaded ones by their upload, the others uploaded again from their stored bytes.
 
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -170,6 +171,89 @@ describe('attachments in the browser', () => {
     await bob.page.waitForTimeout(500);
     assert.equal(await bob.page.locator('.msg', { hasText: 'sent while offline' }).count(), 1);
     await cy.context.close();
+  });
+
+  /** The composer's files kept in IndexedDB (the web app's `parley-drafts` store), as {name, uploaded, bytes}. */
+  const keptFiles = (page) =>
+    page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const req = indexedDB.open('parley-drafts', 1);
+          req.onupgradeneeded = () => req.result.createObjectStore('files');
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            const all = req.result.transaction('files').objectStore('files').getAll();
+            all.onerror = () => reject(all.error);
+            all.onsuccess = async () => {
+              const out = [];
+              for (const r of all.result) out.push({ name: r.name, uploaded: !!r.upload, bytes: r.blob ? await r.blob.text() : null });
+              req.result.close();
+              resolve(out);
+            };
+          };
+        }),
+    );
+
+  /** Someone new in the room, signed in on a page of their own, counting its upload requests. */
+  async function uploader(prefix) {
+    const p = await person(prefix);
+    await api(server.url, 'POST', `/api/rooms/${roomId}/join`, {}, p.token);
+    p.uploads = 0;
+    p.page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/uploads') p.uploads++;
+    });
+    await loginUi(p.page, p.user.username, { path: `/rooms/${roomId}` });
+    await p.page.getByRole('textbox', { name: 'Message text' }).waitFor();
+    return p;
+  }
+
+  /** The bytes of the first attachment of the room's message with `body`, read over REST by bob. */
+  async function attachedBytes(body) {
+    const page = await api(server.url, 'GET', `/api/rooms/${roomId}/messages?limit=20`, undefined, bob.token);
+    const m = page.messages.find((x) => x.body === body);
+    const res = await fetch(server.url + m.attachments[0].url, { headers: { Authorization: `Bearer ${bob.token}` } });
+    return res.text();
+  }
+
+  test('a file attached and uploaded but not sent is in the composer again after a reload, and is sent', async () => {
+    const dee = await uploader('dee');
+    await dee.page.getByTestId('composer-file').setInputFiles({ name: 'kept.txt', mimeType: 'text/plain', buffer: Buffer.from('kept across a reload') });
+    await composerFiles(dee.page).filter({ hasText: 'kept.txt' }).and(dee.page.locator('.done')).waitFor();
+    await waitFor(async () => (await keptFiles(dee.page)).some((f) => f.name === 'kept.txt' && f.uploaded), 'the upload kept in IndexedDB');
+    assert.equal(dee.uploads, 1);
+    await dee.page.reload();
+    // Shown as uploaded, by its upload id: not uploaded a second time.
+    await composerFiles(dee.page).filter({ hasText: 'kept.txt' }).and(dee.page.locator('.done')).waitFor();
+    assert.equal(dee.uploads, 1);
+    await sendAttached(dee.page, 'sent after a reload');
+    await bob.page.locator('.msg', { hasText: 'sent after a reload' }).locator('.attachment-file', { hasText: 'kept.txt' }).waitFor();
+    assert.equal(await attachedBytes('sent after a reload'), 'kept across a reload');
+    await waitFor(async () => (await keptFiles(dee.page)).length === 0, 'the stored draft files gone once sent');
+    await dee.page.reload();
+    await dee.page.getByRole('textbox', { name: 'Message text' }).waitFor();
+    await dee.page.locator('.msg', { hasText: 'sent after a reload' }).waitFor();
+    assert.equal(await composerFiles(dee.page).count(), 0);
+    await dee.context.close();
+  });
+
+  test('a file still uploading at a reload is uploaded again from its stored bytes, then sent', async () => {
+    const eve = await uploader('eve');
+    // The first upload never gets an answer: the page is reloaded while it is in flight.
+    const hold = (route) => void route; // neither continued nor fulfilled
+    await eve.page.route('**/api/uploads?*', hold);
+    await eve.page.getByTestId('composer-file').setInputFiles({ name: 'resumed.txt', mimeType: 'text/plain', buffer: Buffer.from('uploaded after the reload') });
+    await composerFiles(eve.page).filter({ hasText: 'resumed.txt' }).getByRole('progressbar').waitFor();
+    await waitFor(async () => (await keptFiles(eve.page)).some((f) => f.name === 'resumed.txt' && f.bytes === 'uploaded after the reload'), 'the bytes kept in IndexedDB');
+    await eve.page.unroute('**/api/uploads?*', hold);
+    await eve.page.reload();
+    await composerFiles(eve.page).filter({ hasText: 'resumed.txt' }).and(eve.page.locator('.done')).waitFor();
+    assert.equal(eve.uploads, 2);
+    await waitFor(async () => (await keptFiles(eve.page)).some((f) => f.name === 'resumed.txt' && f.uploaded && f.bytes === null), 'the bytes replaced by the upload');
+    await sendAttached(eve.page, 'resumed and sent');
+    await bob.page.locator('.msg', { hasText: 'resumed and sent' }).locator('.attachment-file', { hasText: 'resumed.txt' }).waitFor();
+    assert.equal(await attachedBytes('resumed and sent'), 'uploaded after the reload');
+    assert.equal(await bob.page.locator('.msg', { hasText: 'resumed and sent' }).locator('.attachment-file').count(), 1);
+    await eve.context.close();
   });
 
   test('an SVG or HTML upload opened by its URL in its own tab is downloaded, its script never runs', async () => {

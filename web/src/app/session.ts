@@ -5,6 +5,7 @@ import { browserLock } from '../auth/browserLock';
 import { indexedDbTokenStore } from '../auth/indexedDbTokenStore';
 import { REFRESH_KEY, TokenManager } from '../auth/tokenManager';
 import { ChatStore } from '../chat/chatStore';
+import type { DraftFileRecord } from '../chat/draftFiles';
 import { browserTabs } from '../chat/openTabs';
 import { AccountApi } from '../net/accountApi';
 import { Api } from '../net/api';
@@ -14,6 +15,7 @@ import type { AuthResponse } from '../protocol/types';
 import { startClientHealth } from '../health/browserHealth';
 import { countingSocketFactory } from '../health/clientHealth';
 import { browserStorage } from '../storage/keyValueStorage';
+import { indexedDbRecordStore } from '../storage/recordStore';
 
 export const tokens = new TokenManager({
   refresh: (rt) => plainJson<AuthResponse>((i, init) => fetch(i, init), '', 'POST', '/api/auth/refresh', { refresh_token: rt }),
@@ -52,6 +54,7 @@ export function createChat(): ChatStore {
     socket,
     storage: localStorage,
     unsentStorage: browserStorage(),
+    draftFileStore: indexedDbRecordStore<DraftFileRecord>('parley-drafts', 'files'),
     tabs,
     // Reading needs the page in view and focused: a tab in the background moves no read position.
     isVisible: () => document.visibilityState === 'visible' && document.hasFocus(),

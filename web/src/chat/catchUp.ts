@@ -102,14 +102,8 @@ export class CatchUp {
   /** Too far behind to page through: the timeline starts again from the newest page. */
   private async startOver(roomId: number): Promise<void> {
     this.gaps.delete(roomId);
-    this.core.updateRoom(roomId, (rv) => ({
-      ...rv,
-      timeline: { messages: [], pending: rv.timeline.pending },
-      historyLoaded: false,
-      hasOlder: true,
-      threads: {},
-      openThread: null,
-    }));
+    this.history.reset(roomId, false);
+    this.core.updateRoom(roomId, (rv) => ({ ...rv, threads: {}, openThread: null }));
     // The badges counted held messages above the server's base: ask for a fresh one.
     await this.api.room(roomId).then(
       (room) => this.readState.applyRoom(room),

@@ -30,6 +30,13 @@ export interface RoomView {
   historyLoaded: boolean;
   hasOlder: boolean;
   loadingOlder: boolean;
+  /**
+   * Set while an older part of the history is shown (a search result opened in its place): the
+   * held messages are contiguous from the first up to this id only. Newer ones are paged with
+   * `after` from it; those held above it (live ones, the newest page) show once the gap closes.
+   */
+  gapAfter: number | null;
+  loadingNewer: boolean;
   online: readonly User[];
   typing: Readonly<Record<number, { username: string; until: number }>>;
   /** The server's read state; null before the server told us (or an older server). */
@@ -92,6 +99,8 @@ export function newRoomView(room: Room): RoomView {
     historyLoaded: false,
     hasOlder: true,
     loadingOlder: false,
+    gapAfter: null,
+    loadingNewer: false,
     online: [],
     typing: {},
     read: null,

@@ -9,7 +9,9 @@ import type { ChatSocket } from '../net/chatSocket';
 import type { UploadTask } from '../net/uploads';
 import type { Member, MessagePage, Room, Upload, User } from '../protocol/types';
 import type { EnumerableStorage, KeyValueStorage } from '../storage/keyValueStorage';
+import { memoryRecordStore, type RecordStore } from '../storage/recordStore';
 import { CatchUp } from './catchUp';
+import { DraftFiles, type DraftFileRecord } from './draftFiles';
 import { Files } from './files';
 import { ChatStateCore } from './chatStateCore';
 import { MessageChanges } from './messageChanges';
@@ -33,6 +35,8 @@ export interface ChatStoreOptions {
   storage: KeyValueStorage;
   /** Where unsent messages survive a reload (null: memory only). */
   unsentStorage?: EnumerableStorage | null;
+  /** Where the composer's files not yet sent survive a reload (absent or null: memory only). */
+  draftFileStore?: RecordStore<DraftFileRecord> | null;
   /** Which tabs are alive, so that each unsent message is resent by one tab. */
   tabs?: TabRegistry;
   /** Whether the user can see the page (visible and focused): only then is the open room read. */
@@ -43,6 +47,8 @@ export interface ChatStoreOptions {
 
 export class ChatStore {
   private readonly core = new ChatStateCore();
+  /** The composer's files not yet sent, kept across reloads. */
+  readonly draftFiles: DraftFiles;
   private readonly notices: Notices;
   private readonly readState: ServerReadState;
   private readonly unsent: UnsentMessages;
@@ -69,6 +75,7 @@ export class ChatStore {
     const core = this.core;
     this.notices = new Notices(core);
     this.readState = new ServerReadState(core, socket, api, isReading, now);
+    this.draftFiles = new DraftFiles(opts.draftFileStore ?? memoryRecordStore<DraftFileRecord>(), () => this.core.state.user?.id ?? null, now);
     this.unsent = new UnsentMessages(core, { socket, storage: opts.unsentStorage ?? null, tabs: opts.tabs ?? soloTab(), now });
     this.typingState = new Typing(core, socket, now);
     this.history = new RoomHistory(core, api, this.readState, this.unsent, this.notices);
@@ -184,6 +191,14 @@ export class ChatStore {
   loadOlder(roomId: number): Promise<void> {
     return this.history.loadOlder(roomId);
   }
+  /** The next newer page while a window far back is shown (a search result opened). */
+  loadNewer(roomId: number): Promise<void> {
+    return this.history.loadNewer(roomId);
+  }
+  /** Leaves a window far back for the newest messages. */
+  showLatest(roomId: number): Promise<void> {
+    return this.history.showLatest(roomId);
+  }
   /** Reads the open room when the user can see it (the page became visible or focused). */
   markReadIfVisible(roomId?: number | null): void {
     this.readState.markReadIfReading(roomId);
@@ -199,6 +214,8 @@ export class ChatStore {
   // --- writing ---
   /** Sends a message, or with `replyTo` a reply in that message's thread. */
   send(roomId: number, body: string, replyTo?: number, attachments: readonly Upload[] = []): void {
+    // Written below a window far back: the room goes back to its newest messages, where it lands.
+    if (replyTo === undefined && this.core.state.rooms[roomId]?.gapAfter != null) void this.history.showLatest(roomId);
     if (this.unsent.send(roomId, body, replyTo, attachments)) this.typingState.sent(roomId);
   }
   /** Sends a failed message again with the same client_id, so the server stores it at most once. */
@@ -221,7 +238,12 @@ export class ChatStore {
   }
   /** Up arrow in an empty composer: edits the user's newest message in the room (or the thread). */
   editLast(roomId: number, threadParent: number | null = null): boolean {
-    return this.changes.editLast(roomId, threadParent);
+    const edits = this.changes.editLast(roomId, threadParent);
+    // That message is among the newest, below a window far back: the window gives way to them.
+    const gap = this.core.state.rooms[roomId]?.gapAfter;
+    const id = this.core.state.editing?.id;
+    if (edits && threadParent === null && gap != null && id !== undefined && id > gap) void this.history.showLatest(roomId);
+    return edits;
   }
   /** Saves an edit; rejects (the editor stays open) when the server refuses it. */
   saveEdit(roomId: number, id: number, body: string): Promise<void> {
@@ -249,7 +271,7 @@ export class ChatStore {
   search(q: string, before?: number): Promise<MessagePage> {
     return this.searcher.run(q, before);
   }
-  /** Opens a room at a message: marks it to be shown and loads the history back to it. */
+  /** Opens a room at a message: marks it to be shown and loads it with its neighbours. */
   jumpTo(roomId: number, id: number): Promise<void> {
     return this.searcher.jumpTo(roomId, id);
   }

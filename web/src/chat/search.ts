@@ -1,13 +1,11 @@
 // v1.1 search: the results of GET /api/search grouped by room, and opening a room at a result
-// (its history paged back with `before` until the message is held, within a bound).
+// (the message with its neighbours, `around`, unless the history shown holds it already).
 
 import type { Api } from '../net/api';
 import type { Message } from '../protocol/types';
 import type { ChatStateCore } from './chatStateCore';
 import type { RoomHistory } from './roomHistory';
-
-/** How many older pages a jump may fetch before it gives up on loading the message. */
-const MAX_JUMP_PAGES = 40;
+import { indexOfId } from './timeline';
 
 /** A run of results of one room, in the order the server answered (newest first). */
 export interface SearchGroup {
@@ -87,22 +85,13 @@ export class Search {
     return this.api.search(q, before === undefined ? {} : { before });
   }
 
-  /** Marks the message to show; loads the room's history back to it when it is not held. */
+  /** Marks the message to show; loads it with its neighbours when the history shown lacks it. */
   async jumpTo(roomId: number, id: number): Promise<void> {
     const seq = ++this.seq;
     this.core.set({ focus: { room: roomId, id, seq } });
-    const held = () => this.core.state.rooms[roomId]?.timeline.messages.some((m) => m.id === id) ?? false;
-    const waitIdle = async () => {
-      for (let i = 0; i < 200 && this.core.state.rooms[roomId]?.loadingOlder; i++) await new Promise((r) => setTimeout(r, 50));
-    };
-    await waitIdle();
-    if (!this.core.state.rooms[roomId]?.historyLoaded) await this.history.loadNewest(roomId);
-    for (let page = 0; page < MAX_JUMP_PAGES && !held() && seq === this.seq; page++) {
-      const rv = this.core.state.rooms[roomId];
-      if (!rv || !rv.hasOlder) break;
-      await waitIdle();
-      await this.history.loadOlder(roomId);
-    }
+    const rv = this.core.state.rooms[roomId];
+    const shown = !!rv?.historyLoaded && indexOfId(rv.timeline.messages, id) >= 0 && (rv.gapAfter === null || id <= rv.gapAfter);
+    if (!shown) await this.history.loadAround(roomId, id);
     // A fresh object so the list scrolls again once the message has arrived.
     if (seq === this.seq) this.core.set({ focus: { room: roomId, id, seq: ++this.seq } });
   }

@@ -109,7 +109,8 @@ export class ServerReadState {
     if (roomId === null || roomId !== state.activeRoomId || !this.isReading()) return;
     if (this.atBottom.get(roomId) === false) return;
     const rv = state.rooms[roomId];
-    if (!rv?.room.joined || !rv.historyLoaded) return;
+    // A window far back (a search result) does not show the newest message.
+    if (!rv?.room.joined || !rv.historyLoaded || rv.gapAfter !== null) return;
     const upTo = lastId(rv.timeline);
     if (upTo === undefined || upTo <= (rv.read?.lastRead ?? 0)) return;
     this.core.updateRoom(roomId, (r) => ({ ...r, read: { lastRead: upTo, unread: 0, mentions: 0, high: upTo } }));

@@ -177,3 +177,8 @@ export function lastId(tl: Timeline): number | undefined {
 export function firstId(tl: Timeline): number | undefined {
   return tl.messages.length ? tl.messages[0].id : undefined;
 }
+
+/** The messages up to `gapAfter` (all when null): the contiguous part a view may show. */
+export function contiguousPart(list: readonly Message[], gapAfter: number | null): readonly Message[] {
+  return gapAfter === null ? list : list.slice(0, indexOfFirstAbove(list, gapAfter));
+}

@@ -60,6 +60,7 @@ export const en = {
   today: 'Today',
   yesterday: 'Yesterday',
   loadingOlder: 'Loading older messages…',
+  loadingNewer: 'Loading newer messages…',
   beginning: 'This is the beginning of the room.',
   newMessages: 'New messages',
   jumpToLatest: 'Jump to latest',

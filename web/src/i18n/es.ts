@@ -61,6 +61,7 @@ export const es: Strings = {
   today: 'Hoy',
   yesterday: 'Ayer',
   loadingOlder: 'Cargando mensajes anteriores…',
+  loadingNewer: 'Cargando mensajes más recientes…',
   beginning: 'Este es el comienzo de la sala.',
   newMessages: 'Mensajes nuevos',
   jumpToLatest: 'Ir al final',

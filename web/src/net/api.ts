@@ -98,6 +98,10 @@ export class Api {
   messagesAfter(room: number, after: number, limit = 100): Promise<MessagePage> {
     return this.request('GET', `/api/rooms/${room}/messages?after=${after}&limit=${limit}`);
   }
+  /** A message and its neighbours, newest first (a documented addition, for a search result). */
+  messagesAround(room: number, around: number, limit = 50): Promise<MessagePage> {
+    return this.request('GET', `/api/rooms/${room}/messages?around=${around}&limit=${limit}`);
+  }
   postMessage(room: number, body: string, clientId?: string): Promise<Message> {
     return this.request('POST', `/api/rooms/${room}/messages`, { body, client_id: clientId });
   }

@@ -76,6 +76,24 @@ export class FakeChatApi {
     const page = newer.slice(0, limit);
     return { messages: page, next_after: newer.length > limit ? page[page.length - 1].id : null };
   }
+  /** The server's rule: half older, half newer, the other side filling in at either end. */
+  async messagesAround(room: number, around: number, limit = 50): Promise<MessagePage> {
+    this.record('around', String(around));
+    const all = this.inRoom(room).sort((a, b) => a.id - b.id);
+    const at = all.findIndex((m) => m.id === around);
+    if (at < 0) throw Object.assign(new Error('not found'), { code: 'not_found', status: 404 });
+    const olderLeft = at;
+    const newerLeft = all.length - at - 1;
+    const left = limit - 1;
+    const nOld = Math.min(olderLeft, Math.max(Math.floor(left / 2), left - Math.min(left, newerLeft)));
+    const nNew = Math.min(newerLeft, left - nOld);
+    const page = all.slice(at - nOld, at + nNew + 1).reverse();
+    return {
+      messages: page,
+      next_before: olderLeft > nOld ? page[page.length - 1].id : null,
+      next_after: newerLeft > nNew ? page[0].id : null,
+    };
+  }
   async changes(room: number, since: number, limit = 100): Promise<ChangesPage> {
     this.record('changes', String(since));
     const changed = this.inRoom(room)

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { RoomView } from '../../chat/chatState';
 import type { ChatStore } from '../../chat/chatStore';
+import { contiguousPart } from '../../chat/timeline';
 import { dayLabel, groupMessages } from '../../format/grouping';
 import { useI18n } from '../../i18n/i18nContext';
 import type { User } from '../../protocol/types';
@@ -11,13 +12,20 @@ import { SeenBy } from './SeenBy';
 import { useMessageContextValue } from './useMessageContextValue';
 import { useMessageScroll } from './useMessageScroll';
 
-/** A room's messages by day and sender, with infinite scroll back through the history. */
+/**
+ * A room's messages by day and sender, with infinite scroll back through the history (and forward
+ * from a window far back, shown only up to its gap, without the unsent messages that follow the newest).
+ */
 export function MessageList({ chat, view, user }: { chat: ChatStore; view: RoomView; user: User | null }) {
   const { t, lang } = useI18n();
   const { ref, onScroll, showJump, jumpToLatest, reveal } = useMessageScroll(chat, view);
   const focus = useSyncExternalStore(chat.subscribe, () => chat.getState().focus);
   const revealed = useRef<{ seq: number; timer: ReturnType<typeof setTimeout> | null } | null>(null);
-  const items = useMemo(() => roomItems(view.timeline), [view.timeline]);
+  const gapAfter = view.gapAfter;
+  const items = useMemo(
+    () => roomItems(gapAfter === null ? view.timeline : { messages: contiguousPart(view.timeline.messages, gapAfter), pending: [] }),
+    [view.timeline, gapAfter],
+  );
   const groups = useMemo(() => groupMessages(items), [items]);
   const ctx = useMessageContextValue(chat, view, user, false);
   const last = items[items.length - 1];
@@ -77,7 +85,11 @@ export function MessageList({ chat, view, user }: { chat: ChatStore; view: RoomV
               <MessageGroup key={g.key} group={g} mine={g.senderId === user?.id} />
             ),
           )}
-          <SeenBy message={last?.message} />
+          {gapAfter !== null ? (
+            <div className="history-edge newer">{view.loadingNewer && <span role="status">{t.loadingNewer}</span>}</div>
+          ) : (
+            <SeenBy message={last?.message} />
+          )}
         </div>
         {showJump && (
           <button type="button" className="jump" onClick={jumpToLatest}>

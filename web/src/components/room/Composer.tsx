@@ -12,8 +12,8 @@ const MAX_CODE_POINTS = 4000;
 
 /**
  * Enter sends, Shift+Enter starts a new line, `@` completes members' names, Up in an empty box
- * edits the user's last message; drafts are kept per room (and thread) while the page lives. With
- * `replyTo` it writes replies in that message's thread.
+ * edits the user's last message; drafts are kept per room (and thread) while the page lives, their
+ * files across reloads too. With `replyTo` it writes replies in that message's thread.
  */
 export function Composer({ chat, roomId, roomTitle, replyTo, members }: { chat: ChatStore; roomId: number; roomTitle: string; replyTo?: number; members: readonly Member[] | null }) {
   const { t } = useI18n();
@@ -23,7 +23,7 @@ export function Composer({ chat, roomId, roomTitle, replyTo, members }: { chat: 
   const length = [...text].length;
   const id = replyTo === undefined ? 'composer' : 'thread-composer';
   const mention = useMentionAutocomplete(text, setText, ref, members, chat.getState().user?.id);
-  const files = useAttachments(chat);
+  const files = useAttachments(chat, key);
   const fileInput = useRef<HTMLInputElement>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const [dragging, setDragging] = useState(false);

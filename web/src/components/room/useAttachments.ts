@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChatStore } from '../../chat/chatStore';
+import type { DraftFileRecord } from '../../chat/draftFiles';
 import type { UploadTask } from '../../net/uploads';
 import type { Upload } from '../../protocol/types';
 
@@ -21,13 +22,19 @@ function nameOf(file: File): string {
   return name.replace(/[/\\\p{Cc}]/gu, '_').slice(0, 255) || 'file';
 }
 
-/** The composer's attachments: each file uploaded at once with progress, cancellable, removable. */
-export function useAttachments(chat: ChatStore) {
+/**
+ * The composer's attachments for one draft (a room, or a thread): each file uploaded at once with
+ * progress, cancellable, removable. They are kept across reloads (`chat.draftFiles`): when the
+ * composer mounts, the draft's uploaded files come back as they were and the others are uploaded
+ * again from their stored bytes. Leaving the room stops uploads in flight but keeps the files.
+ */
+export function useAttachments(chat: ChatStore, draft: string) {
   const [items, setItems] = useState<DraftAttachment[]>([]);
   const count = useRef(0);
   count.current = items.length;
   const next = useRef(1);
   const live = useRef(new Map<number, UploadTask>());
+  const records = useRef(new Map<number, DraftFileRecord>());
 
   useEffect(() => {
     const tasks = live.current;
@@ -35,6 +42,51 @@ export function useAttachments(chat: ChatStore) {
   }, []);
 
   const update = (key: number, patch: Partial<DraftAttachment>) => setItems((list) => list.map((x) => (x.key === key ? { ...x, ...patch } : x)));
+
+  /** Starts uploading `blob`; the item to show for it. */
+  const begin = useCallback(
+    (key: number, name: string, blob: Blob, record: DraftFileRecord | null): DraftAttachment => {
+      if (record) records.current.set(key, record);
+      const task = chat.upload(blob, name, (p) => update(key, { progress: p }));
+      live.current.set(key, task);
+      task.done.then(
+        (upload) => {
+          update(key, { upload, progress: 1, task: undefined });
+          chat.draftFiles.uploaded(records.current.get(key) ?? null, upload);
+        },
+        (e: { code?: string; message?: string }) => {
+          // Cancelled by the user (its record is gone already) or by leaving the room (kept for later).
+          if (e?.code === 'aborted') setItems((list) => list.filter((x) => x.key !== key));
+          else update(key, { error: e?.message ?? String(e), task: undefined });
+        },
+      );
+      void task.done.finally(() => live.current.delete(key)).catch(() => undefined);
+      return { key, name, progress: 0, task };
+    },
+    [chat],
+  );
+
+  // The draft's files kept from before (a reload, or another visit to the room), first in the list.
+  useEffect(() => {
+    let cancelled = false;
+    void chat.draftFiles.list(draft).then((kept) => {
+      if (cancelled || !kept.length) return;
+      const restored: DraftAttachment[] = [];
+      for (const r of kept) {
+        if (count.current >= MAX_ATTACHMENTS) break;
+        count.current++;
+        const key = next.current++;
+        if (r.upload) {
+          records.current.set(key, r);
+          restored.push({ key, name: r.name, progress: 1, upload: r.upload });
+        } else if (r.blob) restored.push(begin(key, r.name, r.blob, r));
+      }
+      setItems((list) => [...restored, ...list]);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [chat, draft, begin]);
 
   const add = useCallback(
     (files: Iterable<File>) => {
@@ -44,30 +96,32 @@ export function useAttachments(chat: ChatStore) {
         count.current++;
         const key = next.current++;
         const name = nameOf(file);
-        const task = chat.upload(file, name, (p) => update(key, { progress: p }));
-        live.current.set(key, task);
-        setItems((list) => [...list, { key, name, progress: 0, task }]);
-        task.done.then(
-          (upload) => update(key, { upload, progress: 1, task: undefined }),
-          (e: { code?: string; message?: string }) => {
-            if (e?.code === 'aborted') setItems((list) => list.filter((x) => x.key !== key));
-            else update(key, { error: e?.message ?? String(e), task: undefined });
-          },
-        );
-        void task.done.finally(() => live.current.delete(key)).catch(() => undefined);
+        const item = begin(key, name, file, chat.draftFiles.added(draft, name, file));
+        setItems((list) => [...list, item]);
       }
     },
-    [chat],
+    [chat, draft, begin],
   );
+
+  const forget = (key: number) => {
+    const r = records.current.get(key);
+    records.current.delete(key);
+    if (r) chat.draftFiles.forget(r.id);
+  };
 
   /** Cancels an upload in flight, or removes a finished or failed one. */
   const remove = useCallback((key: number) => {
+    forget(key);
     const task = live.current.get(key);
     if (task) task.abort();
     setItems((list) => list.filter((x) => x.key !== key));
-  }, []);
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const clear = useCallback(() => setItems([]), []);
+  /** The message was sent with them: they leave the composer and its stored draft. */
+  const clear = useCallback(() => {
+    [...records.current.keys()].forEach(forget);
+    setItems([]);
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
   const uploads = items.flatMap((x) => (x.upload ? [x.upload] : []));
   const busy = items.some((x) => !x.upload && !x.error);
   return { items, add, remove, clear, uploads, busy };

@@ -2,8 +2,9 @@
 # Smoke run of the load generator: starts build/parley on an ephemeral port in a temporary
 # directory, runs `parley-bench --smoke` (a few seconds of every main scenario at tiny sizes),
 # stops the server, and fails on lost, duplicated or reordered messages, errors, or a crash.
-# Then, when PostgreSQL and redis-server are installed, a tiny cluster run (bench/run-cluster.sh
-# with 2 instances, a few seconds) under the same rules.
+# Then the same over TLS (https://, a self-signed certificate; needs openssl and curl), and, when
+# PostgreSQL and redis-server are installed, a tiny cluster run (bench/run-cluster.sh with 2
+# instances, a few seconds) under the same rules.
 # Usage: bench/smoke.sh [BUILD_DIR]   (default: build)
 set -euo pipefail
 
@@ -21,9 +22,11 @@ done
 source "$root/bench/lib/server.sh"
 work="$(mktemp -d)"
 server_pid=""
+tls_pid=""
 # shellcheck disable=SC2317  # run by the trap
 cleanup() {
   [[ -n "$server_pid" ]] && stop_process "$server_pid"
+  [[ -n "$tls_pid" ]] && stop_process "$tls_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -46,6 +49,28 @@ fi
 if [[ $status -ne 0 ]]; then
   echo "smoke.sh: FAILED (exit $status); server log tail:" >&2
   tail -20 "$work/data/server.log" >&2
+fi
+
+if command -v openssl >/dev/null && command -v curl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1
+  parley_server_start "$server" "$work/tls" "$key" --durability normal \
+    --tls-cert "$work/cert.pem" --tls-key "$work/key.pem"
+  tls_pid=$parley_server_pid
+  tls_status=0
+  PARLEY_SERVER_TLS=1 parley_server_wait "$tls_pid" "$work/tls" || tls_status=1
+  if [[ $tls_status -eq 0 ]]; then
+    timeout 300 "$bench" --smoke --url "https://127.0.0.1:$parley_server_port" --api-key "$key" \
+      --server-pid "$tls_pid" --users 4 --setup-concurrency 4 || tls_status=$?
+    kill -0 "$tls_pid" 2>/dev/null || { echo "smoke.sh: the TLS server died" >&2; tls_status=1; }
+  fi
+  if [[ $tls_status -ne 0 ]]; then
+    echo "smoke.sh: TLS FAILED (exit $tls_status); server log tail:" >&2
+    tail -20 "$work/tls/server.log" >&2
+    status=1
+  fi
+else
+  echo "smoke.sh: TLS skipped (no openssl or curl)"
 fi
 
 pg_bin="${PG_BINDIR:-${PARLEY_PG_BINDIR:-/usr/lib/postgresql/15/bin}}"

@@ -1,8 +1,11 @@
 #include "client/http_client.hpp"
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include "client/client_tls.hpp"
 
 namespace parley::bench {
 namespace asio = boost::asio;
@@ -12,7 +15,23 @@ namespace http = beast::http;
 struct HttpClient::Connection {
   explicit Connection(asio::io_context& io) : socket(io) {}
   asio::ip::tcp::socket socket;
+  std::unique_ptr<asio::ssl::stream<asio::ip::tcp::socket&>> tls;  // set: TLS over socket
   beast::flat_buffer buffer;
+
+  template <class Message>
+  void write(Message& m, beast::error_code& ec) {
+    if (tls)
+      http::write(*tls, m, ec);
+    else
+      http::write(socket, m, ec);
+  }
+  template <class Parser>
+  void read(Parser& p, beast::error_code& ec) {
+    if (tls)
+      http::read(*tls, buffer, p, ec);
+    else
+      http::read(socket, buffer, p, ec);
+  }
 };
 
 HttpClient::HttpClient(std::string host, std::uint16_t port)
@@ -51,6 +70,14 @@ HttpResponse HttpClient::attempt(std::string_view method, std::string_view targe
       return out;
     }
     c->socket.set_option(asio::ip::tcp::no_delay(true), ec);
+    if (auto* ctx = client_tls()) {
+      c->tls = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(c->socket, *ctx);
+      c->tls->handshake(asio::ssl::stream_base::client, ec);
+      if (ec) {
+        out.error = "tls handshake: " + ec.message();
+        return out;
+      }
+    }
     connection_ = std::move(c);
   }
   http::request<http::string_body> req;
@@ -65,10 +92,10 @@ HttpResponse HttpClient::attempt(std::string_view method, std::string_view targe
     req.body() = std::string(body);
     req.prepare_payload();
   }
-  http::write(connection_->socket, req, ec);
+  connection_->write(req, ec);
   http::response_parser<http::string_body> parser;
   parser.body_limit(std::size_t{64} << 20);
-  if (!ec) http::read(connection_->socket, connection_->buffer, parser, ec);
+  if (!ec) connection_->read(parser, ec);
   if (ec) {
     out.error = std::string(reused ? "keep-alive " : "") + "request: " + ec.message();
     connection_.reset();

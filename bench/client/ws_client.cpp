@@ -4,9 +4,11 @@
 #include <netinet/tcp.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <cstring>
 
+#include "client/client_tls.hpp"
 #include "client/ws_frame_codec.hpp"
 #include "client/ws_listener.hpp"
 #include "measure/clock.hpp"
@@ -94,6 +96,19 @@ void WsClient::on_connect(const boost::system::error_code& ec) {
   if (ec) return fail("connect: " + ec.message());
   boost::system::error_code ignored;
   socket_.set_option(tcp::no_delay(true), ignored);
+  if (auto* ctx = client_tls()) {
+    tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *ctx);
+    tls_->async_handshake(
+        asio::ssl::stream_base::client,
+        [self = shared_from_this()](const boost::system::error_code& e) { self->on_secure(e); });
+    return;
+  }
+  on_secure({});
+}
+
+void WsClient::on_secure(const boost::system::error_code& ec) {
+  if (state_ == State::closed) return;
+  if (ec) return fail("tls handshake: " + ec.message());
   state_ = State::upgrading;
   rbuf_ = std::make_unique<char[]>(initial_read_capacity);
   rcap_ = initial_read_capacity;
@@ -123,10 +138,13 @@ void WsClient::do_write() {
   writing_.swap(out_);
   out_.clear();
   write_pending_ = true;
-  asio::async_write(socket_, asio::buffer(writing_),
-                    [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
-                      self->on_write(ec);
-                    });
+  auto done = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+    self->on_write(ec);
+  };
+  if (tls_)
+    asio::async_write(*tls_, asio::buffer(writing_), std::move(done));
+  else
+    asio::async_write(socket_, asio::buffer(writing_), std::move(done));
 }
 
 void WsClient::on_write(const boost::system::error_code& ec) {
@@ -147,14 +165,22 @@ void WsClient::do_read() {
     rbuf_ = std::move(bigger);
     rcap_ *= 2;
   }
-  socket_.async_read_some(asio::buffer(rbuf_.get() + rlen_, rcap_ - rlen_),
-                          [self = shared_from_this()](const boost::system::error_code& ec,
-                                                      std::size_t n) { self->on_read(ec, n); });
+  auto done = [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+    self->on_read(ec, n);
+  };
+  const auto into = asio::buffer(rbuf_.get() + rlen_, rcap_ - rlen_);
+  if (tls_)
+    tls_->async_read_some(into, std::move(done));
+  else
+    socket_.async_read_some(into, std::move(done));
 }
 
 void WsClient::on_read(const boost::system::error_code& ec, std::size_t n) {
   if (state_ == State::closed) return;
-  if (ec) return fail(ec == asio::error::eof ? "eof" : "read: " + ec.message());
+  if (ec)
+    return fail(ec == asio::error::eof                     ? "eof"
+                : ec == asio::ssl::error::stream_truncated ? "eof without close_notify"
+                                                           : "read: " + ec.message());
   rlen_ += n;
   if (state_ == State::upgrading && !consume_upgrade_response()) return;
   if (state_ == State::open && !consume_frames()) return;

@@ -1,10 +1,12 @@
 #pragma once
-// One client WebSocket connection on a raw Asio TCP socket: it sends the upgrade request, then
+// One client WebSocket connection on a raw Asio TCP socket (or TLS over it, see client_tls.hpp):
+// it sends the upgrade request, then
 // writes masked frames (everything queued in one loop turn goes out in one write) and parses
 // the server's unmasked frames from a small buffer that grows only for large messages.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,6 +42,7 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
   enum class State { connecting, upgrading, open, closed };
 
   void on_connect(const boost::system::error_code& ec);
+  void on_secure(const boost::system::error_code& ec);
   void do_write();
   void on_write(const boost::system::error_code& ec);
   void do_read();
@@ -51,6 +54,7 @@ class WsClient : public std::enable_shared_from_this<WsClient> {
   std::uint32_t next_mask() noexcept;
 
   tcp::socket socket_;
+  std::unique_ptr<boost::asio::ssl::stream<tcp::socket&>> tls_;  // set: TLS over socket_
   WsListener& listener_;
   std::uint64_t tag_;
   State state_ = State::connecting;

@@ -10,14 +10,21 @@ ServerAddress parse_url(const std::string& url) {
   ServerAddress a;
   a.url = url;
   std::string rest = url;
-  const std::string scheme = "http://";
-  if (rest.rfind(scheme, 0) != 0) throw CLI::ValidationError("--url", "expected http://HOST:PORT");
-  rest = rest.substr(scheme.size());
+  const std::string plain = "http://";
+  const std::string tls = "https://";
+  if (rest.rfind(tls, 0) == 0) {
+    a.tls = true;
+    rest = rest.substr(tls.size());
+  } else if (rest.rfind(plain, 0) == 0) {
+    rest = rest.substr(plain.size());
+  } else {
+    throw CLI::ValidationError("--url", "expected http://HOST:PORT or https://HOST:PORT");
+  }
   if (auto slash = rest.find('/'); slash != std::string::npos) rest = rest.substr(0, slash);
   const auto colon = rest.rfind(':');
   if (colon == std::string::npos) {
     a.host = rest;
-    a.port = 80;
+    a.port = a.tls ? 443 : 80;
     return a;
   }
   a.host = rest.substr(0, colon);
@@ -31,6 +38,9 @@ void parse_urls(Options& o) {
   for (const auto& url : o.urls)
     if (!url.empty()) o.servers.push_back(parse_url(url));
   if (o.servers.empty()) throw CLI::ValidationError("--url", "no server given");
+  o.tls = o.servers.front().tls;
+  for (const auto& s : o.servers)
+    if (s.tls != o.tls) throw CLI::ValidationError("--url", "mix of http:// and https://");
   o.host = o.servers.front().host;
   o.port = o.servers.front().port;
 }
@@ -64,6 +74,9 @@ Options parse_options(int argc, char** argv) {
       ->delimiter(',')
       ->allow_extra_args(false)
       ->capture_default_str();
+  app.add_option("--tls-ca", o.tls_ca,
+                 "https:// only: verify the server's certificate against this CA file (without "
+                 "it the certificate is not checked: loopback benchmarks, self-signed)");
   app.add_option("--duration", o.duration_s, "seconds per run (each ramp step)")
       ->capture_default_str();
   app.add_option("--rate", o.rate, "total sends/s (fanout, rooms; ramp start); publish calls/s");

@@ -13,6 +13,7 @@ struct ServerAddress {
   std::string url;
   std::string host;
   std::uint16_t port = 0;
+  bool tls = false;  // https://
 };
 
 struct Options {
@@ -20,7 +21,9 @@ struct Options {
   std::vector<std::string> urls{"http://127.0.0.1:8080"};
   // The instances, in --url order. REST setup goes to the first: they share one database.
   std::vector<ServerAddress> servers;
-  std::string host;  // the first instance's
+  bool tls = false;    // https:// (every --url alike): REST and WebSocket over TLS
+  std::string tls_ca;  // empty: the server's certificate is not verified
+  std::string host;    // the first instance's
   std::uint16_t port = 0;
   double duration_s = 10;
   double rate = 0;              // total sends/s (fanout, rooms); publish calls/s (0: max)

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include "client/client_tls.hpp"
 #include "config/options.hpp"
 #include "driver/runner.hpp"
 #include "measure/proc_stats.hpp"
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
   const auto fds = bench::ProcStats::raise_fd_limit();
   std::cerr << "parley-bench: file descriptor limit " << fds << "\n";
   try {
+    if (o.tls) bench::enable_client_tls(o.tls_ca);
     if (o.smoke) return run_smoke(o);
     bench::apply_scenario_defaults(o);
     bool clean = false;

@@ -47,8 +47,13 @@ parley_server_wait() {
   return 1
 }
 
-# parley_server_ready PORT: whether 127.0.0.1:PORT answers GET /readyz with 200.
+# parley_server_ready PORT: whether 127.0.0.1:PORT answers GET /readyz with 200 (over TLS, not
+# checking the certificate, when PARLEY_SERVER_TLS is set).
 parley_server_ready() {
+  if [[ -n "${PARLEY_SERVER_TLS:-}" ]]; then
+    [[ "$(curl -sk -o /dev/null -m 2 -w '%{http_code}' "https://127.0.0.1:$1/readyz")" == 200 ]]
+    return
+  fi
   timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1 &&
     printf 'GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 &&
     head -c 12 <&3" 2>/dev/null | grep -q ' 200'

@@ -2,7 +2,6 @@
 // upgrades to a WebSocket.
 
 #include <boost/asio/post.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
@@ -18,6 +17,7 @@
 #include "net/detail/http_request_fill.hpp"
 #include "net/detail/http_session.hpp"
 #include "net/detail/server_state.hpp"
+#include "net/detail/tls_socket.hpp"
 #include "net/detail/ws_session.hpp"
 #include "net/ws_handshake.hpp"
 #include "observability/log.hpp"
@@ -84,6 +84,9 @@ class HttpSession final : public SessionBase {
   void write_file_part();
   void on_write(error_code ec);
   void linger();
+  // TLS: sends close_notify (waiting, within the linger deadline, for room to), then `next`.
+  void close_notify(void (HttpSession::*next)());
+  void drain();
   void on_linger(error_code ec, std::size_t n);
   void arm_timer(Clock::duration after);
   void finish();
@@ -133,8 +136,7 @@ void HttpSession<Stream>::start() {
   if (server_.closing.load()) return finish();
   if constexpr (kTls) {
     arm_timer(server_.config.request_timeout);
-    stream_.async_handshake(asio::ssl::stream_base::server,
-                            [self = self()](error_code ec) { self->on_handshake(ec); });
+    stream_.async_handshake([self = self()](error_code ec) { self->on_handshake(ec); });
   } else {
     do_read();
   }
@@ -489,11 +491,35 @@ void HttpSession<Stream>::on_write(error_code ec) {
 template <class Stream>
 void HttpSession<Stream>::linger() {
   phase_ = Phase::lingering;
+  arm_timer(kLingerTimeout);
+  if constexpr (kTls) {
+    if (stream_.can_close_notify()) return close_notify(&HttpSession::drain);
+  }
+  drain();
+}
+
+template <class Stream>
+void HttpSession<Stream>::close_notify(void (HttpSession::*next)()) {
+  if constexpr (kTls) {
+    error_code ec;
+    if (!stream_.shutdown(ec)) {
+      plain_socket(stream_).async_wait(stream_.want(), [self = self(), next](error_code e) {
+        if (self->phase_ == Phase::done) return;
+        if (e) return self->finish();
+        self->close_notify(next);
+      });
+      return;
+    }
+  }
+  (this->*next)();
+}
+
+template <class Stream>
+void HttpSession<Stream>::drain() {
   error_code ec;
   plain_socket(stream_).shutdown(asio::socket_base::shutdown_send, ec);
   if (ec) return finish();
-  arm_timer(kLingerTimeout);
-  // Discarded bytes: any thread-local buffer will do.
+  // Discarded bytes (raw, TLS or not): any thread-local buffer will do.
   plain_socket(stream_).async_read_some(
       asio::buffer(scratch_buffer(), kScratchBytes),
       [self = self()](error_code e, std::size_t n) { self->on_linger(e, n); });
@@ -522,9 +548,16 @@ void HttpSession<Stream>::arm_timer(Clock::duration after) {
 template <class Stream>
 void HttpSession<Stream>::finish() {
   if (phase_ == Phase::done) return;
+  const Phase was = phase_;
   phase_ = Phase::done;
   stream_respond_ = nullptr;  // it holds this session until an answer
   error_code ec;
+  if constexpr (kTls) {
+    // Closing an idle keep-alive connection (timeout, shutdown): close_notify, best effort, no
+    // wait. Not while a write is in flight (OpenSSL may hold its record) or after lingering.
+    if (was != Phase::writing && was != Phase::lingering && stream_.can_close_notify())
+      (void)stream_.shutdown(ec);
+  }
   plain_socket(stream_).close(ec);
   timer_.cancel();
   detach();
@@ -543,7 +576,8 @@ void start_http_session(ServerState& server, std::size_t index, PlainStream sock
   if (server.tls) {
     std::shared_lock lock(server.tls_mutex);
     auto session = std::make_shared<HttpSession<TlsStream>>(
-        server, index, TlsStream(std::move(socket), *server.tls), std::move(remote));
+        server, index, TlsStream(std::move(socket), server.tls->native_handle()),
+        std::move(remote));
     lock.unlock();
     session->start();
   } else {

@@ -19,6 +19,7 @@
 #include "net/detail/asio_types.hpp"
 #include "net/detail/http_session.hpp"
 #include "net/detail/server_state.hpp"
+#include "net/detail/tls_socket.hpp"
 #include "observability/log.hpp"
 
 namespace parley::net {
@@ -220,8 +221,7 @@ void Server::start() {
                      asio::ssl::context::no_tlsv1_1);
     // TLS 1.2 at least, whatever the system's OpenSSL configuration allows.
     SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
-    // OpenSSL's own record buffers are freed while a connection is idle.
-    SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
+    detail::TlsSocket::prepare_context(ctx->native_handle());
     load_certificate(*ctx, config);
     im.state.tls = std::move(ctx);
     on_hangup([this] {
@@ -253,6 +253,9 @@ void Server::start() {
   im.drain_timer.emplace(ioc.get_executor());
 
   const rlim_t files = raise_file_limit();
+  // OpenSSL writes TLS records to the socket itself, with write(): a peer gone away must be an
+  // EPIPE for that connection, not the process's death. (Asio's own sends use MSG_NOSIGNAL.)
+  std::signal(SIGPIPE, SIG_IGN);
   obs::log_info("listening",
                 {obs::field("address", config.host), obs::field("port", im.port),
                  obs::field("threads", im.state.threads.size()),

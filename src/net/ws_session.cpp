@@ -28,8 +28,8 @@ constexpr std::size_t kMaxFramesPerWrite = 256;
 constexpr std::size_t kKeepQueueCapacity = 16;
 // After our close frame: how long the peer has to answer it (and to read what was queued).
 constexpr std::chrono::seconds kCloseTimeout{5};
-// TLS sessions cannot wait for readability on the raw socket; they read into this much.
-constexpr std::size_t kTlsReadBytes = 1024;
+// TLS: how long close_notify may wait for room in a peer's full receive window.
+constexpr std::chrono::seconds kCloseNotifyTimeout{2};
 
 // One WebSocket connection; lives on one network thread, its members touched only there.
 template <class Stream>
@@ -61,7 +61,10 @@ class WsSession final : public SessionBase, public WsConnection {
   }
 
   void shutdown() override { begin_close(1001, "server shutting down", false); }
-  void terminate() override { finish(); }
+  void terminate() override {
+    terminating_ = true;
+    finish();
+  }
   void flush() override {
     flush_posted_ = false;
     do_write();
@@ -77,7 +80,6 @@ class WsSession final : public SessionBase, public WsConnection {
 
   void do_read();
   void on_readable(error_code ec);
-  void on_read(error_code ec, std::size_t n);
   bool consume(std::span<char> input);
   void hand_received_text(std::string_view text);
 
@@ -86,7 +88,7 @@ class WsSession final : public SessionBase, public WsConnection {
   void schedule_flush();
   void do_write();
   void write_now();
-  void on_write(error_code ec, std::size_t written);
+  std::size_t write_some(error_code& ec);
   void release_written(std::size_t bytes);
   void after_written();
   void on_close_written();
@@ -102,13 +104,16 @@ class WsSession final : public SessionBase, public WsConnection {
   void arm_liveness();
   void on_timer(error_code ec);
   void finish();
+  // Closes the socket; TLS sends close_notify first when it can (bounded wait).
+  void close_transport();
 
   Stream stream_;
   Timer timer_;  // liveness (ping, idle) while open; the close deadline while closing
   std::shared_ptr<WsHandler> handler_;
   WsFrameParser parser_;
-  std::vector<SharedFrame> queue_;  // TLS: [head_, write_end_) in flight; the rest waiting
-  std::unique_ptr<char[]> tls_buffer_;
+  // TLS: [head_, write_end_) in the record sealed but not all sent after would_block; the rest
+  // waiting.
+  std::vector<SharedFrame> queue_;
   std::size_t head_ = 0;
   std::size_t head_offset_ = 0;  // bytes of queue_[head_] already written (plain sockets)
   std::size_t write_end_ = 0;
@@ -119,6 +124,7 @@ class WsSession final : public SessionBase, public WsConnection {
   Clock::time_point next_ping_;
   std::uint64_t id_;
   State state_ = State::open;
+  PlainStream::wait_type read_wait_ = PlainStream::wait_read;  // TLS: a read may need to write
   bool writing_ = false;
   bool flush_posted_ = false;
   bool overflow_ = false;
@@ -126,6 +132,7 @@ class WsSession final : public SessionBase, public WsConnection {
   bool close_written_ = false;
   bool peer_closed_ = false;  // the peer's close frame arrived
   bool failing_ = false;      // we close for a protocol error: drain the peer until it hangs up
+  bool terminating_ = false;  // the server's threads have stopped: no close_notify
 };
 
 template <class Stream>
@@ -137,8 +144,6 @@ void WsSession<Stream>::start(std::string_view leftover) {
   if constexpr (!kTls) {
     error_code ec;
     stream_.non_blocking(true, ec);
-  } else {
-    tls_buffer_ = std::make_unique<char[]>(kTlsReadBytes);
   }
   last_received_ = Clock::now();
   next_ping_ = last_received_ + first_ping_delay(server_.config.ping_interval);
@@ -158,47 +163,49 @@ void WsSession<Stream>::start(std::string_view leftover) {
   do_read();
 }
 
+// Wait for readability, then read into the thread's scratch buffer: an idle connection holds no
+// read buffer at all (TLS included: TlsSocket keeps no record buffer between records).
 template <class Stream>
 void WsSession<Stream>::do_read() {
   if (state_ == State::closed) return;
-  if constexpr (!kTls) {
-    // Wait for readability, then read into the thread's scratch buffer: an idle connection holds
-    // no read buffer at all.
-    stream_.async_wait(PlainStream::wait_read,
-                       [self = self()](error_code ec) { self->on_readable(ec); });
-  } else {
-    stream_.async_read_some(
-        asio::buffer(tls_buffer_.get(), kTlsReadBytes),
-        [self = self()](error_code ec, std::size_t n) { self->on_read(ec, n); });
-  }
+  plain_socket(stream_).async_wait(read_wait_,
+                                   [self = self()](error_code ec) { self->on_readable(ec); });
 }
 
 template <class Stream>
 void WsSession<Stream>::on_readable(error_code ec) {
   if (state_ == State::closed) return;
   if (ec) return finish();
-  if constexpr (!kTls) {
-    last_received_ = Clock::now();
-    char* buffer = scratch_buffer();
-    for (int i = 0; i < 4; ++i) {  // bounded, so one busy peer cannot starve the thread
-      const std::size_t n = stream_.read_some(asio::buffer(buffer, kScratchBytes), ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again) break;
-      if (ec) return finish();
-      if (!consume({buffer, n})) return;
-      if (n < kScratchBytes) break;
-    }
-    // Asio re-arms the edge-triggered registration (EPOLL_CTL_MOD) when the wait starts, so
-    // bytes left over by the bound are reported again at once.
-    do_read();
-  }
-}
-
-template <class Stream>
-void WsSession<Stream>::on_read(error_code ec, std::size_t n) {
-  if (state_ == State::closed) return;
-  if (ec) return finish();
   last_received_ = Clock::now();
-  if (!consume({tls_buffer_.get(), n})) return;
+  char* buffer = scratch_buffer();
+  for (int i = 0; i < 4; ++i) {  // bounded, so one busy peer cannot starve the thread
+    std::size_t n = 0;
+    if constexpr (kTls)
+      n = stream_.read_some(buffer, kScratchBytes, ec);
+    else
+      n = stream_.read_some(asio::buffer(buffer, kScratchBytes), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      if constexpr (kTls) read_wait_ = stream_.want();
+      break;
+    }
+    if (ec) return finish();
+    if (!consume({buffer, n})) return;
+    if constexpr (kTls) read_wait_ = PlainStream::wait_read;
+    if (n < kScratchBytes) {
+      if constexpr (kTls) {
+        if (stream_.pending()) continue;  // TLS holds input the socket will not report
+      }
+      break;
+    }
+  }
+  if constexpr (kTls) {
+    if (stream_.pending()) {
+      asio::post(executor(), [self = self()] { self->on_readable({}); });
+      return;
+    }
+  }
+  // Asio re-arms the edge-triggered registration (EPOLL_CTL_MOD) when the wait starts, so
+  // bytes left over by the bound are reported again at once.
   do_read();
 }
 
@@ -295,31 +302,22 @@ void WsSession<Stream>::schedule_flush() {
 template <class Stream>
 void WsSession<Stream>::do_write() {
   if (writing_ || state_ == State::closed || head_ == queue_.size()) return;
-  if constexpr (!kTls) {
-    write_now();
-  } else {
-    writing_ = true;
-    write_end_ = std::min(queue_.size(), head_ + kMaxFramesPerWrite);
-    auto handler = [self = self()](error_code ec, std::size_t n) { self->on_write(ec, n); };
-    if (write_end_ - head_ == 1)
-      asio::async_write(stream_, asio::buffer(*queue_[head_]), std::move(handler));
-    else
-      asio::async_write(stream_, FrameBuffers(queue_, head_, write_end_), std::move(handler));
-  }
+  write_now();
 }
 
-// Plain sockets: gathered non-blocking writes of whatever the kernel takes now. Nearly every
-// write completes at once, so no asynchronous operation (and no completion) is needed; only a
-// full socket buffer makes the session wait for writability.
+// Gathered non-blocking writes of whatever the kernel takes now. Nearly every write completes at
+// once, so no asynchronous operation (and no completion) is needed; only a full socket buffer
+// makes the session wait for writability.
 template <class Stream>
 void WsSession<Stream>::write_now() {
   while (head_ < queue_.size()) {
-    const std::size_t end = std::min(queue_.size(), head_ + kMaxFramesPerWrite);
     error_code ec;
-    const std::size_t n = stream_.write_some(FrameBuffers(queue_, head_, end, head_offset_), ec);
+    const std::size_t n = write_some(ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) {
       writing_ = true;
-      stream_.async_wait(PlainStream::wait_write, [self = self()](error_code wait_ec) {
+      auto wait = PlainStream::wait_write;
+      if constexpr (kTls) wait = stream_.want();
+      plain_socket(stream_).async_wait(wait, [self = self()](error_code wait_ec) {
         self->writing_ = false;
         if (self->state_ == State::closed) return;
         if (wait_ec) return self->finish();
@@ -333,13 +331,28 @@ void WsSession<Stream>::write_now() {
   after_written();
 }
 
+// One write from [head_, head_offset_): plain, the frames as they are; TLS, up to one record
+// gathered into the thread's buffer. After would_block the same call gathers the same bytes
+// again (they stay queued, see begin_close), as OpenSSL's retry requires.
 template <class Stream>
-void WsSession<Stream>::on_write(error_code ec, std::size_t written) {
-  writing_ = false;
-  if (state_ == State::closed) return;
-  if (ec) return finish();
-  release_written(written);
-  after_written();
+std::size_t WsSession<Stream>::write_some(error_code& ec) {
+  if constexpr (!kTls) {
+    const std::size_t end = std::min(queue_.size(), head_ + kMaxFramesPerWrite);
+    return stream_.write_some(FrameBuffers(queue_, head_, end, head_offset_), ec);
+  } else {
+    char* out = gather_buffer();
+    std::size_t used = 0;
+    std::size_t i = head_;
+    std::size_t skip = head_offset_;
+    for (; i < queue_.size() && used < kScratchBytes; ++i, skip = 0) {
+      const std::string& frame = *queue_[i];
+      const std::size_t take = std::min(frame.size() - skip, kScratchBytes - used);
+      std::copy_n(frame.data() + skip, take, out + used);
+      used += take;
+    }
+    write_end_ = i;
+    return stream_.write_some(out, used, ec);
+  }
 }
 
 // Drops the frames (and the part of the head frame) that the kernel has taken.
@@ -389,6 +402,9 @@ void WsSession<Stream>::on_close_written() {
     // Half-close and drain: closing with unread input would reset the connection and could
     // destroy our close frame before the peer reads it.
     error_code ec;
+    if constexpr (kTls) {
+      if (stream_.can_close_notify()) (void)stream_.shutdown(ec);  // best effort: no wait
+    }
     plain_socket(stream_).shutdown(asio::socket_base::shutdown_send, ec);
   }
   // Otherwise wait (bounded by the close deadline) for the peer's close or its hang-up.
@@ -400,7 +416,7 @@ void WsSession<Stream>::begin_close(std::uint16_t code, std::string_view reason,
   state_ = State::closing;
   close_code_ = code != 0 ? code : 1005;
   if (drop_unsent) {
-    // An asynchronous TLS write owns [head_, write_end_); a partly written frame must finish.
+    // The pending TLS record holds [head_, write_end_); a partly written frame must finish.
     const std::size_t keep = kTls && writing_ ? write_end_ : head_ + (head_offset_ > 0 ? 1 : 0);
     for (std::size_t i = keep; i < queue_.size(); ++i) queued_bytes_ -= queue_[i]->size();
     queue_.resize(keep);
@@ -455,9 +471,8 @@ template <class Stream>
 void WsSession<Stream>::finish() {
   if (state_ == State::closed) return;
   state_ = State::closed;
-  error_code ec;
-  plain_socket(stream_).close(ec);
   timer_.cancel();
+  close_transport();
   if (!writing_) std::vector<SharedFrame>().swap(queue_);
   queued_bytes_ = 0;
   account_queue();
@@ -475,6 +490,30 @@ void WsSession<Stream>::finish() {
 }
 
 template <class Stream>
+void WsSession<Stream>::close_transport() {
+  error_code ec;
+  if constexpr (kTls) {
+    // After a write that would block, its record is still unsent: no alert can follow it.
+    if (!terminating_ && !writing_ && stream_.can_close_notify() && !stream_.shutdown(ec)) {
+      // The peer's receive window is full: give the alert a bounded wait, then close anyway.
+      timer_.expires_after(kCloseNotifyTimeout);
+      timer_.async_wait([self = self()](error_code) {
+        error_code ignored;
+        plain_socket(self->stream_).close(ignored);
+      });
+      plain_socket(stream_).async_wait(stream_.want(), [self = self()](error_code wait_ec) {
+        error_code e;
+        if (!wait_ec && !self->stream_.shutdown(e)) return;  // still full: the timer closes
+        self->timer_.cancel();
+        plain_socket(self->stream_).close(e);
+      });
+      return;
+    }
+  }
+  plain_socket(stream_).close(ec);
+}
+
+template <class Stream>
 void start(ServerState& server, std::size_t index, Stream&& stream, std::string_view leftover,
            std::shared_ptr<WsHandler> handler) {
   auto session = std::make_shared<WsSession<Stream>>(server, index, std::forward<Stream>(stream),
@@ -485,6 +524,11 @@ void start(ServerState& server, std::size_t index, Stream&& stream, std::string_
 }  // namespace
 
 char* scratch_buffer() noexcept {
+  thread_local char buffer[kScratchBytes];
+  return buffer;
+}
+
+char* gather_buffer() noexcept {
   thread_local char buffer[kScratchBytes];
   return buffer;
 }

@@ -1,5 +1,7 @@
 """TLS (--tls-cert, --tls-key): TLS 1.2 and 1.3 only; SIGHUP loads a new certificate for new
-connections without dropping open ones, and a bad file on SIGHUP keeps the old certificate."""
+connections without dropping open ones, and a bad file on SIGHUP keeps the old certificate; every
+close the server makes sends close_notify first (HTTP and WebSocket), so a client that refuses
+ragged EOFs reads a clean end of stream."""
 
 import shutil
 import signal
@@ -8,13 +10,14 @@ import ssl
 import subprocess
 
 import pytest
+import requests
 import urllib3
 
 # The test's own self-signed certificates; TLS 1.0 and 1.1 offered on purpose, to see them refused.
 pytestmark = [pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning"),
               pytest.mark.filterwarnings("ignore:ssl.TLSVersion:DeprecationWarning")]
 
-from parley_client import wait_for
+from parley_client import OP_CLOSE, PASSWORD, RawClosed, RawWs, build_frame, unique, wait_for
 
 
 def make_certificate(directory, name):
@@ -122,3 +125,96 @@ def test_a_bad_certificate_on_sighup_keeps_the_old_one(tls_server):
     wait_for(lambda: "mismatch" in srv.log_tail(50), 10, "the mismatch logged")
     assert served_certificate(srv) == der(first)
     assert srv.proc.poll() is None
+
+
+# -- close_notify -------------------------------------------------------------------------------
+
+
+def strict(raw):
+    """TLS over `raw` where a hang-up without close_notify raises SSLEOFError instead of b"": a
+    clean b"" then proves the server sent close_notify. (Python sets OP_IGNORE_UNEXPECTED_EOF by
+    default, which would hide it.)"""
+    ctx = client_context()
+    ctx.options &= ~ssl.OP_IGNORE_UNEXPECTED_EOF
+    return ctx.wrap_socket(raw, server_hostname="localhost", suppress_ragged_eofs=False)
+
+
+def read_to_close_notify(s, data=b"", timeout=5):
+    """Everything until the end of the stream; fails on a ragged EOF or a timeout."""
+    s.settimeout(timeout)
+    while True:
+        try:
+            chunk = s.recv(4096)
+        except ssl.SSLError as exc:
+            # SSLEOFError, or OpenSSL 3's UNEXPECTED_EOF_WHILE_READING: a ragged EOF.
+            if isinstance(exc, ssl.SSLEOFError) or "UNEXPECTED_EOF" in str(exc):
+                raise AssertionError(f"the server hung up without close_notify: {exc}") from None
+            raise
+        if not chunk:
+            return data
+        data += chunk
+
+
+def tls_ws(srv, tls_user):
+    ws = RawWs(srv)
+    ws.sock = strict(ws.sock)
+    assert ws.handshake(f"/ws?token={requests.utils.quote(tls_user, safe='')}") == 101
+    return ws
+
+
+@pytest.fixture
+def tls_user(tls_server):
+    srv = tls_server[0]
+    r = requests.post(srv.url("/api/auth/register"), json={"username": unique(), "password": PASSWORD},
+                      verify=False, timeout=15)
+    assert r.status_code == 201, r.text
+    return r.json()["access_token"]
+
+
+def test_an_http_response_with_connection_close_ends_with_close_notify(tls_server):
+    srv = tls_server[0]
+    s = strict(socket.create_connection(("127.0.0.1", srv.port), timeout=5))
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    assert b"200 OK" in read_to_close_notify(s)
+    s.close()
+
+
+def test_an_idle_keep_alive_connection_closed_by_the_server_ends_with_close_notify(server_factory,
+                                                                                   tmp_path):
+    cert, key = make_certificate(tmp_path, "idle")
+    srv = server_factory(flags=["--tls-cert", str(cert), "--tls-key", str(key),
+                                "--request-timeout-ms", "300"], register_admin=False)
+    s = strict(socket.create_connection(("127.0.0.1", srv.port), timeout=5))
+    assert b"200 OK" in healthz_over(s)
+    # Nothing more is asked: the server closes the keep-alive connection after 300 ms.
+    read_to_close_notify(s)
+    s.close()
+
+
+def test_a_websocket_close_handshake_ends_with_close_notify(tls_server, tls_user):
+    ws = tls_ws(tls_server[0], tls_user)
+    ws.send_raw(build_frame(OP_CLOSE, (1000).to_bytes(2, "big")))
+    fin, opcode, payload = ws.read_frame()
+    assert (opcode, payload[:2]) == (OP_CLOSE, (1000).to_bytes(2, "big"))
+    assert read_to_close_notify(ws.sock, ws.buf) == b""
+
+
+def test_a_websocket_the_server_closes_ends_with_close_notify(tls_server, tls_user):
+    ws = tls_ws(tls_server[0], tls_user)
+    # An unmasked client frame: the server closes with 1002 and hangs up.
+    ws.send_raw(build_frame(0x1, b"{}", mask=False))
+    fin, opcode, payload = ws.read_frame()
+    assert (opcode, payload[:2]) == (OP_CLOSE, (1002).to_bytes(2, "big"))
+    assert read_to_close_notify(ws.sock, ws.buf) == b""
+
+
+def test_server_shutdown_closes_tls_websockets_with_close_notify(tls_server, tls_user):
+    srv = tls_server[0]
+    ws = tls_ws(srv, tls_user)
+    srv.stopping = True
+    srv.proc.send_signal(signal.SIGTERM)
+    fin, opcode, payload = ws.read_frame(timeout=10)
+    assert (opcode, payload[:2]) == (OP_CLOSE, (1001).to_bytes(2, "big"))
+    ws.send_raw(build_frame(OP_CLOSE, (1001).to_bytes(2, "big")))
+    assert read_to_close_notify(ws.sock, ws.buf) == b""
+    assert srv.proc.wait(10) == 0

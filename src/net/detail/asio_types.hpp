@@ -5,7 +5,6 @@
 #include <boost/asio/basic_waitable_timer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
 
 #include <chrono>
 
@@ -16,7 +15,6 @@ namespace asio = boost::asio;
 // Sockets and timers are bound to their thread's io_context executor (no polymorphic executor).
 using Executor = asio::io_context::executor_type;
 using PlainStream = asio::basic_stream_socket<asio::ip::tcp, Executor>;
-using TlsStream = asio::ssl::stream<PlainStream>;
 using Clock = std::chrono::steady_clock;
 using Timer = asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor>;
 
@@ -31,5 +29,7 @@ PlainStream& plain_socket(Stream& stream) noexcept {
 // A per-thread scratch buffer for reads whose bytes are consumed before the handler returns.
 inline constexpr std::size_t kScratchBytes = 16 << 10;
 char* scratch_buffer() noexcept;
+// Another, for gathering queued frames into one TLS record (16 KiB, the largest record).
+char* gather_buffer() noexcept;
 
 }  // namespace parley::net::detail

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "net/detail/asio_types.hpp"
+#include "net/detail/tls_socket.hpp"
 #include "net/ws_connection.hpp"
 
 namespace parley::net::detail {

@@ -146,6 +146,133 @@ TEST(TlsServer, ServesHttpsAndWss) {
   runner.join();
 }
 
+// After a TLS 1.3 handshake the server frames records itself (TlsSocket, Tls13Records): messages
+// of many records both ways, KeyUpdates either side asks for, every cipher suite, and the
+// close_notify that ends it. TLS 1.2 (suite null) keeps OpenSSL's records: the same but KeyUpdate.
+void echo_over_tls(const char* suite) {
+  TempCertificate certificate;
+  ServerConfig config;
+  config.port = 0;
+  config.threads = 1;
+  config.tls_cert_file = certificate.cert_file();
+  config.tls_key_file = certificate.key_file();
+  Handler handler;
+  Server server(config, handler);
+  server.start();
+  std::thread runner([&] { server.run({}); });
+
+  asio::io_context ioc;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_verify_mode(asio::ssl::verify_none);
+  if (suite) {
+    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_3_VERSION);
+    SSL_CTX_set_ciphersuites(ctx.native_handle(), suite);
+  } else {
+    SSL_CTX_set_max_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+  }
+  asio::ssl::stream<asio::ip::tcp::socket> stream(ioc, ctx);
+  stream.next_layer().connect({asio::ip::make_address("127.0.0.1"), server.port()});
+  stream.handshake(asio::ssl::stream_base::client);
+  if (suite)
+    ASSERT_STREQ(SSL_CIPHER_get_name(SSL_get_current_cipher(stream.native_handle())), suite);
+  else
+    ASSERT_EQ(SSL_version(stream.native_handle()), TLS1_2_VERSION);
+
+  asio::write(stream,
+              asio::buffer(std::string(
+                  "GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n")));
+  asio::streambuf buffer;
+  const std::size_t head = asio::read_until(stream, buffer, "\r\n\r\n");
+  std::string text(asio::buffers_begin(buffer.data()), asio::buffers_end(buffer.data()));
+  ASSERT_EQ(text.substr(0, 12), "HTTP/1.1 101");
+  buffer.consume(head);
+
+  auto echo = [&](const std::string& payload) {
+    asio::write(stream, asio::buffer(test::client_frame(payload)));
+    const std::size_t header = payload.size() < 126 ? 2 : 4;
+    const std::size_t frame_size = header + payload.size();
+    if (buffer.size() < frame_size)
+      asio::read(stream, buffer, asio::transfer_exactly(frame_size - buffer.size()));
+    std::string got(asio::buffers_begin(buffer.data()),
+                    asio::buffers_begin(buffer.data()) + static_cast<std::ptrdiff_t>(frame_size));
+    buffer.consume(frame_size);
+    return got.substr(header) == payload;
+  };
+  EXPECT_TRUE(echo("small"));
+  std::string big(50'000, 'x');  // four records each way
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
+  EXPECT_TRUE(echo(big));
+  if (suite) {
+    // The client's KeyUpdate asks for the server's: both directions move to new keys.
+    ASSERT_EQ(SSL_key_update(stream.native_handle(), SSL_KEY_UPDATE_REQUESTED), 1);
+    EXPECT_TRUE(echo("after a requested key update"));
+    EXPECT_TRUE(echo(big));
+    ASSERT_EQ(SSL_key_update(stream.native_handle(), SSL_KEY_UPDATE_NOT_REQUESTED), 1);
+    EXPECT_TRUE(echo("after a key update"));
+  }
+
+  // A close handshake, then the server's close_notify: a clean end of stream, not a truncation.
+  asio::write(stream, asio::buffer(test::client_frame("\x03\xe8", {.opcode = 0x8})));
+  boost::system::error_code ec;
+  asio::read(stream, buffer, asio::transfer_all(), ec);
+  EXPECT_EQ(ec, asio::error::eof) << ec.message();
+  text.assign(asio::buffers_begin(buffer.data()), asio::buffers_end(buffer.data()));
+  EXPECT_EQ(text, std::string("\x88\x02\x03\xe8", 4));
+
+  server.request_shutdown();
+  runner.join();
+}
+
+TEST(TlsServer, Tls13RecordsAes128Gcm) {
+  echo_over_tls("TLS_AES_128_GCM_SHA256");
+}
+TEST(TlsServer, Tls13RecordsAes256Gcm) {
+  echo_over_tls("TLS_AES_256_GCM_SHA384");
+}
+TEST(TlsServer, Tls13RecordsChaCha20Poly1305) {
+  echo_over_tls("TLS_CHACHA20_POLY1305_SHA256");
+}
+TEST(TlsServer, Tls12KeepsOpenSslRecords) {
+  echo_over_tls(nullptr);
+}
+
+// A record that does not authenticate (here: bytes no TLS stack sealed) ends the connection, and
+// no answer follows it.
+TEST(TlsServer, Tls13ForgedRecordClosesTheConnection) {
+  TempCertificate certificate;
+  ServerConfig config;
+  config.port = 0;
+  config.threads = 1;
+  config.tls_cert_file = certificate.cert_file();
+  config.tls_key_file = certificate.key_file();
+  Handler handler;
+  Server server(config, handler);
+  server.start();
+  std::thread runner([&] { server.run({}); });
+
+  asio::io_context ioc;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.set_verify_mode(asio::ssl::verify_none);
+  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_3_VERSION);
+  asio::ssl::stream<asio::ip::tcp::socket> stream(ioc, ctx);
+  stream.next_layer().connect({asio::ip::make_address("127.0.0.1"), server.port()});
+  stream.handshake(asio::ssl::stream_base::client);
+  std::string forged("\x17\x03\x03\x00\x20", 5);
+  forged += std::string(32, '\x5a');
+  forged += "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n";  // never read as a request
+  asio::write(stream.next_layer(), asio::buffer(forged));
+  asio::streambuf buffer;
+  boost::system::error_code ec;
+  asio::read(stream, buffer, asio::transfer_all(), ec);
+  EXPECT_TRUE(ec) << "the connection stayed open";
+  EXPECT_EQ(buffer.size(), 0u);
+
+  server.request_shutdown();
+  runner.join();
+}
+
 TEST(TlsServer, MissingKeyFailsAtStart) {
   ServerConfig config;
   config.port = 0;

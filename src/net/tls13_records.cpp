@@ -110,6 +110,7 @@ bool Tls13Records::next_generation(Direction& d) {
     return false;
   d.secret = next;
   OPENSSL_cleanse(next.data(), next.size());
+  ++d.generation;
   return derive(d);
 }
 

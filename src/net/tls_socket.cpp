@@ -339,6 +339,15 @@ std::size_t TlsSocket::own_write(const char* data, std::size_t size, error_code&
     if (out_plain_ > 0) return std::exchange(out_plain_, 0);
   }
   if (size == 0) return 0;
+  if (records_->write_key_worn()) {
+    // A KeyUpdate before the record that would overuse the key; the data follows it.
+    char update[64];
+    const std::size_t u = records_->seal_key_update(update);
+    if (u == 0) return fail(ec, boost::asio::ssl::error::unspecified_system_error), 0;
+    out_.assign(update, u);
+    out_plain_ = 0;
+    if (!flush_out(ec)) return 0;
+  }
   const std::size_t m = std::min(size, Tls13Records::kMaxPlaintext);
   char* record = record_buffer();
   const std::size_t length = records_->seal(23, data, m, record);

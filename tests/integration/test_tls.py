@@ -218,3 +218,31 @@ def test_server_shutdown_closes_tls_websockets_with_close_notify(tls_server, tls
     ws.send_raw(build_frame(OP_CLOSE, (1001).to_bytes(2, "big")))
     assert read_to_close_notify(ws.sock, ws.buf) == b""
     assert srv.proc.wait(10) == 0
+
+
+@pytest.mark.parametrize("version", ["1.2", "1.3"])
+def test_uploads_and_streamed_downloads_over_tls(tls_server, tls_user, version):
+    # A file larger than many TLS records, sent back from the file a part at a time (whole and as
+    # a range), over both record layers: OpenSSL's (1.2) and Parley's own (1.3).
+    srv = tls_server[0]
+    data = bytes(range(256)) * (12 << 10)  # 3 MiB
+    headers = {"Authorization": f"Bearer {tls_user}"}
+    r = requests.post(srv.url("/api/uploads"), params={"name": "big.bin"}, data=data,
+                      headers={**headers, "Content-Type": "application/octet-stream"},
+                      verify=False, timeout=30)
+    assert r.status_code == 201, r.text
+    url = r.json()["upload"]["url"]
+    tls_version = ssl.TLSVersion.TLSv1_2 if version == "1.2" else ssl.TLSVersion.TLSv1_3
+    for extra, want, status in (("", data, 200), ("Range: bytes=70000-2100000\r\n",
+                                                  data[70000:2100001], 206)):
+        ctx = client_context(tls_version, tls_version)
+        ctx.options &= ~ssl.OP_IGNORE_UNEXPECTED_EOF
+        s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", srv.port), timeout=5),
+                            server_hostname="localhost", suppress_ragged_eofs=False)
+        assert s.version() == f"TLSv{version}"
+        s.sendall(f"GET {url} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {tls_user}\r\n"
+                  f"{extra}Connection: close\r\n\r\n".encode())
+        head, _, body = read_to_close_notify(s, timeout=30).partition(b"\r\n\r\n")
+        s.close()
+        assert head.startswith(f"HTTP/1.1 {status}".encode()), head[:200]
+        assert body == want

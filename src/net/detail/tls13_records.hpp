@@ -52,12 +52,21 @@ class Tls13Records {
   // close_notify, sealed into `out` (≥ 32 bytes).
   std::size_t seal_close_notify(char* out);
 
+  // RFC 8446 §5.5: an AES-GCM key is good for about 2^24.5 full records, so the write keys are
+  // renewed (our KeyUpdate) long before, after this many records. A variable for tests.
+  static inline std::uint64_t records_per_key = std::uint64_t{1} << 23;
+  bool write_key_worn() const noexcept { return write_.sequence >= records_per_key; }
+  // How many times each side's keys moved on (KeyUpdates).
+  std::uint32_t write_generation() const noexcept { return write_.generation; }
+  std::uint32_t read_generation() const noexcept { return read_.generation; }
+
  private:
   struct Direction {
     std::array<unsigned char, 48> secret{};
     std::array<unsigned char, 32> key{};
     std::array<unsigned char, 12> iv{};
     std::uint64_t sequence = 0;
+    std::uint32_t generation = 0;
   };
   bool derive(Direction& d);
   bool next_generation(Direction& d);

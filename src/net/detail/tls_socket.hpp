@@ -63,6 +63,8 @@ class TlsSocket {
   bool handshake_done() const noexcept { return records_ || SSL_is_init_finished(ssl_) == 1; }
   // Whether the connection's records are Parley's own (TLS 1.3, SSL object freed).
   bool own_records() const noexcept { return records_ != nullptr; }
+  // Parley's records once they took over (TLS 1.3), else null.
+  const Tls13Records* records() const noexcept { return records_.get(); }
 
   // What connections made from `ctx` rely on: released buffers, retried writes, no
   // renegotiation, and for TLS 1.3 the traffic secrets and no session tickets.

@@ -171,6 +171,31 @@ TEST_P(TlsSocketTest, CarriesDataBothWaysAndEndsWithCloseNotify) {
   EXPECT_EQ(SSL_get_error(client_, r), SSL_ERROR_ZERO_RETURN);  // close_notify, not a hang-up
 }
 
+TEST_P(TlsSocketTest, WriteKeysAreRenewedBeforeTheyWearOut) {
+  if (GetParam() != TLS1_3_VERSION) GTEST_SKIP() << "Parley's own records are TLS 1.3";
+  handshake();
+  ASSERT_TRUE(server_->own_records());
+  const auto saved = Tls13Records::records_per_key;
+  Tls13Records::records_per_key = 3;  // a KeyUpdate every 3 records instead of 2^23
+  std::string sent_all;
+  for (int i = 0; i < 10; ++i) {
+    const std::string chunk = "record-" + std::to_string(i) + ";";
+    std::size_t sent = 0;
+    for (int tries = 0; tries < 2000 && sent < chunk.size(); ++tries) {
+      error_code ec;
+      sent += server_->write_some(chunk.data() + sent, chunk.size() - sent, ec);
+      ASSERT_TRUE(!ec || ec == asio::error::would_block) << ec.message();
+      if (ec) wait_server();
+    }
+    sent_all += chunk;
+  }
+  Tls13Records::records_per_key = saved;
+  // 10 records at 3 per key: three KeyUpdates went out, and the client followed each, reading
+  // every record whichever key sealed it.
+  EXPECT_EQ(server_->records()->write_generation(), 3u);
+  EXPECT_EQ(client_reads(sent_all.size()), sent_all);
+}
+
 TEST_P(TlsSocketTest, ThePeersCloseNotifyIsEndOfStream) {
   handshake();
   ASSERT_EQ(SSL_shutdown(client_), 0);
